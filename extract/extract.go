@@ -1,0 +1,123 @@
+// Package extract holds cqcmine's data model: a Document is the text of one
+// input file, page by page, and a Finding is one piece of evidence tagged in
+// it (a rating, a must-do or should-do action, a quote, ...).
+//
+// Format-specific extractors live in the sub-packages extract/pdf,
+// extract/html, extract/docx and extract/text; each turns the bytes of one
+// file into Content. The taggers in extract/tag turn a Document into
+// Findings. Nothing in this package does I/O.
+package extract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Format is a document's file format, detected from its content.
+type Format string
+
+// The formats cqcmine reads.
+const (
+	FormatUnknown Format = ""
+	FormatPDF     Format = "pdf"
+	FormatHTML    Format = "html"
+	FormatDOCX    Format = "docx"
+	FormatText    Format = "text"
+)
+
+// Page is the text of one page. Number is 1-based; it is 0 for formats
+// that have no pages (HTML, DOCX, plain text), whose whole text is one Page.
+type Page struct {
+	Number int
+	Text   string
+}
+
+// Content is what an Extractor gets out of a file.
+type Content struct {
+	Pages []Page
+	// Title is the document's own title (PDF Info, HTML <title>, DOCX core
+	// properties), when it has one.
+	Title string
+}
+
+// Paged reports whether the content has real page numbers.
+func (c *Content) Paged() bool {
+	return len(c.Pages) > 0 && c.Pages[0].Number > 0
+}
+
+// Text returns the whole text, pages separated by form feeds.
+func (c *Content) Text() string {
+	n := 0
+	for _, p := range c.Pages {
+		n += len(p.Text) + 1
+	}
+	b := make([]byte, 0, n)
+	for i, p := range c.Pages {
+		if i > 0 {
+			b = append(b, '\f')
+		}
+		b = append(b, p.Text...)
+	}
+	return string(b)
+}
+
+// Document is one input file and its extracted content.
+type Document struct {
+	// Path is the file's path as found on disk (or its name in an
+	// embedded corpus).
+	Path string
+	// ID is the lower-case hex SHA-256 of the file's bytes.
+	ID     string
+	Format Format
+	Size   int64
+	Content
+}
+
+// Limits bound the work spent on one document. A zero field means no limit.
+type Limits struct {
+	// MaxBytes is the largest input file read.
+	MaxBytes int64
+	// MaxPages is the largest page count extracted.
+	MaxPages int
+	// MaxStreamBytes bounds the decompressed size of any one stream (PDF
+	// content streams, DOCX zip members): it stops decompression bombs.
+	MaxStreamBytes int64
+	// Timeout bounds the time spent on one document.
+	Timeout time.Duration
+}
+
+// DefaultLimits are the limits used when none are given.
+var DefaultLimits = Limits{
+	MaxBytes:       512 << 20,
+	MaxPages:       5000,
+	MaxStreamBytes: 256 << 20,
+	Timeout:        2 * time.Minute,
+}
+
+// Extractor turns the bytes of one file into page text. Implementations
+// must honour ctx and lim, and return an error rather than panic on bad
+// input; the pipeline recovers panics anyway.
+type Extractor interface {
+	Extract(ctx context.Context, data []byte, lim Limits) (*Content, error)
+}
+
+// NeedsOCRError reports a document that has pages but no text layer (a
+// scan). It is a status, not a crash: the pipeline records it as needs-ocr.
+type NeedsOCRError struct {
+	Pages int
+}
+
+func (e *NeedsOCRError) Error() string {
+	return fmt.Sprintf("no text layer on any of %d pages: needs OCR", e.Pages)
+}
+
+// ErrLimit is wrapped by errors that report an exceeded Limits field.
+var ErrLimit = errors.New("limit exceeded")
+
+// IsNeedsOCR reports whether err says the document needs OCR.
+func IsNeedsOCR(err error) bool {
+	var e *NeedsOCRError
+	return errors.As(err, &e)
+}
