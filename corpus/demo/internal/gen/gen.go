@@ -1,0 +1,68 @@
+// Package gen writes cqcmine's demo corpus: documents about a fictional NHS
+// trust, Harrowfield and Wyre NHS Foundation Trust, in the shapes the CQC
+// and trusts publish them (an inspection report and a warning notice as
+// PDF, a trust press statement and a hospital ratings page as HTML, a board
+// paper as DOCX).
+//
+// The words come from the markup and template files in source/; the
+// ratings come from trust.go so that every document agrees. Output is
+// deterministic: the same sources give the same bytes.
+package gen
+
+import (
+	"embed"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+//go:embed source
+var sources embed.FS
+
+// File is one generated document.
+type File struct {
+	Name string // base name, e.g. "harrowfield-inspection-report-2024.pdf"
+	Data []byte
+}
+
+// builders lists the documents in the order they are written.
+var builders = []struct {
+	name  string
+	build func() ([]byte, error)
+}{
+	{"harrowfield-inspection-report-2024.pdf", buildReport},
+	{"harrowfield-warning-notice-2024.pdf", buildNotice},
+	{"harrowfield-press-statement-2024.html", buildPressStatement},
+	{"harrowfield-general-hospital-ratings.html", buildHospitalPage},
+	{"harrowfield-board-paper-cqc-action-plan.docx", buildBoardPaper},
+}
+
+// Generate builds every demo document.
+func Generate() ([]File, error) {
+	files := make([]File, 0, len(builders))
+	for _, b := range builders {
+		data, err := b.build()
+		if err != nil {
+			return nil, fmt.Errorf("build %s: %w", b.name, err)
+		}
+		files = append(files, File{Name: b.name, Data: data})
+	}
+	return files, nil
+}
+
+// WriteDir builds every demo document into dir, creating it if needed.
+func WriteDir(dir string) error {
+	files, err := Generate()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create output dir: %w", err)
+	}
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", f.Name, err)
+		}
+	}
+	return nil
+}
