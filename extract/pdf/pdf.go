@@ -1,0 +1,390 @@
+// Package pdf extracts page text from PDF files.
+//
+// It uses github.com/ledongthuc/pdf (imported as pdflib) to read the file
+// structure only: objects, streams, fonts and their CMaps. Text layout is
+// rebuilt here from glyph positions: the content streams are interpreted
+// with the full text state (Tc, Tw, Tz, TL, Ts, Tm, CTM, q/Q), glyph
+// widths come from the fonts (/Widths, CID /W and /DW, Type3 FontMatrix),
+// Form XObjects are followed, and spaces, lines, paragraphs and two-column
+// reading order are worked out from the positions. Running headers,
+// footers and page numbers are dropped, words hyphenated at a line end are
+// joined, and ligatures, odd spaces and private-use bullets are
+// normalised.
+//
+// Every call into the library runs under recover: a page that cannot be
+// read is left empty and the rest of the document is kept. Files the
+// library rejects although they are readable (a PDF 2.0 or otherwise odd
+// header, junk before the header, a broken cross-reference table) are
+// repaired in memory before giving up. A document whose pages carry
+// (almost) no text returns *extract.NeedsOCRError.
+//
+// Limits: encryption beyond RC4 and AES-128 with an empty user password,
+// stream filters other than Flate and ASCII85, and predefined CJK CMaps
+// are not supported. A stream that asks for a huge allocation can still
+// exhaust memory inside the library; callers that read untrusted files
+// should run the extractor in a child process with a memory cap.
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+
+	pdflib "github.com/ledongthuc/pdf"
+
+	"github.com/cqcmine/cqcmine/extract"
+)
+
+// Extractor reads PDF files. The zero value is ready to use.
+type Extractor struct {
+	// KeepFurniture keeps running headers, footers and page numbers.
+	KeepFurniture bool
+}
+
+var _ extract.Extractor = Extractor{}
+
+// pageRef is one leaf of the page tree with its inherited attributes.
+type pageRef struct {
+	v   pdflib.Value
+	res pdflib.Value
+	box [4]float64
+	err error // the page could not be loaded
+}
+
+// Extract returns the text of each page of the PDF in data.
+func (e Extractor) Extract(ctx context.Context, data []byte, lim extract.Limits) (*extract.Content, error) {
+	if lim.MaxBytes > 0 && int64(len(data)) > lim.MaxBytes {
+		return nil, fmt.Errorf("pdf: file of %d bytes exceeds %d: %w", len(data), lim.MaxBytes, extract.ErrLimit)
+	}
+	if lim.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, lim.Timeout)
+		defer cancel()
+	}
+	fixed := fixHeader(data)
+	var r *pdflib.Reader
+	openErr := errors.New("cross-reference table declares too many objects")
+	if saneXref(fixed) {
+		r, openErr = newReader(fixed)
+	}
+	rebuilt := false
+	if openErr != nil {
+		if !repairable(openErr) {
+			return nil, fmt.Errorf("pdf: open: %w", openErr)
+		}
+		rb := rebuildXref(fixed)
+		if rb == nil {
+			return nil, fmt.Errorf("pdf: open: %w", openErr)
+		}
+		var err error
+		if r, err = newReader(rb); err != nil {
+			return nil, fmt.Errorf("pdf: open: %w (after rebuilding the cross-reference table: %v)", openErr, err)
+		}
+		rebuilt = true
+	}
+	pages, walkErr := walkPages(r, lim.MaxPages)
+	if !rebuilt && (walkErr != nil || len(pages) == 0 || brokenPages(pages)) {
+		if rb := rebuildXref(fixed); rb != nil {
+			if r2, err := newReader(rb); err == nil {
+				if p2, err2 := walkPages(r2, lim.MaxPages); err2 == nil && len(p2) >= len(pages) {
+					r, pages, walkErr = r2, p2, nil
+				}
+			}
+		}
+	}
+	if len(pages) == 0 {
+		if walkErr != nil {
+			return nil, fmt.Errorf("pdf: page tree: %w", walkErr)
+		}
+		return nil, errors.New("pdf: document has no pages")
+	}
+
+	doc := &docState{
+		fonts:  make(map[uint64]*font),
+		forms:  make(map[uint64][]byte),
+		maxStr: lim.MaxStreamBytes,
+	}
+	all := make([][]line, len(pages))
+	var firstErr error
+	failed := 0
+	for i, p := range pages {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
+		}
+		lines, err := doc.page(p)
+		if err != nil {
+			if errors.Is(err, extract.ErrLimit) {
+				return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
+			}
+			if len(lines) == 0 {
+				failed++
+				if firstErr == nil {
+					firstErr = fmt.Errorf("pdf: page %d: %w", i+1, err)
+				}
+			}
+		}
+		all[i] = lines
+	}
+	if failed == len(pages) && firstErr != nil {
+		return nil, firstErr
+	}
+	alnum := 0
+	for _, lines := range all {
+		for _, l := range lines {
+			for _, ch := range l.text {
+				if unicode.IsLetter(ch) || unicode.IsDigit(ch) {
+					alnum++
+				}
+			}
+		}
+	}
+	if alnum < 4*len(pages) {
+		return nil, &extract.NeedsOCRError{Pages: len(pages)}
+	}
+	if !e.KeepFurniture {
+		removeFurniture(all)
+	}
+	c := &extract.Content{Pages: make([]extract.Page, len(pages)), Title: title(r)}
+	for i, lines := range all {
+		c.Pages[i] = extract.Page{Number: i + 1, Text: joinLines(lines)}
+	}
+	return c, nil
+}
+
+// brokenPages reports whether most pages failed to load, a sign of a bad
+// cross-reference table.
+func brokenPages(pages []pageRef) bool {
+	bad := 0
+	for _, p := range pages {
+		if p.err != nil {
+			bad++
+		}
+	}
+	return bad > 0 && bad*2 >= len(pages)
+}
+
+// newReader opens data with the library, turning its panics into errors.
+func newReader(data []byte) (r *pdflib.Reader, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			r, err = nil, fmt.Errorf("%v", x)
+		}
+	}()
+	return pdflib.NewReader(bytes.NewReader(data), int64(len(data)))
+}
+
+// repairable reports whether an open error may go away with a rebuilt
+// cross-reference table (it will not for encryption problems).
+func repairable(err error) bool {
+	s := err.Error()
+	return !strings.Contains(s, "encrypt") && !strings.Contains(s, "password") && !strings.Contains(s, "invalid header")
+}
+
+// fixHeader returns data with a header the library accepts: it wants
+// "%PDF-1.[0-7]" and a line end at offset 0. PDF 2.0, a trailing space
+// and junk before the header are all readable files. The input is copied
+// only when it has to change.
+func fixHeader(data []byte) []byte {
+	head := data[:min(len(data), 1024)]
+	i := bytes.Index(head, []byte("%PDF-"))
+	if i < 0 {
+		return data
+	}
+	ok := func(b []byte) bool {
+		return len(b) > 9 && b[5] == '1' && b[6] == '.' && b[7] >= '0' && b[7] <= '7' && (b[8] == '\n' || b[8] == '\r')
+	}
+	if i == 0 && ok(data) {
+		return data
+	}
+	if len(data) < 16 {
+		return data
+	}
+	out := make([]byte, len(data))
+	copy(out, data)
+	if i > 0 && i < 9 {
+		out = out[i:] // too little room to keep offsets: assume they count from the header
+	}
+	// Overwrite the first line, keeping every later offset in place: the
+	// old header (and any junk) becomes part of a comment line.
+	copy(out, "%PDF-1.7\n")
+	if i >= 9 && out[9] != '%' {
+		out[9] = '%'
+	}
+	return out
+}
+
+// walkPages collects the leaves of the page tree, guarding against
+// cycles, and stops after max pages (0: no limit).
+func walkPages(r *pdflib.Reader, max int) (pages []pageRef, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("%v", x)
+		}
+	}()
+	root := r.Trailer().Key("Root")
+	if root.Kind() != pdflib.Dict {
+		return nil, errors.New("no document catalog")
+	}
+	top := root.Key("Pages")
+	if top.Kind() != pdflib.Dict {
+		return nil, errors.New("no page tree")
+	}
+	visited := make(map[uint64]bool)
+	nodes := 0
+	var walk func(node pdflib.Value, res pdflib.Value, box [4]float64, depth int)
+	walk = func(node pdflib.Value, res pdflib.Value, box [4]float64, depth int) {
+		if depth > 64 || nodes > 1_000_000 || (max > 0 && len(pages) >= max) {
+			return
+		}
+		nodes++
+		if id, ok := objID(node); ok {
+			if visited[id] {
+				return
+			}
+			visited[id] = true
+		}
+		if v := node.Key("Resources"); v.Kind() == pdflib.Dict {
+			res = v
+		}
+		if mb := node.Key("MediaBox"); mb.Len() == 4 {
+			for i := range box {
+				box[i] = mb.Index(i).Float64()
+			}
+			if box[0] > box[2] {
+				box[0], box[2] = box[2], box[0]
+			}
+			if box[1] > box[3] {
+				box[1], box[3] = box[3], box[1]
+			}
+		}
+		kids := node.Key("Kids")
+		typ := node.Key("Type").Name()
+		if typ == "Page" || (typ != "Pages" && kids.Kind() != pdflib.Array) {
+			pages = append(pages, pageRef{v: node, res: res, box: box})
+			return
+		}
+		for i := 0; i < kids.Len(); i++ {
+			if max > 0 && len(pages) >= max {
+				return
+			}
+			func() {
+				defer func() {
+					if x := recover(); x != nil {
+						pages = append(pages, pageRef{err: fmt.Errorf("loading page: %v", x)})
+					}
+				}()
+				kid := kids.Index(i)
+				if kid.Kind() != pdflib.Dict {
+					return
+				}
+				walk(kid, res, box, depth+1)
+			}()
+		}
+	}
+	walk(top, pdflib.Value{}, [4]float64{0, 0, 612, 792}, 0)
+	return pages, nil
+}
+
+// page extracts the lines of one page.
+func (d *docState) page(p pageRef) (lines []line, err error) {
+	if p.err != nil {
+		return nil, p.err
+	}
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("%v", x)
+		}
+	}()
+	in := &interp{doc: d}
+	data, cerr := in.contents(p.v)
+	if errors.Is(cerr, extract.ErrLimit) {
+		return nil, cerr
+	}
+	rerr := in.run(data, p.res, identity)
+	lines = pageLines(in.glyphs, p.box)
+	switch {
+	case rerr != nil:
+		return lines, rerr
+	case cerr != nil && len(in.glyphs) == 0:
+		return nil, cerr
+	case in.err != nil && len(in.glyphs) == 0:
+		return nil, in.err
+	}
+	return lines, nil
+}
+
+// title returns the document title from the Info dictionary.
+func title(r *pdflib.Reader) (t string) {
+	defer func() {
+		if recover() != nil {
+			t = ""
+		}
+	}()
+	t = r.Trailer().Key("Info").Key("Title").Text()
+	t = strings.Join(strings.Fields(normalize(t)), " ")
+	return t
+}
+
+var pageNumberRE = regexp.MustCompile(`(?i)^(?:(?:page|p\.|pg\.?)\s*)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$`)
+
+// furnitureKey is the text of a line with numbers masked, so that "Page 3
+// of 9" and "Page 4 of 9" match.
+func furnitureKey(s string) string {
+	var b strings.Builder
+	digit := false
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsDigit(r) {
+			if !digit {
+				b.WriteByte('#')
+			}
+			digit = true
+			continue
+		}
+		digit = false
+		if unicode.IsSpace(r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// removeFurniture drops page numbers and lines that repeat at the top or
+// bottom of most pages.
+func removeFurniture(pages [][]line) {
+	counts := make(map[string]int)
+	for _, lines := range pages {
+		seen := make(map[string]bool)
+		for i := range lines {
+			l := &lines[i]
+			if l.zone == 0 || l.brk {
+				continue
+			}
+			if pageNumberRE.MatchString(strings.TrimSpace(l.text)) {
+				l.gone = true
+				continue
+			}
+			k := furnitureKey(l.text)
+			if k != "" && !seen[k] {
+				seen[k] = true
+				counts[k]++
+			}
+		}
+	}
+	if len(pages) < 2 {
+		return
+	}
+	need := max(2, (len(pages)+1)/2)
+	for _, lines := range pages {
+		for i := range lines {
+			l := &lines[i]
+			if l.zone != 0 && !l.brk && counts[furnitureKey(l.text)] >= need {
+				l.gone = true
+			}
+		}
+	}
+}
