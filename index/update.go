@@ -1,0 +1,112 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/cqcmine/cqcmine/corpus"
+	"github.com/cqcmine/cqcmine/pipeline"
+)
+
+// ManifestName is the manifest's file name inside the index directory.
+const ManifestName = "cqcmine-manifest.json"
+
+// UpdateStats counts what an Update did besides running the pipeline.
+type UpdateStats struct {
+	Unchanged int // files skipped because the manifest knows them
+	Removed   int // documents deleted because their files are gone
+}
+
+// Update brings the index in dir up to date with items, the files found
+// under roots: new and changed files are run through the pipeline and
+// indexed, files gone from under roots leave the index, unchanged files
+// are not read. The manifest is saved only after the index has committed
+// what it records, so an interrupted or killed update leaves an index that
+// opens and a manifest that never claims more than the index holds; the
+// next update completes the work, replacing (never duplicating) any
+// document indexed but not yet recorded.
+func Update(ctx context.Context, ix *Index, dir string, cfg pipeline.Config, items []corpus.Item, roots []string) (*pipeline.Report, UpdateStats, error) {
+	var st UpdateStats
+	manPath := filepath.Join(dir, ManifestName)
+	man, err := corpus.LoadManifest(manPath)
+	if err != nil {
+		return nil, st, err
+	}
+	man.AddRoots(roots...)
+	plan := man.Plan(items, roots)
+	st.Unchanged = len(plan.Unchanged)
+
+	sink := &updateSink{ix: ix, man: man, manPath: manPath, every: 64}
+	rep, runErr := pipeline.Run(ctx, cfg, plan.Todo, sink)
+
+	// Files that are gone leave the index, unless their content is
+	// still held by another file (a move or a copy).
+	for _, k := range plan.Gone {
+		if id, orphan := man.Forget(k); orphan {
+			if err := ix.Delete(context.WithoutCancel(ctx), id); err != nil {
+				return rep, st, fmt.Errorf("index: remove %s: %w", k, err)
+			}
+			st.Removed++
+		}
+	}
+	if err := sink.commit(context.WithoutCancel(ctx)); err != nil {
+		return rep, st, errors.Join(runErr, err)
+	}
+	return rep, st, runErr
+}
+
+// updateSink adds each result to the index and the manifest, committing
+// both every so many documents.
+type updateSink struct {
+	ix      *Index
+	man     *corpus.Manifest
+	manPath string
+	every   int
+	n       int
+}
+
+func (s *updateSink) Put(ctx context.Context, r *pipeline.Result) error {
+	key := corpus.Key(r.Input)
+	old, had := s.man.Entries[key]
+	switch r.Status {
+	case pipeline.StatusOK:
+		if err := s.ix.Add(ctx, r.Doc, r.Findings); err != nil {
+			return fmt.Errorf("index %s: %w", r.Input.Path, err)
+		}
+		s.man.Record(r.Input, r.Doc.ID)
+	case pipeline.StatusNeedsOCR, pipeline.StatusSkipped:
+		// Known and stable: not retried until the file changes.
+		if r.Doc != nil {
+			s.man.Record(r.Input, r.Doc.ID)
+		} else {
+			s.man.Record(r.Input, "")
+		}
+	default:
+		// Failed: forget it, so the next run tries again.
+		delete(s.man.Entries, key)
+	}
+	if had && old.ID != "" && (r.Doc == nil || old.ID != r.Doc.ID) && !s.man.HasID(old.ID) {
+		// The file changed (or broke): its old content leaves the index.
+		if err := s.ix.Delete(ctx, old.ID); err != nil {
+			return fmt.Errorf("index: remove old version of %s: %w", r.Input.Path, err)
+		}
+	}
+	s.n++
+	if s.n%s.every == 0 {
+		return s.commit(ctx)
+	}
+	return nil
+}
+
+// commit makes the index durable, then the manifest that describes it.
+func (s *updateSink) commit(ctx context.Context) error {
+	if err := s.ix.Flush(ctx); err != nil {
+		return fmt.Errorf("index: commit: %w", err)
+	}
+	if err := s.man.Save(s.manPath); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	return nil
+}
