@@ -218,7 +218,7 @@ func Run(ctx context.Context, cfg Config, inputs []corpus.Item, sinks ...Sink) (
 	}()
 
 	var runErr error
-	stopped := false // a result was dropped: deliver no later ones
+	stopped := false            // a result was dropped: deliver no later ones
 	seen := map[string]string{} // content id -> first path, for duplicates
 	for out := range pending {
 		r := <-out
