@@ -1,0 +1,106 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/cqcmine/cqcmine/index"
+)
+
+// handleAPISearch answers index.Results for the search in the URL: the
+// same parameters as the search page, with limit and offset as an
+// alternative to page and n, and facets=0 to skip facet counts.
+func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	st, err := s.parseSearch(v)
+	if err != nil {
+		s.failAPI(w, r, err)
+		return
+	}
+	q := st.q
+	if v.Get("limit") != "" {
+		if q.Limit, err = intParam(v, "limit", 0); err != nil {
+			s.failAPI(w, r, err)
+			return
+		}
+		if q.Limit < 1 || q.Limit > index.MaxLimit {
+			s.failAPI(w, r, badRequestf("limit must be between 1 and %d", index.MaxLimit))
+			return
+		}
+	}
+	if v.Get("offset") != "" {
+		if q.Offset, err = intParam(v, "offset", 0); err != nil {
+			s.failAPI(w, r, err)
+			return
+		}
+		if q.Offset < 0 || q.Offset > index.MaxOffset {
+			s.failAPI(w, r, badRequestf("offset must be between 0 and %d", index.MaxOffset))
+			return
+		}
+	}
+	q.Facets = v.Get("facets") != "0" && v.Get("facets") != "false"
+	res, err := s.ix.Search(r.Context(), q)
+	if err != nil {
+		s.failAPI(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, res)
+}
+
+// handleAPIDocument answers index.DocInfo; pages=0 leaves out the page
+// texts.
+func (s *server) handleAPIDocument(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !validID(id) {
+		s.apiError(w, http.StatusNotFound, "no document with this id in the index")
+		return
+	}
+	info, err := s.ix.Document(r.Context(), id)
+	if err != nil {
+		s.failAPI(w, r, err)
+		return
+	}
+	if v := r.URL.Query().Get("pages"); v == "0" || v == "false" {
+		info.Pages = nil
+	}
+	s.writeJSON(w, http.StatusOK, info)
+}
+
+func (s *server) handleAPIProviders(w http.ResponseWriter, r *http.Request) {
+	names, err := s.ix.Providers(r.Context())
+	if err != nil {
+		s.failAPI(w, r, err)
+		return
+	}
+	if names == nil {
+		names = []string{}
+	}
+	s.writeJSON(w, http.StatusOK, names)
+}
+
+// handleAPITimeline answers the provider's []index.TimelinePoint, of one
+// subject when subject= is given.
+func (s *server) handleAPITimeline(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	names, err := s.ix.Providers(r.Context())
+	if err != nil {
+		s.failAPI(w, r, err)
+		return
+	}
+	found := false
+	for _, n := range names {
+		found = found || n == name
+	}
+	if !found || name == "" {
+		s.apiError(w, http.StatusNotFound, "no provider of this name in the index")
+		return
+	}
+	points, err := s.ix.Timeline(r.Context(), name, r.URL.Query().Get("subject"))
+	if err != nil {
+		s.failAPI(w, r, err)
+		return
+	}
+	if points == nil {
+		points = []index.TimelinePoint{}
+	}
+	s.writeJSON(w, http.StatusOK, points)
+}

@@ -1,0 +1,369 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/index"
+)
+
+type searchPage struct {
+	Title    string
+	Q        string
+	Scope    string
+	Sort     string
+	Size     int
+	Hidden   []hiddenField
+	Chips    []chip
+	ClearURL string
+	Facets   []facetView
+	Hits     []hitView
+	Total    uint64
+	Took     string
+	First    int
+	Last     int
+	Pager    *pager
+	SortRel  string
+	SortDate string
+	CSVURL   string
+	JSONLURL string
+	APIURL   string
+	Examples []link
+	Searched bool
+}
+
+type hiddenField struct{ Name, Value string }
+
+type link struct{ Label, URL string }
+
+// chip is an active filter and the link that removes it.
+type chip struct {
+	Label, Value, RemoveURL string
+}
+
+type facetView struct {
+	Param, Label string
+	Terms        []termView
+	Missing      int
+}
+
+type termView struct {
+	Value    string
+	Label    string
+	Count    int // -1 when unknown
+	Selected bool
+	URL      string
+	Rating   string // for rating facets: the CSS class
+}
+
+type hitView struct {
+	N           int
+	Kind        string
+	KindLabel   string
+	Rating      string
+	Previous    string
+	Direction   string
+	Details     []string
+	Title       string
+	DocURL      string
+	FileURL     string
+	Published   string
+	DocType     string
+	Provider    string
+	ProviderURL string
+	Page        int
+	Snippet     []index.Fragment
+	Themes      []string
+}
+
+type pager struct {
+	Prev, Next string
+	Pages      []pageLink
+	Current    int
+	Count      int
+}
+
+type pageLink struct {
+	N       int
+	URL     string
+	Current bool
+	Gap     bool // an ellipsis before this page
+}
+
+var searchExamples = []link{
+	{`ligature`, searchURL("q", "ligature")},
+	{`"warning notice"`, searchURL("q", `"warning notice"`)},
+	{`seclusion OR restraint`, searchURL("q", "seclusion OR restraint")},
+	{`must-dos about staffing`, searchURL("q", "staffing", "kind", "must-do")},
+	{`inadequate well-led ratings`, searchURL("kind", "rating", "domain", "well-led", "rating", "inadequate")},
+}
+
+func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
+	st, err := s.parseSearch(r.URL.Query())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st.q.Facets = true
+	res, err := s.ix.Search(r.Context(), st.q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	facets, err := s.facets(r.Context(), st, res)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := &searchPage{
+		Title:    "Search",
+		Q:        st.q.Text,
+		Scope:    st.q.Scope,
+		Sort:     st.q.Sort,
+		Size:     st.size,
+		Facets:   facets,
+		Chips:    chips(st),
+		Total:    res.Total,
+		Took:     res.Took.Round(100 * time.Microsecond).String(),
+		SortRel:  st.with("sort", ""),
+		SortDate: st.with("sort", index.SortDate),
+		CSVURL:   st.exportURL("/export.csv"),
+		JSONLURL: st.exportURL("/export.jsonl"),
+		APIURL:   st.exportURL("/api/search"),
+		Examples: searchExamples,
+		Searched: len(st.vals) > 0,
+	}
+	if st.q.Text != "" {
+		p.Title = st.q.Text + " – Search"
+	}
+	if len(p.Chips) > 0 {
+		p.ClearURL = searchURL("q", st.q.Text)
+	}
+	for k, vs := range st.vals {
+		if k == "q" || k == "sort" || k == "scope" {
+			continue
+		}
+		for _, v := range vs {
+			p.Hidden = append(p.Hidden, hiddenField{k, v})
+		}
+	}
+	slices.SortFunc(p.Hidden, func(a, b hiddenField) int {
+		return strings.Compare(a.Name+"\x00"+a.Value, b.Name+"\x00"+b.Value)
+	})
+	for i := range res.Hits {
+		p.Hits = append(p.Hits, makeHit(st.q.Offset+i+1, &res.Hits[i]))
+	}
+	if len(p.Hits) > 0 {
+		p.First = st.q.Offset + 1
+		p.Last = st.q.Offset + len(p.Hits)
+	}
+	p.Pager = makePager(st, res.Total)
+	s.render(w, r, http.StatusOK, "search", p)
+}
+
+func makeHit(n int, h *index.Hit) hitView {
+	v := hitView{
+		N:         n,
+		Kind:      h.Kind,
+		KindLabel: kindLabel(h.Kind),
+		Title:     displayTitle(h.Title, h.Path),
+		DocURL:    hitDocURL(h),
+		FileURL:   fileURL(h.DocID, h.Page),
+		Published: h.Published,
+		DocType:   h.DocType,
+		Provider:  h.Provider,
+		Page:      h.Page,
+		Snippet:   h.Snippet,
+	}
+	if h.Provider != "" {
+		v.ProviderURL = providerURL(h.Provider)
+	}
+	if f := h.Finding; f != nil {
+		v.Rating = f.Rating
+		v.Previous = f.Previous
+		v.Direction = index.Direction(f.Rating, f.Previous)
+		v.Themes = f.Themes
+		add := func(label, s string) {
+			if s != "" {
+				v.Details = append(v.Details, label+s)
+			}
+		}
+		switch f.Kind {
+		case extract.KindRating:
+			add("", f.Subject)
+			add("Key question: ", f.Domain)
+		case extract.KindMustDo, extract.KindShouldDo, extract.KindUndertaking:
+			add("", f.Subject)
+			add("", f.Regulation)
+		case extract.KindQuote:
+			add("Speaker: ", f.Speaker)
+			add("", f.SpeakerName)
+		}
+		if len(v.Snippet) == 0 && f.Text != "" {
+			v.Snippet = []index.Fragment{{Pre: truncate(600, f.Text)}}
+		}
+	}
+	return v
+}
+
+// facets builds the sidebar. A facet with values selected counts hits as
+// if its own filter were off, so that its other values can still be
+// added (multi-select); the others count the hits shown.
+func (s *server) facets(ctx context.Context, st *searchState, res *index.Results) ([]facetView, error) {
+	byField := map[string]index.Facet{}
+	for _, f := range res.Facets {
+		byField[f.Field] = f
+	}
+	// Counts without a field's own filter.
+	for _, fp := range filterParams {
+		if len(*fp.field(&st.q)) == 0 {
+			continue
+		}
+		q := st.q
+		*fp.field(&q) = nil
+		f, err := s.facetWithout(ctx, q, fp.param)
+		if err != nil {
+			return nil, err
+		}
+		byField[fp.param] = f
+	}
+	if st.q.From != 0 || st.q.To != 0 {
+		q := st.q
+		q.From, q.To = 0, 0
+		f, err := s.facetWithout(ctx, q, "year")
+		if err != nil {
+			return nil, err
+		}
+		byField["year"] = f
+	}
+
+	var out []facetView
+	for _, fp := range filterParams {
+		if fp.param == "doc_id" {
+			continue
+		}
+		f := byField[fp.param]
+		fv := facetView{Param: fp.param, Label: fp.label, Missing: f.Missing}
+		selected := slices.Clone(st.vals[fp.param])
+		for _, t := range f.Terms {
+			fv.Terms = append(fv.Terms, s.term(st, fp.param, t.Term, t.Count))
+			if i := slices.Index(selected, t.Term); i >= 0 {
+				selected = slices.Delete(selected, i, i+1)
+			}
+		}
+		for _, v := range selected {
+			fv.Terms = append(fv.Terms, s.term(st, fp.param, v, -1))
+		}
+		if len(fv.Terms) > 0 {
+			out = append(out, fv)
+		}
+		if fp.param == "doc_type" {
+			if y := yearFacet(st, byField["year"]); len(y.Terms) > 0 {
+				out = append(out, y)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s *server) facetWithout(ctx context.Context, q index.Query, field string) (index.Facet, error) {
+	q.Limit, q.Offset, q.Facets = 1, 0, true
+	res, err := s.ix.Search(ctx, q)
+	if err != nil {
+		return index.Facet{}, fmt.Errorf("facet %s: %w", field, err)
+	}
+	for _, f := range res.Facets {
+		if f.Field == field {
+			return f, nil
+		}
+	}
+	return index.Facet{Field: field}, nil
+}
+
+func (s *server) term(st *searchState, param, value string, count int) termView {
+	t := termView{Value: value, Label: value, Count: count, Selected: st.has(param, value), URL: st.toggle(param, value)}
+	switch param {
+	case "kind":
+		t.Label = kindLabel(value)
+	case "rating", "previous":
+		t.Rating = ratingClass(value)
+	}
+	return t
+}
+
+// yearFacet is the year facet: choosing a year sets from and to.
+func yearFacet(st *searchState, f index.Facet) facetView {
+	fv := facetView{Param: "year", Label: "Year published", Missing: f.Missing}
+	terms := slices.Clone(f.Terms)
+	slices.SortFunc(terms, func(a, b index.FacetTerm) int { return strings.Compare(b.Term, a.Term) })
+	for _, t := range terms {
+		y, _ := strconv.Atoi(t.Term)
+		sel := y != 0 && st.q.From == y && st.q.To == y
+		u := st.with("from", t.Term, "to", t.Term)
+		if sel {
+			u = st.with("from", "", "to", "")
+		}
+		fv.Terms = append(fv.Terms, termView{Value: t.Term, Label: t.Term, Count: t.Count, Selected: sel, URL: u})
+	}
+	return fv
+}
+
+func chips(st *searchState) []chip {
+	var out []chip
+	for _, fp := range filterParams {
+		for _, v := range st.vals[fp.param] {
+			label := v
+			if fp.param == "kind" {
+				label = kindLabel(v)
+			}
+			out = append(out, chip{Label: fp.label, Value: label, RemoveURL: st.toggle(fp.param, v)})
+		}
+	}
+	switch from, to := st.q.From, st.q.To; {
+	case from != 0 && from == to:
+		out = append(out, chip{Label: "Year", Value: strconv.Itoa(from), RemoveURL: st.with("from", "", "to", "")})
+	default:
+		if from != 0 {
+			out = append(out, chip{Label: "From", Value: strconv.Itoa(from), RemoveURL: st.with("from", "")})
+		}
+		if to != 0 {
+			out = append(out, chip{Label: "To", Value: strconv.Itoa(to), RemoveURL: st.with("to", "")})
+		}
+	}
+	if st.q.Scope != "" {
+		out = append(out, chip{Label: "Searching", Value: st.q.Scope, RemoveURL: st.with("scope", "")})
+	}
+	return out
+}
+
+func makePager(st *searchState, total uint64) *pager {
+	last := int((total + uint64(st.size) - 1) / uint64(st.size))
+	if maxPage := index.MaxOffset/st.size + 1; last > maxPage {
+		last = maxPage
+	}
+	if last <= 1 && st.page == 1 {
+		return nil
+	}
+	p := &pager{Current: st.page, Count: last}
+	if st.page > 1 {
+		p.Prev = st.pageURL(st.page - 1)
+	}
+	if st.page < last {
+		p.Next = st.pageURL(st.page + 1)
+	}
+	prev := 0
+	for n := 1; n <= last; n++ {
+		if n != 1 && n != last && (n < st.page-2 || n > st.page+2) {
+			continue
+		}
+		p.Pages = append(p.Pages, pageLink{N: n, URL: st.pageURL(n), Current: n == st.page, Gap: prev != 0 && n > prev+1})
+		prev = n
+	}
+	return p
+}
