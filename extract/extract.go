@@ -30,16 +30,16 @@ const (
 // Page is the text of one page. Number is 1-based; it is 0 for formats
 // that have no pages (HTML, DOCX, plain text), whose whole text is one Page.
 type Page struct {
-	Number int
-	Text   string
+	Number int    `json:"number"`
+	Text   string `json:"text"`
 }
 
 // Content is what an Extractor gets out of a file.
 type Content struct {
-	Pages []Page
+	Pages []Page `json:"pages"`
 	// Title is the document's own title (PDF Info, HTML <title>, DOCX core
 	// properties), when it has one.
-	Title string
+	Title string `json:"title,omitempty"`
 }
 
 // Paged reports whether the content has real page numbers.

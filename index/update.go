@@ -15,8 +15,8 @@ const ManifestName = "cqcmine-manifest.json"
 
 // UpdateStats counts what an Update did besides running the pipeline.
 type UpdateStats struct {
-	Unchanged int // files skipped because the manifest knows them
-	Removed   int // documents deleted because their files are gone
+	Unchanged []corpus.Item // files skipped because the manifest knows them
+	Removed   int           // documents deleted because their files are gone
 }
 
 // Update brings the index in dir up to date with items, the files found
@@ -27,7 +27,9 @@ type UpdateStats struct {
 // opens and a manifest that never claims more than the index holds; the
 // next update completes the work, replacing (never duplicating) any
 // document indexed but not yet recorded.
-func Update(ctx context.Context, ix *Index, dir string, cfg pipeline.Config, items []corpus.Item, roots []string) (*pipeline.Report, UpdateStats, error) {
+//
+// Results go to the extra sinks too, after the index has them.
+func Update(ctx context.Context, ix *Index, dir string, cfg pipeline.Config, items []corpus.Item, roots []string, sinks ...pipeline.Sink) (*pipeline.Report, UpdateStats, error) {
 	var st UpdateStats
 	manPath := filepath.Join(dir, ManifestName)
 	man, err := corpus.LoadManifest(manPath)
@@ -36,10 +38,10 @@ func Update(ctx context.Context, ix *Index, dir string, cfg pipeline.Config, ite
 	}
 	man.AddRoots(roots...)
 	plan := man.Plan(items, roots)
-	st.Unchanged = len(plan.Unchanged)
+	st.Unchanged = plan.Unchanged
 
 	sink := &updateSink{ix: ix, man: man, manPath: manPath, every: 64}
-	rep, runErr := pipeline.Run(ctx, cfg, plan.Todo, sink)
+	rep, runErr := pipeline.Run(ctx, cfg, plan.Todo, append([]pipeline.Sink{sink}, sinks...)...)
 
 	// Files that are gone leave the index, unless their content is
 	// still held by another file (a move or a copy).
@@ -68,6 +70,9 @@ type updateSink struct {
 }
 
 func (s *updateSink) Put(ctx context.Context, r *pipeline.Result) error {
+	// A result delivered is stored even when the run is being cancelled:
+	// the sinks must hold exactly the delivered prefix of the inputs.
+	ctx = context.WithoutCancel(ctx)
 	key := corpus.Key(r.Input)
 	old, had := s.man.Entries[key]
 	switch r.Status {

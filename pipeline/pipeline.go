@@ -103,6 +103,9 @@ type Config struct {
 	// Progress, when set, is updated as documents complete.
 	Progress *Progress
 	Logger   *slog.Logger
+	// Seen maps content ids processed by an earlier, resumed run to their
+	// paths, so that duplicates of them are skipped too.
+	Seen map[string]string
 }
 
 // Progress holds counters that a run updates atomically, for a progress
@@ -220,6 +223,9 @@ func Run(ctx context.Context, cfg Config, inputs []corpus.Item, sinks ...Sink) (
 	var runErr error
 	stopped := false            // a result was dropped: deliver no later ones
 	seen := map[string]string{} // content id -> first path, for duplicates
+	for id, p := range cfg.Seen {
+		seen[id] = p
+	}
 	for out := range pending {
 		r := <-out
 		<-slots

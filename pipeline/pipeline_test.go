@@ -222,7 +222,7 @@ func TestSinks(t *testing.T) {
 	items, _ := corpus.Walk(ctx, []string{dir})
 
 	var jl, cs bytes.Buffer
-	js, csvs := pipeline.NewJSONLSink(&jl), pipeline.NewCSVSink(&cs)
+	js, csvs := pipeline.NewJSONLSink(&jl), pipeline.NewCSVSink(&cs, true)
 	textDir := filepath.Join(t.TempDir(), "text")
 	td, err := pipeline.NewTextDirSink(textDir)
 	if err != nil {

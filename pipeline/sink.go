@@ -55,8 +55,11 @@ type CSVSink struct {
 	header bool
 }
 
-// NewCSVSink returns a sink writing to w. Call Flush at the end.
-func NewCSVSink(w io.Writer) *CSVSink { return &CSVSink{w: csv.NewWriter(w)} }
+// NewCSVSink returns a sink writing to w. Call Flush at the end. With
+// header false it writes no header row (appending to an earlier output).
+func NewCSVSink(w io.Writer, header bool) *CSVSink {
+	return &CSVSink{w: csv.NewWriter(w), header: !header}
+}
 
 // Put writes r's findings.
 func (s *CSVSink) Put(_ context.Context, r *Result) error {
@@ -74,8 +77,8 @@ func (s *CSVSink) Put(_ context.Context, r *Result) error {
 	return nil
 }
 
-// Flush writes buffered rows; call it once at the end. With no findings
-// at all it still writes the header.
+// Flush writes buffered rows. With no findings at all it still writes the
+// header.
 func (s *CSVSink) Flush() error {
 	if !s.header {
 		s.header = true
