@@ -1,0 +1,154 @@
+package tag
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/cqcmine/cqcmine/extract"
+)
+
+var showMisses = flag.Bool("misses", false, "print score.py's misses in TestGoldAccuracy")
+
+// sharedDir returns the read-only shared material beside the module root,
+// or skips the test when it is absent outside CI.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join("..", "..", "..", "shared")
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skipf("shared corpus not found at %s", dir)
+		}
+		t.Fatalf("shared corpus not found at %s: %v", dir, err)
+	}
+	return dir
+}
+
+var (
+	taggerOnce sync.Once
+	taggerVal  *Tagger
+	taggerErr  error
+)
+
+func testTagger(t testing.TB) *Tagger {
+	t.Helper()
+	taggerOnce.Do(func() { taggerVal, taggerErr = New() })
+	if taggerErr != nil {
+		t.Fatalf("New: %v", taggerErr)
+	}
+	return taggerVal
+}
+
+// textDoc builds the Document a plain-text file extracts to.
+func textDoc(path, text string) *extract.Document {
+	return &extract.Document{Path: path, ID: "x", Format: extract.FormatText, Size: int64(len(text)),
+		Content: extract.Content{Pages: []extract.Page{{Number: 0, Text: text}}}}
+}
+
+// tagFolder tags every NAME.txt of dir and writes the findings as JSONL.
+func tagFolder(t testing.TB, tg *Tagger, dir, out string) {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no .txt files in %s: %v", dir, err)
+	}
+	sort.Strings(names)
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fd := range tg.Tag(context.Background(), textDoc(n, string(b))) {
+			line, err := json.Marshal(fd)
+			if err != nil {
+				t.Fatalf("%s: marshal: %v", n, err)
+			}
+			w.Write(line)
+			w.WriteByte('\n')
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var reFigure = regexp.MustCompile(`(?m)^(ratings|actions|quotes)\s+P=\S+ R=\S+ F1=([0-9.]+)|^(rating previous|quote speaker)\s+([0-9.]+)`)
+
+// score runs score.py and returns its figures and full output.
+func score(t *testing.T, shared, gold, pred string) (map[string]float64, string) {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found: the gold accuracy test needs it to run score.py")
+	}
+	args := []string{filepath.Join(shared, "eval", "score.py"), "--gold", gold, "--pred", pred}
+	if *showMisses {
+		args = append(args, "--show-misses")
+	}
+	out, err := exec.Command(py, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("score.py: %v\n%s", err, out)
+	}
+	figs := map[string]float64{}
+	for _, m := range reFigure.FindAllStringSubmatch(string(out), -1) {
+		if m[1] != "" {
+			figs[m[1]], _ = strconv.ParseFloat(m[2], 64)
+		} else {
+			figs[m[3]], _ = strconv.ParseFloat(m[4], 64)
+		}
+	}
+	return figs, string(out)
+}
+
+// TestGoldAccuracy scores the taggers against the hand-made gold of the
+// shared corpus with the project's scorer.
+func TestGoldAccuracy(t *testing.T) {
+	shared := sharedDir(t)
+	tg := testTagger(t)
+	bars := map[string]float64{"ratings": 0.95, "actions": 0.90, "quotes": 0.90, "quote speaker": 0.90, "rating previous": 0.90}
+	for _, folder := range []string{"seeds", "real-dev"} {
+		t.Run(folder, func(t *testing.T) {
+			gold := filepath.Join(shared, "corpus", folder)
+			pred := filepath.Join(t.TempDir(), "findings.jsonl")
+			tagFolder(t, tg, gold, pred)
+			figs, out := score(t, shared, gold, pred)
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			t.Logf("%s: %s", folder, lines[len(lines)-1])
+			if *showMisses {
+				t.Log(out)
+			}
+			for name, bar := range bars {
+				got, ok := figs[name]
+				if !ok {
+					if name == "rating previous" || name == "quote speaker" {
+						continue // nothing to ask: no matched gold carries one
+					}
+					t.Errorf("score.py printed no %s figure:\n%s", name, out)
+					continue
+				}
+				if got < bar {
+					t.Errorf("%s %.3f, want >= %.2f", name, got, bar)
+				}
+			}
+			if t.Failed() {
+				t.Log(out)
+			}
+		})
+	}
+}

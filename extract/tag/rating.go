@@ -1,0 +1,981 @@
+package tag
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/cqcmine/cqcmine/extract"
+)
+
+// ratingState carries what the rating rules learn across sentences.
+type ratingState struct {
+	lastSubject string // the last subject named with a rating
+	section     string // the core service whose section this is, from its heading
+	history     map[[2]string]string
+	prevHistory int  // index of the last sentence read as history, or -1
+	sameNext    bool // "Our rating of this service stayed the same."
+	index       map[[3]string]int
+}
+
+var (
+	reHistory = regexp.MustCompile(`(?i)\b(previous inspection|last inspection|last inspected|when we last|last rated|at (?:an|our|the) (?:previous |last |earlier )?inspection (?:in|on)|previously inspected|prior inspection|in our last|the last time we)\b`)
+	reSince   = regexp.MustCompile(`(?i)\bsince (?:the|our|its|their) (?:last|previous|prior) inspection`)
+	reContHis = regexp.MustCompile(`(?i)\b(was rated|were rated|we rated|they rated|it was rated)\b`)
+	reNowCur  = regexp.MustCompile(`(?i)\b(now|this inspection|is rated|are rated|currently)\b`)
+	reSameNxt = regexp.MustCompile(`(?i)\brating of (?:this|the) [\w -]{2,30}\b(?:stayed|remained) the same\b`)
+	reQuoted  = regexp.MustCompile(`[‘'“"]([^‘’'“”"]{3,160})[’'”"](?:,? and [‘'“"]([^‘’'“”"]{3,160})[’'”"])*\s+(?:which|that|who)?\s*(?:were|was|have been|has been|are|is)\s+(?:both\s+)?rated`)
+	reQuoted1 = regexp.MustCompile(`[‘'“"]([^‘’'“”"]{3,160})[’'”"]`)
+	reAggr    = regexp.MustCompile(`(?i)\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|many|several|some|most|all|few|any|other|those|these)\b(?: out)?(?: of)?(?: (?:the|our|its|their|these|those))?(?: [\w'’-]+){0,4} (?:services|practices|wards|areas|locations|hospitals|homes|units|teams|service|practice|ward|location|hospital|home|unit|team|providers|trusts)(?: inspected| visited)?(?: (?:which|that|who))?(?: (?:have|has|were|are|was|is))?(?: been)?(?: previously| now| all| also| currently)? (?:rated|judged|requiring|require|requires|achieved|received)\b|\bnumber of\b|\b(?:the|those|other|some|these) areas\b(?: (?:which|that|who))?(?: (?:have|has|were|are))?(?: been)? (?:rated|achieved)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:have|has|were|are|was)?\s*(?:been\s+)?rated\b`)
+	reAllKQ   = regexp.MustCompile(`^all (?:the )?(?:five |5 )?(?:key questions?|kq|domains?|areas)`)
+)
+
+var fillers = set("rated", "rate", "rates", "rating", "ratings", "for", "as", "being", "been", "be",
+	"was", "were", "is", "are", "has", "have", "had", "the", "our", "its", "their", "also", "still",
+	"both", "domain", "domains", "key", "question", "questions", "judged", "remain", "remains",
+	"remained", "remaining", "retained", "change", "changed", "changes", "to", "at", "of", "which",
+	"downgraded", "upgraded", "improved", "progressed", "from", "this", "now", "again", "currently",
+	"previously", "how", "it", "its", "in", "with", "a", "an", "?", ":", "-", ",", "(", ")", "'", "now", "that",
+	"trust", "location", "service", "hospital", "provider", "practice")
+
+var followers = set("rating", "ratings", "overall", "for", "in", "and", "or", "by", "with", "at",
+	"across", "since", "following", "after", "on", "under", "due", "because", "which", "as", "from",
+	"to", "but", "read", "are", "is", "was", "were", "this", "that", "when", "while", "whilst",
+	"having", "again", "too", "also", "there", "it", "we", "they", "two", "three", "four", "five",
+	"six", "one", "both", "said", "says", "according", "so", "until", "during", "last", "previously",
+	"then", "now", "rather", "compared", "same", "in", "within", "among", "amongst", "not")
+
+var cues = set("rated", "rate", "rates", "rating", "ratings", "judged", "remain", "remains", "remained",
+	"remaining", "retained", "retain", "retains", "downgraded", "upgraded", "improved", "progressed",
+	"deteriorated", "given", "awarded", "received", "receiving", "moved", "dropped", "went", "gone", "rerated", "re-rated")
+
+var determiners = set("a", "an", "very", "many", "some", "more", "most", "so", "too", "really", "such",
+	"less", "quite", "particularly", "generally", "fairly", "reasonably", "mostly")
+
+var negations = set("no", "not", "never", "none", "longer", "nor", "neither", "any")
+
+var targets = set("towards", "toward", "aim", "aims", "aiming", "ambition", "aspire", "aspires",
+	"aspiration", "goal", "target", "strive", "striving", "achieving", "become", "becoming", "want", "hope")
+
+var sameBefore = set("retained", "retain", "retains", "remain", "remains", "remained", "remaining", "again", "maintained", "maintains", "kept", "keeps")
+
+func set(ws ...string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}
+
+// rHit is one rating read from a sentence.
+type rHit struct {
+	rating, previous string
+	domains          []string
+	subjects         []string
+	history          bool // states an earlier rating
+	asPrev           bool // gives the previous rating of another hit in the sentence
+	upFrom           bool // "outstanding, up from good": previous of the hit before
+	tokIdx           int
+}
+
+func (st *docState) tagRatings() {
+	st.rs = ratingState{history: map[[2]string]string{}, prevHistory: -1, index: map[[3]string]int{}}
+	gridCols := []string(nil)
+	gridLeft := 0
+	for si, sn := range st.sents {
+		if si%64 == 0 && st.ctx.Err() != nil {
+			return
+		}
+		l := st.lower[sn.s:sn.e]
+		ratingish := mayRate(l)
+		if b := st.blocks[sn.blk]; b.heading && sn.s == b.s {
+			if cs, at := coreService(l); at == 0 {
+				st.rs.section = cs
+			} else if strings.Contains(l, " ") && !ratingish {
+				st.rs.section = ""
+			}
+		}
+		if !ratingish {
+			if strings.Contains(l, "the same") {
+				st.sentenceRatings(si, sn, nil)
+			}
+			continue
+		}
+		ts := tokenize(st.text, sn.s, sn.e)
+		if cols := gridHeader(ts); cols != nil {
+			gridCols, gridLeft = cols, 40
+			continue
+		}
+		if gridCols != nil && gridLeft > 0 {
+			gridLeft--
+			if st.gridRow(sn, ts, gridCols) {
+				continue
+			}
+		}
+		st.sentenceRatings(si, sn, ts)
+	}
+}
+
+var rateWords = []string{"good", "outstanding", "inadequate", "requir", "safe", "effective", "caring", "responsive", "well-led", "well led", "wellled"}
+
+// mayRate is the cheap test before the rating rules run.
+func mayRate(l string) bool {
+	for _, w := range rateWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// gridHeader returns the domain columns of a ratings grid header line:
+// "Safe Effective Caring Responsive Well-led Overall".
+func gridHeader(ts []tok) []string {
+	var cols []string
+	for _, t := range ts {
+		switch {
+		case t.kind == kDomain && t.cap:
+			cols = append(cols, t.val)
+		case t.kind == kPunct:
+		default:
+			return nil
+		}
+	}
+	if len(cols) >= 3 {
+		return cols
+	}
+	return nil
+}
+
+// gridRow reads one row of a ratings grid: a label, then one rating per
+// column, "Not rated" or "Not inspected" holding a column's place.
+func (st *docState) gridRow(sn sentence, ts []tok, cols []string) bool {
+	var ratings []string
+	label := -1
+	for i := 0; i < len(ts); i++ {
+		t := ts[i]
+		switch {
+		case t.kind == kRating:
+			ratings = append(ratings, t.val)
+		case t.w == "requires":
+			ratings = append(ratings, extract.RatingRequiresImp) // "Requires" / "improvement" split over lines
+		case t.w == "not" && i+1 < len(ts) && (ts[i+1].w == "rated" || ts[i+1].w == "inspected" || ts[i+1].w == "applicable"):
+			ratings = append(ratings, "")
+			i++
+		case t.w == "n/a" || t.w == "improvement" || t.kind == kPunct && t.w != "/":
+		case len(ratings) == 0:
+			label = i
+		default:
+			return false
+		}
+	}
+	if len(ratings) != len(cols) {
+		return false
+	}
+	subject := st.providerSubject()
+	if label >= 0 {
+		subject = strings.TrimSpace(clean(st.text[ts[0].s:ts[label].e]))
+	}
+	for i, c := range cols {
+		if ratings[i] != "" {
+			st.addRating(sn, rHit{rating: ratings[i], domains: []string{c}, subjects: []string{subject}})
+		}
+	}
+	return true
+}
+
+func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
+	sameNext := st.rs.sameNext
+	st.rs.sameNext = false
+	raw := st.text[sn.s:sn.e]
+	if strings.Contains(raw, "the same") && reSameNxt.MatchString(strings.ToLower(raw)) {
+		st.rs.sameNext = true
+	}
+	var ri, scale []int
+	for i, t := range ts {
+		if t.kind == kRating {
+			ri = append(ri, i)
+			scale = append(scale, i)
+		} else if t.w == "requires" || t.w == "requiring" {
+			scale = append(scale, i)
+		}
+	}
+	if len(ri) == 0 {
+		return
+	}
+	lower := strings.ToLower(clean(raw))
+	history := reHistory.MatchString(lower) && !reSince.MatchString(lower)
+	if !history && st.rs.prevHistory == si-1 && si > 0 && st.blocks[st.sents[si-1].blk].para == st.blocks[sn.blk].para &&
+		reContHis.MatchString(lower) && !reNowCur.MatchString(lower) {
+		history = true
+	}
+	if history {
+		st.rs.prevHistory = si
+	}
+	if isScale(ts, scale) {
+		return
+	}
+	// a single rating word alone: "Overall rating for this location" then
+	// "Good" on its own line
+	if len(ri) == 1 && si > 0 && onlyPunct(ts, ri[0]) {
+		st.loneRating(si, sn, ts, ri[0])
+		return
+	}
+	state := make([]byte, len(ts)) // 'p' consumed as previous, 'a' consumed by an after-list
+	var hits []rHit
+	for n, i := range ri {
+		if state[i] != 0 {
+			continue
+		}
+		t := ts[i]
+		if !st.validRating(ts, i, len(hits) > 0) {
+			continue
+		}
+		h := rHit{rating: t.val, tokIdx: i, history: history}
+		// from X to Y
+		if n+1 < len(ri) && ri[n+1] == i+2 && ts[i+1].w == "to" && i > 0 && (ts[i-1].w == "from" || i > 1 && ts[i-2].w == "from") {
+			state[i] = 'p'
+			continue
+		}
+		if i > 1 && ts[i-1].w == "to" && (ts[i-2].kind == kRating && state[i-2] == 'p') {
+			h.previous = ts[i-2].val
+		}
+		// "previously rated X", "the previous X rating"
+		if prevMarked(ts, i) {
+			h.asPrev = true
+			h.upFrom = i > 0 && ts[i-1].w == "from"
+			state[i] = 'p'
+		}
+		lo := 0
+		if n > 0 {
+			lo = ri[n-1] + 1
+		}
+		if isNegated(ts, lo, i) || isTarget(ts, i) || isConditional(ts, i) {
+			continue
+		}
+		// domains after: "good for caring", "rated ... overall"
+		doms, subjAt, end := afterList(ts, i)
+		for k := i + 1; k < end && k < len(ts); k++ {
+			state[k] = 'a'
+		}
+		if len(doms) == 0 {
+			doms = domainsBefore(ts, i, state)
+		}
+		if len(doms) == 0 {
+			doms = keyQuestionAfter(ts, i)
+		}
+		if len(doms) == 0 {
+			doms = []string{"overall"}
+		}
+		h.domains = doms
+		// subjects
+		h.subjects = st.subjectsFor(sn, ts, i, subjAt, end)
+		if h.subjects == nil {
+			if st.isAggregate(ts, i, doms) {
+				continue
+			}
+			h.subjects = []string{st.subjectBefore(sn, ts, lo, i)}
+		}
+		// previous: same as now
+		if h.previous == "" && !h.asPrev {
+			if sameMarked(ts, lo, i, ri, n) || sameNext {
+				h.previous = h.rating
+			}
+		}
+		hits = append(hits, h)
+	}
+	// previous ratings stated beside current ones
+	var cur []int
+	for k, h := range hits {
+		if !h.asPrev && !h.history {
+			cur = append(cur, k)
+		}
+	}
+	for k, h := range hits {
+		if !h.asPrev && !h.history {
+			continue
+		}
+		if len(cur) > 0 && !h.history {
+			// give it to the next current rating, else the nearest
+			target := cur[len(cur)-1]
+			for _, c := range cur {
+				if c > k {
+					target = c
+					break
+				}
+			}
+			if h.upFrom {
+				target = cur[0]
+				for _, c := range cur {
+					if c < k {
+						target = c
+					}
+				}
+			}
+			if hits[target].previous == "" {
+				hits[target].previous = h.rating
+			}
+			continue
+		}
+		for _, s := range h.subjects {
+			if st.isAggregateSubject(s) {
+				continue
+			}
+			for _, d := range h.domains {
+				key := [2]string{st.subjectKey(s), d}
+				if _, ok := st.rs.history[key]; !ok {
+					st.rs.history[key] = h.rating
+				}
+			}
+		}
+	}
+	for _, k := range cur {
+		st.addRating(sn, hits[k])
+	}
+}
+
+// loneRating reads a rating word standing alone under a heading that
+// names the domain ("Safe" / "Good", "Overall rating for this trust" /
+// "Inadequate").
+func (st *docState) loneRating(si int, sn sentence, ts []tok, i int) {
+	prev := st.sents[si-1]
+	if st.blocks[prev.blk].para < st.blocks[sn.blk].para-1 {
+		return
+	}
+	pt := tokenize(st.text, prev.s, prev.e)
+	if len(pt) == 0 || len(pt) > 10 {
+		return
+	}
+	var doms []string
+	hasRating := false
+	for _, t := range pt {
+		if t.kind == kDomain {
+			doms = append(doms, t.val)
+		}
+		if strings.HasPrefix(t.w, "rating") {
+			hasRating = true
+		}
+		if t.kind == kRating {
+			return
+		}
+	}
+	if len(doms) != 1 && !hasRating {
+		return
+	}
+	if len(doms) != 1 {
+		doms = []string{"overall"}
+	}
+	st.addRating(sentence{prev.s, sn.e, sn.blk}, rHit{rating: ts[i].val, domains: doms, subjects: []string{st.subjectBefore(prev, pt, 0, len(pt))}})
+}
+
+func onlyPunct(ts []tok, i int) bool {
+	for k, t := range ts {
+		if k != i && t.kind != kPunct {
+			return false
+		}
+	}
+	return true
+}
+
+// isScale reports a list of three or more rating words: the rating scale
+// described, not a rating ("outstanding, good, requires improvement or
+// inadequate").
+func isScale(ts []tok, ri []int) bool {
+	run := 1
+	for n := 1; n < len(ri); n++ {
+		between := ts[ri[n-1]+1 : ri[n]]
+		ok := len(between) <= 2
+		for _, t := range between {
+			if t.w != "," && t.w != "or" && t.w != "and" && t.w != "/" {
+				ok = false
+			}
+		}
+		if ok {
+			run++
+			if run >= 3 {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	return false
+}
+
+// validRating reports whether the rating word at i is used as a rating.
+func (st *docState) validRating(ts []tok, i int, cued bool) bool {
+	t := ts[i]
+	nextW := ""
+	if i+1 < len(ts) {
+		nextW = ts[i+1].w
+	}
+	prevW := ""
+	if i > 0 {
+		prevW = ts[i-1].w
+	}
+	nextRating := nextW == "rating" || nextW == "ratings"
+	if determiners[prevW] && !nextRating {
+		return false
+	}
+	// "Good or Outstanding": alternatives, not a rating
+	if nextW == "or" && i+2 < len(ts) && ts[i+2].kind == kRating || prevW == "or" && i > 1 && ts[i-2].kind == kRating {
+		return false
+	}
+	// the following word
+	if i+1 < len(ts) {
+		nt := ts[i+1]
+		ok := nt.kind == kPunct || followers[nt.w] || isDigit(nt.w[0]) || nt.kind == kRating || nt.kind == kDomain || nt.cap
+		if nt.w == "-" && i+2 < len(ts) && ts[i+2].kind == kWord && !ts[i+2].cap {
+			ok = false
+		}
+		if !ok {
+			return false
+		}
+	}
+	// a cue nearby
+	if nextRating || nextW == "overall" || cued {
+		return true
+	}
+	if t.val == extract.RatingRequiresImp && (t.quoted || t.cap) {
+		return true
+	}
+	if i > 0 && (prevW == ":" || prevW == "-" || prevW == "?") && i > 1 && (ts[i-2].kind == kDomain || strings.HasPrefix(ts[i-2].w, "rating")) {
+		return true
+	}
+	if i == 0 && len(ts) > 1 && ts[1].w == "for" {
+		return true
+	}
+	for k := i - 1; k >= 0 && i-k <= 12; k-- {
+		if cues[ts[k].w] {
+			return true
+		}
+		if ts[k].w == "from" && k+1 < len(ts) && ts[k+1].kind == kRating {
+			return true
+		}
+		if ts[k].w == "told" && k+2 == i {
+			return true // "told it requires improvement"
+		}
+	}
+	for k := i + 1; k < len(ts) && k-i <= 3; k++ {
+		if strings.HasPrefix(ts[k].w, "rat") && (ts[k].w == "rating" || ts[k].w == "ratings" || ts[k].w == "rated") {
+			return true
+		}
+	}
+	return false
+}
+
+func isNegated(ts []tok, lo, i int) bool {
+	for k := i - 1; k >= lo && i-k <= 6; k-- {
+		if negations[ts[k].w] {
+			return true
+		}
+		if ts[k].w == "if" || ts[k].w == "unless" {
+			return true
+		}
+	}
+	return false
+}
+
+func isTarget(ts []tok, i int) bool {
+	for k := i - 1; k >= 0 && i-k <= 10; k-- {
+		if ts[k].w == ";" {
+			break
+		}
+		if targets[ts[k].w] {
+			return true
+		}
+	}
+	return false
+}
+
+func isConditional(ts []tok, i int) bool {
+	for k := i - 1; k >= 0; k-- {
+		switch ts[k].w {
+		case "if", "unless", "whether":
+			return true
+		case ";":
+			return false
+		}
+	}
+	return false
+}
+
+// prevMarked reports "previously rated X", "previous X rating", "was
+// previously X", "last rated ... as X".
+func prevMarked(ts []tok, i int) bool {
+	if i > 0 && ts[i-1].w == "from" && !(i+2 < len(ts) && ts[i+1].w == "to" && ts[i+2].kind == kRating) {
+		return true // "outstanding, up from good"
+	}
+	for k := i - 1; k >= 0 && i-k <= 4; k-- {
+		switch ts[k].w {
+		case "previously", "previous", "formerly", "prior":
+			return true
+		case ",", ";", "and", "but":
+			return false
+		}
+	}
+	return false
+}
+
+// sameMarked reports words saying the rating did not change.
+func sameMarked(ts []tok, lo, i int, ri []int, n int) bool {
+	for k := i - 1; k >= lo && i-k <= 10; k-- {
+		if sameBefore[ts[k].w] {
+			return true
+		}
+		if ts[k].w == "still" && k+1 < len(ts) && (ts[k+1].w == "rated" || ts[k+1].w == "is") {
+			return true
+		}
+	}
+	hi := len(ts)
+	if n+1 < len(ri) {
+		hi = ri[n+1]
+	}
+	for k := i + 1; k < hi && k-i <= 10; k++ {
+		w := ts[k].w
+		if w == "again" || w == "unchanged" || w == "consecutive" || w == "same" && k > 0 && ts[k-1].w == "the" ||
+			w == "time" && ts[k-1].w == "second" {
+			return true
+		}
+		if w == ";" {
+			break
+		}
+	}
+	return false
+}
+
+// afterList reads the domains named after a rating word: "good for
+// caring", "'requires improvement' for responsive, effective, well led and
+// safety", "rating overall", "good overall and for all key questions
+// except well-led". subjAt is the index where a list of services starts
+// ("good for many services: ..."), or -1; end is past the tokens read.
+func afterList(ts []tok, i int) (doms []string, subjAt, end int) {
+	subjAt = -1
+	j := i + 1
+	w := func(k int) string {
+		if k < len(ts) {
+			return ts[k].w
+		}
+		return ""
+	}
+	if w(j) == "rating" || w(j) == "ratings" {
+		j++
+	}
+	if j < len(ts) && ts[j].kind == kDomain && ts[j].val == "overall" {
+		doms = append(doms, "overall")
+		j++
+		if w(j) == "and" && w(j+1) == "for" {
+			j++
+		}
+	}
+	if w(j) == "for" || w(j) == "in" {
+		k := j + 1
+		for set("being", "providing", "how", "the", "its", "our", "their", "a")[w(k)] {
+			k++
+		}
+		if k < len(ts) && ts[k].kind == kDomain {
+			for k < len(ts) {
+				t := ts[k]
+				switch {
+				case t.kind == kDomain:
+					doms = appendUniq(doms, t.val)
+				case set(",", "and", "or", "&", "being", "providing", "for", "the", "services", "domain", "domains", "key", "question", "questions", "to", "people's", "peoples", "needs")[t.w]:
+				default:
+					return doms, -1, k
+				}
+				k++
+			}
+			return doms, -1, k
+		}
+		rest := joinWords(ts[k:min(len(ts), k+6)])
+		if m := reAllKQ.FindString(rest); m != "" {
+			all := []string{"safe", "effective", "caring", "responsive", "well-led"}
+			// except (for) (the) X
+			for e := k; e < len(ts); e++ {
+				if ts[e].w == "except" {
+					for f := e + 1; f < len(ts) && f <= e+4; f++ {
+						if ts[f].kind == kDomain {
+							all = remove(all, ts[f].val)
+						}
+					}
+					break
+				}
+				if ts[e].w == ";" || ts[e].w == "." {
+					break
+				}
+			}
+			doms = append(doms, all...)
+			return doms, -1, k + len(strings.Fields(m))
+		}
+		if w(j) == "for" {
+			return doms, k, k
+		}
+	}
+	return doms, -1, j
+}
+
+func joinWords(ts []tok) string {
+	var b strings.Builder
+	for i, t := range ts {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.w)
+	}
+	return b.String()
+}
+
+func appendUniq(xs []string, x string) []string {
+	for _, y := range xs {
+		if y == x {
+			return xs
+		}
+	}
+	return append(xs, x)
+}
+
+func remove(xs []string, x string) []string {
+	out := xs[:0:0]
+	for _, y := range xs {
+		if y != x {
+			out = append(out, y)
+		}
+	}
+	return out
+}
+
+// domainsBefore reads the domains named just before a rating word: "the
+// rating for well-led, responsive, caring and effective also remained
+// good", "Safe - Good", "Are services safe? Inadequate".
+func domainsBefore(ts []tok, i int, state []byte) []string {
+	var doms []string
+	seen := false
+	for k := i - 1; k >= 0 && i-k <= 18; k-- {
+		t := ts[k]
+		if state[k] == 'a' {
+			break
+		}
+		if t.kind == kRating {
+			if state[k] == 'p' {
+				continue
+			}
+			break
+		}
+		if t.kind == kDomain && t.w != "safety" && t.w != "effectiveness" && t.w != "responsiveness" {
+			doms = append(doms, t.val)
+			seen = true
+			continue
+		}
+		if t.kind == kDomain {
+			break // "places of safety: Good" names no domain
+		}
+		if seen {
+			if t.w == "," || t.w == "and" || t.w == "or" || t.w == "&" || t.w == "being" || t.w == "providing" {
+				continue
+			}
+			break
+		}
+		if fillers[t.w] || t.cap || t.kind == kPunct && t.w != ";" && t.w != "." {
+			continue
+		}
+		break
+	}
+	// in reading order
+	for a, b := 0, len(doms)-1; a < b; a, b = a+1, b-1 {
+		doms[a], doms[b] = doms[b], doms[a]
+	}
+	return doms
+}
+
+// keyQuestionAfter reads "in response to the question 'Are services
+// caring?'".
+func keyQuestionAfter(ts []tok, i int) []string {
+	for k := i + 1; k+2 < len(ts); k++ {
+		if ts[k].w == "are" && ts[k+1].w == "services" {
+			for f := k + 2; f < len(ts) && f <= k+6; f++ {
+				if ts[f].kind == kDomain {
+					return []string{ts[f].val}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// subjectsFor returns the services a rating is listed for: "good for many
+// services: A, B, C", "rated good (A, B and C)", "'A' and 'B' which were
+// rated", or nil.
+func (st *docState) subjectsFor(sn sentence, ts []tok, i, subjAt, end int) []string {
+	if subjAt >= 0 && subjAt < len(ts) {
+		s := ts[subjAt].s
+		e := clauseEnd(st.text, s, sn.e)
+		if items := splitItems(st.text[s:e]); len(items) > 0 {
+			return items
+		}
+	}
+	k := end
+	if k < len(ts) && ts[k].w == "(" {
+		for f := k + 1; f < len(ts); f++ {
+			if ts[f].w == ")" {
+				if items := splitItems(st.text[ts[k].e:ts[f].s]); len(items) > 0 && !numeric(items) {
+					return items
+				}
+				break
+			}
+		}
+	}
+	// quoted service names before "which were rated"
+	from := sn.s
+	if m := reQuoted.FindAllStringIndex(st.text[from:ts[i].s], -1); m != nil {
+		last := m[len(m)-1]
+		seg := st.text[from+last[0] : from+last[1]]
+		var items []string
+		for _, q := range reQuoted1.FindAllStringSubmatch(seg, -1) {
+			items = append(items, strings.TrimSpace(q[1]))
+		}
+		if len(items) > 0 {
+			return items
+		}
+	}
+	return nil
+}
+
+// clauseEnd returns where the clause starting at s ends: at ";", a full
+// stop, "due to", "because", "which" or e.
+func clauseEnd(text string, s, e int) int {
+	t := strings.ToLower(text[s:e])
+	end := len(t)
+	for _, stop := range []string{";", ". ", " due to ", " because ", " which ", " as a result", " following ", " with "} {
+		if k := strings.Index(t, stop); k >= 0 && k < end {
+			end = k
+		}
+	}
+	return s + end
+}
+
+var reItemSplit = regexp.MustCompile(`\s*(?:,\s*and|,|\band\b)\s+`)
+
+// splitItems splits "our A, B, and C" into its items.
+func splitItems(t string) []string {
+	t = clean(t)
+	if k := strings.Index(t, ":"); k >= 0 {
+		t = t[k+1:]
+	}
+	t = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(t), ".,;)"))
+	if t == "" {
+		return nil
+	}
+	// protect "and" inside core service names
+	l := strings.ToLower(t)
+	parts := reItemSplit.Split(t, -1)
+	if _, at := coreService(l); at >= 0 && len(parts) > 1 {
+		// rejoin pieces that only make sense together
+		var merged []string
+		for _, p := range parts {
+			pl := strings.ToLower(p)
+			if len(merged) > 0 && (strings.HasPrefix(pl, "young people") || strings.HasPrefix(pl, "families") || strings.HasPrefix(pl, "psychiatric intensive") || strings.HasPrefix(pl, "emergency")) {
+				merged[len(merged)-1] += " and " + p
+				continue
+			}
+			merged = append(merged, p)
+		}
+		parts = merged
+	}
+	var items []string
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		pl := strings.ToLower(p)
+		for _, pre := range []string{"our ", "the ", "its ", "their "} {
+			if strings.HasPrefix(pl, pre) {
+				p, pl = p[len(pre):], pl[len(pre):]
+			}
+		}
+		if p == "" {
+			continue
+		}
+		if strings.HasPrefix(pl, "a ") || strings.HasPrefix(pl, "an ") || len(strings.Fields(p)) > 9 || strings.Contains(pl, " we ") || strings.HasPrefix(pl, "we ") {
+			break
+		}
+		if !serviceLike(p) {
+			return nil
+		}
+		items = append(items, strings.Trim(p, "‘’'“”\" "))
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	return items
+}
+
+var serviceNouns = []string{"ward", "service", "care", "unit", "hospital", "home", "team", "practice",
+	"clinic", "centre", "department", "surgery", "outpatient", "maternity", "gynaecology", "camhs",
+	"hospice", "infirmary", "imaging", "theatres", "a&e", "emergency"}
+
+// serviceLike reports whether an item of a list names a service or place.
+func serviceLike(p string) bool {
+	l := strings.ToLower(p)
+	for _, w := range serviceNouns {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	_, at := coreService(l)
+	return at >= 0
+}
+
+var placeNouns = set("hospital", "hospitals", "trust", "centre", "center", "practice", "surgery", "home",
+	"unit", "ward", "clinic", "service", "services", "house", "lodge", "court", "infirmary", "hospice")
+
+var reInSection = regexp.MustCompile(`(?i)\b(?:it|this service|the service|this core service|we rated it)\b`)
+
+var reGenericLocal = regexp.MustCompile(`(?i)\b(the|this|our) (practice|service|home|location|surgery|care home|hospital|unit)\b`)
+var reGenericTrust = regexp.MustCompile(`(?i)\b(the|this|our|a|an) (nhs )?(trust|provider|organisation|foundation trust)\b|\bwe\b|\bus\b`)
+
+// subjectBefore names the subject of a rating from the words before it.
+func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
+	// a proper name ending in a place noun: "Hereford Hospital"
+	for k := i - 1; k >= 0; k-- {
+		t := ts[k]
+		if t.cap && placeNouns[t.w] && k > 0 && ts[k-1].cap {
+			j := k
+			for j > 0 && (ts[j-1].cap || (ts[j-1].w == "and" || ts[j-1].w == "of") && j > 1 && ts[j-2].cap) && ts[j-1].kind == kWord {
+				j--
+			}
+			name := clean(st.text[ts[j].s:t.e])
+			if !strings.Contains(strings.ToLower(name), "care quality commission") && ts[j].w != "cqc" {
+				name = strings.TrimPrefix(name, "The ")
+				st.rs.lastSubject = name
+				if isProviderLevel(name) {
+					return st.providerSubject()
+				}
+				return name
+			}
+		}
+	}
+	region := strings.ToLower(clean(st.text[sn.s:ts[min(i, len(ts)-1)].s]))
+	if cs, at := coreService(region); at >= 0 {
+		st.rs.lastSubject = cs
+		return cs
+	}
+	if st.rs.section != "" && reInSection.MatchString(region) {
+		return st.rs.section
+	}
+	if reGenericLocal.MatchString(region) && st.mainSubject != "" {
+		return st.mainSubject
+	}
+	if reGenericTrust.MatchString(region) {
+		return st.providerSubject()
+	}
+	if st.rs.lastSubject != "" && strings.Contains(region, "rated") {
+		return st.rs.lastSubject
+	}
+	return st.providerSubject()
+}
+
+func (st *docState) providerSubject() string {
+	if st.mainSubject != "" {
+		return st.mainSubject
+	}
+	return "trust overall"
+}
+
+// isProviderLevel mirrors how the findings are read: a subject naming a
+// trust or provider and no ward, service or place within it.
+func isProviderLevel(s string) bool {
+	l := strings.ToLower(s)
+	if l == "" || l == "trust" || l == "trust overall" || l == "overall" || l == "provider" || l == "the trust" {
+		return true
+	}
+	if !strings.Contains(l, "trust") && !strings.Contains(l, "provider") {
+		return false
+	}
+	for _, w := range []string{"ward", "service", "community", "unit", "team", "home", "hospital", "centre", "clinic", "camhs", "practice"} {
+		if strings.Contains(l, w) {
+			return false
+		}
+	}
+	return true
+}
+
+var reCAMHS = regexp.MustCompile(`\b(?:child and adolescent mental health(?: services?)?|children(?:'s|’s| and young people's| and young people’s) mental health(?: services?)?)\b`)
+
+func (st *docState) subjectKey(s string) string {
+	if isProviderLevel(s) || st.provider != "" && strings.EqualFold(s, st.provider) {
+		return "trust overall"
+	}
+	return reCAMHS.ReplaceAllString(strings.ToLower(s), "camhs")
+}
+
+// numeric reports items that are only numbers or years: "(2019)".
+func numeric(items []string) bool {
+	for _, it := range items {
+		for _, r := range it {
+			if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (st *docState) isAggregate(ts []tok, i int, doms []string) bool {
+	lo := i - 14
+	if lo < 0 {
+		lo = 0
+	}
+	for k := i - 1; k > lo; k-- {
+		if ts[k].w == ";" {
+			lo = k
+			break
+		}
+	}
+	region := strings.ToLower(clean(st.text[ts[lo].s:ts[i].s]))
+	if !reAggr.MatchString(region) {
+		return false
+	}
+	if len(doms) == 1 && doms[0] == "overall" {
+		return true
+	}
+	// "rated good for caring in all our services" names a domain
+	return false
+}
+
+func (st *docState) isAggregateSubject(s string) bool {
+	return reAggr.MatchString(strings.ToLower(s))
+}
+
+// addRating records the findings of one hit, one per subject and domain,
+// merging repeats of a (subject, domain, rating) the document already
+// stated.
+func (st *docState) addRating(sn sentence, h rHit) {
+	for _, s := range h.subjects {
+		for _, d := range h.domains {
+			key := [3]string{st.subjectKey(s), d, h.rating}
+			if k, ok := st.rs.index[key]; ok {
+				if st.found[k].Previous == "" && h.previous != "" {
+					st.found[k].Previous = h.previous
+				}
+				continue
+			}
+			subj := s
+			if (isProviderLevel(s) || strings.EqualFold(s, st.provider)) && st.mainSubject == "" {
+				subj = "trust overall"
+			}
+			f := extract.Finding{Kind: extract.KindRating, Subject: subj, Domain: d, Rating: h.rating, Previous: h.previous}
+			st.rs.index[key] = st.add(f, sn.s, sn.e)
+		}
+	}
+}
+
+// finishRatings fills previous ratings from statements about the last
+// inspection.
+func (st *docState) finishRatings() {
+	for i := range st.found {
+		f := &st.found[i]
+		if f.Kind != extract.KindRating || f.Previous != "" {
+			continue
+		}
+		if p, ok := st.rs.history[[2]string{st.subjectKey(f.Subject), f.Domain}]; ok {
+			f.Previous = p
+		}
+	}
+}

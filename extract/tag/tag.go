@@ -1,0 +1,226 @@
+// Package tag turns the page text of an extract.Document into findings: a
+// document finding (title, provider, type, dates), CQC ratings, must-do
+// and should-do actions, undertakings and quoted statements with their
+// speakers, each with its page and byte offsets in that page's text.
+//
+// The taggers are rules over the language of CQC reports, press releases,
+// trust statements, enforcement notices and news reports of them:
+//
+//   - Text is split into blocks (paragraphs, bullets, headings; wrapped
+//     lines joined, bullet and "2.1.4." markers left out) and sentences by
+//     a splitter that knows "Dr", "Reg." and the like (segment.go).
+//   - Ratings: rating words in a rating context ("rated", "rating",
+//     "remains", grids such as "Safe - Good" or "Are services safe?
+//     Inadequate", column grids from PDFs), paired with the domains listed
+//     after ("for responsive, effective and well led") or before ("the
+//     well-led domain being rated"), else overall; lists of services
+//     expanded; previous ratings from "retained", "again", "from X to Y"
+//     and from statements about the last inspection (rating.go).
+//   - Actions: must-do and should-do sections and their bullets, and
+//     sentences in which the provider is told, required or said to need
+//     to act; undertakings as their own kind (action.go).
+//   - Quotes: text in “ ”, " ", ‘ ’ or ' ' that is a statement or is
+//     reported as said or found, not rating names, titles or defined
+//     terms; quotes running over lines, paragraphs re-opened with a mark,
+//     and unclosed quotes ending at their first sentence end. Speakers are
+//     attributed CQC, trust, patient or other from the words that
+//     introduce the quote, with the speaker's name (quote.go).
+//
+// prose's named-entity model is loaded once by New and used only to find a
+// speaker's name in the few words that introduce a quote when the cheaper
+// rules find none.
+package tag
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/cqcmine/cqcmine/extract"
+	prose "github.com/jdkato/prose/v2"
+)
+
+// Tagger tags documents. It is safe for concurrent use.
+type Tagger struct {
+	model *prose.Model
+	// nerMu guards the prose model, whose tagger is not documented as
+	// safe for concurrent use.
+	nerMu sync.Mutex
+}
+
+// New loads the models the taggers use.
+func New() (t *Tagger, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("tag: loading prose model: %v", r)
+		}
+	}()
+	d, err := prose.NewDocument("", prose.WithSegmentation(false))
+	if err != nil {
+		return nil, fmt.Errorf("tag: loading prose model: %w", err)
+	}
+	return &Tagger{model: d.Model}, nil
+}
+
+// personIn returns the first person that prose's entity model finds in t.
+func (t *Tagger) personIn(s string) string {
+	if t == nil || t.model == nil || s == "" {
+		return ""
+	}
+	t.nerMu.Lock()
+	defer t.nerMu.Unlock()
+	var name string
+	func() {
+		defer func() { _ = recover() }()
+		d, err := prose.NewDocument(s, prose.UsingModel(t.model), prose.WithSegmentation(false))
+		if err != nil {
+			return
+		}
+		for _, e := range d.Entities() {
+			if e.Label == "PERSON" && strings.Contains(e.Text, " ") {
+				name = e.Text
+				return
+			}
+		}
+	}()
+	return name
+}
+
+// docState is the work on one document.
+type docState struct {
+	t       *Tagger
+	ctx     context.Context
+	doc     *extract.Document
+	text    string // pages joined by form feeds
+	lower   string // text with ASCII letters in lower case, same offsets
+	starts  []int  // each page's offset in text
+	blocks  []block
+	sents   []sentence
+	found   []extract.Finding
+	offsets []int // global start offset of each finding, for ordering
+
+	provider    string
+	mainSubject string // the location a location page is about, else ""
+	trustVoice  bool   // the document speaks as the provider ("our staff")
+
+	rs         ratingState
+	quoteSpans []qspan
+}
+
+// Tag returns the findings of doc: the document finding first, then the
+// others in document order. It stops early, returning what it has, when
+// ctx is done.
+func (t *Tagger) Tag(ctx context.Context, doc *extract.Document) (out []extract.Finding) {
+	if doc == nil {
+		return nil
+	}
+	st := &docState{t: t, ctx: ctx, doc: doc}
+	var b strings.Builder
+	for i, p := range doc.Pages {
+		if i > 0 {
+			b.WriteByte('\f')
+		}
+		st.starts = append(st.starts, b.Len())
+		b.WriteString(p.Text)
+	}
+	st.text = b.String()
+	st.lower = asciiLower(st.text)
+	defer func() {
+		if r := recover(); r != nil {
+			// A bug in a rule must not lose the document: keep the
+			// document finding at least.
+			out = []extract.Finding{st.docFinding()}
+		}
+	}()
+	st.blocks, st.sents = segment(st.text)
+	st.provider = st.findProvider()
+	st.mainSubject = st.findMainSubject()
+	st.trustVoice = st.findTrustVoice()
+
+	st.tagRatings()
+	st.scanQuotes()
+	if ctx.Err() == nil {
+		st.tagActions()
+	}
+	if ctx.Err() == nil {
+		st.tagQuotes()
+	}
+	st.finishRatings()
+
+	idx := make([]int, len(st.found))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return st.offsets[idx[a]] < st.offsets[idx[b]] })
+	out = make([]extract.Finding, 0, len(st.found)+1)
+	out = append(out, st.docFinding())
+	for _, i := range idx {
+		f := st.found[i]
+		if f.Provider == "" {
+			f.Provider = st.provider
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// add records a finding whose evidence is text[s:e].
+func (st *docState) add(f extract.Finding, s, e int) int {
+	if s < 0 {
+		s = 0
+	}
+	if e > len(st.text) {
+		e = len(st.text)
+	}
+	if e < s {
+		e = s
+	}
+	pi := sort.SearchInts(st.starts, s+1) - 1
+	if pi < 0 {
+		pi = 0
+	}
+	f.Doc = st.doc.Path
+	f.DocID = st.doc.ID
+	if len(st.doc.Pages) > 0 {
+		p := st.doc.Pages[pi]
+		f.Page = p.Number
+		ps := st.starts[pi]
+		f.Start = s - ps
+		f.End = e - ps
+		if f.End > len(p.Text) {
+			f.End = len(p.Text)
+		}
+	}
+	if f.Text == "" {
+		f.Text = clean(st.text[s:e])
+	}
+	if f.Themes == nil {
+		f.Themes = themesOf(f.Text)
+	}
+	st.found = append(st.found, f)
+	st.offsets = append(st.offsets, s)
+	return len(st.found) - 1
+}
+
+// asciiLower lower-cases ASCII letters only, so offsets stay valid.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// blockAt returns the index of the block holding offset p, or of the
+// first block after it.
+func (st *docState) blockAt(p int) int {
+	i := sort.Search(len(st.blocks), func(i int) bool { return st.blocks[i].e > p })
+	if i >= len(st.blocks) {
+		return len(st.blocks) - 1
+	}
+	return i
+}
