@@ -76,7 +76,9 @@ type interp struct {
 }
 
 // readStream returns the decoded bytes of a stream, bounded by max. Data
-// read before a decoding error is kept.
+// read before a decoding error is kept; a stream longer than max gives no
+// data, only an error wrapping extract.ErrLimit, so that a decompression
+// bomb costs at most max bytes of memory while it is read.
 func readStream(v pdflib.Value, max int64) (b []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -89,12 +91,41 @@ func readStream(v pdflib.Value, max int64) (b []byte, err error) {
 	if max > 0 {
 		rd = io.LimitReader(rc, max+1)
 	}
-	b, err = io.ReadAll(rd)
-	if max > 0 && int64(len(b)) > max {
-		return b[:max], fmt.Errorf("stream larger than %d bytes: %w", max, extract.ErrLimit)
+	// Read into chunks that grow to 4 MiB, and join them only once the
+	// whole stream is known to be within the limit.
+	var parts [][]byte
+	var total int64
+	size := 4 << 10
+	for {
+		p := make([]byte, size)
+		n := 0
+		var rerr error
+		for n < len(p) && rerr == nil {
+			var k int
+			k, rerr = rd.Read(p[n:])
+			n += k
+		}
+		if n > 0 {
+			parts = append(parts, p[:n])
+			total += int64(n)
+		}
+		if max > 0 && total > max {
+			return nil, fmt.Errorf("stream larger than %d bytes: %w", max, extract.ErrLimit)
+		}
+		if rerr != nil {
+			if rerr != io.EOF {
+				err = fmt.Errorf("stream: %w", rerr)
+			}
+			break
+		}
+		size = min(2*size, 4<<20)
 	}
-	if err != nil {
-		err = fmt.Errorf("stream: %w", err)
+	if len(parts) == 1 {
+		return parts[0], err
+	}
+	b = make([]byte, 0, total)
+	for _, p := range parts {
+		b = append(b, p...)
 	}
 	return b, err
 }
@@ -352,6 +383,9 @@ func (in *interp) form(xobjs pdflib.Value, name string, parentRes pdflib.Value, 
 	if !ok {
 		var rerr error
 		data, rerr = readStream(v, in.doc.maxStr)
+		if errors.Is(rerr, extract.ErrLimit) {
+			return fmt.Errorf("form %s: %w", name, rerr)
+		}
 		if rerr != nil && in.err == nil {
 			in.err = fmt.Errorf("form %s: %w", name, rerr)
 		}

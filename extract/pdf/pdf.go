@@ -67,9 +67,16 @@ func (e Extractor) Extract(ctx context.Context, data []byte, lim extract.Limits)
 	}
 	fixed := fixHeader(data)
 	var r *pdflib.Reader
-	openErr := errors.New("cross-reference table declares too many objects")
-	if saneXref(fixed) {
-		r, openErr = newReader(fixed)
+	var openErr error
+	switch {
+	case !saneXref(fixed):
+		openErr = errors.New("cross-reference table declares too many objects")
+	case prevLoop(fixed):
+		openErr = errors.New("cross-reference /Prev chain loops")
+	case extendsLoop(fixed):
+		openErr = errors.New("object stream /Extends chain loops")
+	default:
+		r, openErr = openReader(ctx, fixed)
 	}
 	rebuilt := false
 	if openErr != nil {
@@ -81,7 +88,7 @@ func (e Extractor) Extract(ctx context.Context, data []byte, lim extract.Limits)
 			return nil, fmt.Errorf("pdf: open: %w", openErr)
 		}
 		var err error
-		if r, err = newReader(rb); err != nil {
+		if r, err = openReader(ctx, rb); err != nil {
 			return nil, fmt.Errorf("pdf: open: %w (after rebuilding the cross-reference table: %v)", openErr, err)
 		}
 		rebuilt = true
@@ -89,7 +96,7 @@ func (e Extractor) Extract(ctx context.Context, data []byte, lim extract.Limits)
 	pages, walkErr := walkPages(r, lim.MaxPages)
 	if !rebuilt && (walkErr != nil || len(pages) == 0 || brokenPages(pages)) {
 		if rb := rebuildXref(fixed); rb != nil {
-			if r2, err := newReader(rb); err == nil {
+			if r2, err := openReader(ctx, rb); err == nil {
 				if p2, err2 := walkPages(r2, lim.MaxPages); err2 == nil && len(p2) >= len(pages) {
 					r, pages, walkErr = r2, p2, nil
 				}
@@ -168,13 +175,19 @@ func brokenPages(pages []pageRef) bool {
 }
 
 // newReader opens data with the library, turning its panics into errors.
-func newReader(data []byte) (r *pdflib.Reader, err error) {
+func newReader(data []byte) (*pdflib.Reader, error) {
+	return openReader(context.Background(), data)
+}
+
+// openReader opens data with the library, turning its panics into
+// errors. Every later read of the file stops once ctx is done.
+func openReader(ctx context.Context, data []byte) (r *pdflib.Reader, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			r, err = nil, fmt.Errorf("%v", x)
 		}
 	}()
-	return pdflib.NewReader(bytes.NewReader(data), int64(len(data)))
+	return pdflib.NewReader(ctxReaderAt{ctx, bytes.NewReader(data)}, int64(len(data)))
 }
 
 // repairable reports whether an open error may go away with a rebuilt
