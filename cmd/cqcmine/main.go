@@ -1,0 +1,116 @@
+// Command cqcmine mines CQC inspection reports, warning notices and trust
+// statements for evidence: ratings, must-do and should-do actions and
+// quoted findings, each with its page.
+//
+// Usage:
+//
+//	cqcmine extract [flags] PATH...   findings as JSONL or CSV
+//	cqcmine index   [flags] [PATH...] build or update the search index
+//	cqcmine search  [flags] QUERY     search the index from the terminal
+//	cqcmine serve   [flags] [PATH...] the search UI in a browser
+//
+// Exit status: 0 when every document was processed, 1 when some documents
+// failed (all others were processed) or the command failed, 2 for a usage
+// error, 130 when interrupted.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+type command struct {
+	name  string
+	short string
+	run   func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+var commands = []command{
+	{"extract", "extract findings from documents as JSONL or CSV", runExtractCmd},
+	{"index", "build or update the search index", runIndexCmd},
+	{"search", "search the index from the terminal", runSearchCmd},
+	{"serve", "serve the evidence-lookup UI", runServeCmd},
+	{"version", "print the version", runVersionCmd},
+}
+
+func main() {
+	os.Exit(cqcmineMain(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// cqcmineMain runs one command and maps its error to an exit code, so
+// that deferred work in the command is done before the process exits.
+func cqcmineMain(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := dispatch(ctx, args, stdout, stderr)
+	var ue *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "cqcmine: %v\n", err)
+		return exitUsage
+	case errors.Is(err, errSomeFailed):
+		return exitFailed // the summary is already on stderr
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		fmt.Fprintf(stderr, "cqcmine: interrupted: %v\n", err)
+		return exitInterrupted
+	default:
+		fmt.Fprintf(stderr, "cqcmine: %v\n", err)
+		return exitFailed
+	}
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) > 1 {
+			return dispatch(ctx, []string{args[1], "-h"}, stdout, stderr)
+		}
+		usage(stderr)
+		if len(args) == 0 {
+			return &usageError{"no command given"}
+		}
+		return errHelp
+	}
+	if args[0] == childCommand {
+		return runChildCmd(ctx, args[1:], stdout, stderr)
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], stdout, stderr)
+		}
+	}
+	usage(stderr)
+	return &usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `cqcmine mines CQC inspection documents for evidence.
+
+Usage: cqcmine COMMAND [flags] [args]
+
+Commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.short)
+	}
+	fmt.Fprint(w, `
+Run "cqcmine COMMAND -h" for a command's flags and examples.
+Exit status: 0 all documents processed, 1 some failed, 2 usage error, 130 interrupted.
+`)
+}
