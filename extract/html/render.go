@@ -324,7 +324,31 @@ func (r *renderer) result() string {
 			}
 		}
 	}
-	return text.Normalize(strings.TrimSpace(all))
+	return squeezeBlankLines(text.Normalize(strings.TrimSpace(all)))
+}
+
+// squeezeBlankLines leaves at most one blank line between lines: runs of
+// line ends, which <pre> text next to block breaks can produce, become
+// two.
+func squeezeBlankLines(s string) string {
+	if !strings.Contains(s, "\n\n\n") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			run++
+			if run > 2 {
+				continue
+			}
+		} else {
+			run = 0
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // isBulletGlyph reports whether w is a bullet an author typed into a
