@@ -10,8 +10,6 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
-
-	"github.com/cqcmine/cqcmine/extract"
 )
 
 func write(t *testing.T, path, data string) {
@@ -132,20 +130,20 @@ func TestDetect(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		data []byte
-		want extract.Format
+		want Format
 	}{
-		{"pdf", []byte("%PDF-1.7\n%âãÏÓ\n"), extract.FormatPDF},
-		{"pdf with junk before header", append(bytes.Repeat([]byte{' '}, 100), "%PDF-2.0\n"...), extract.FormatPDF},
-		{"docx", docx(t, "word/document.xml"), extract.FormatDOCX},
-		{"other zip", docx(t, "content.xml"), extract.FormatUnknown},
-		{"html doctype", []byte("\xef\xbb\xbf  <!DOCTYPE html><html>"), extract.FormatHTML},
-		{"html upper", []byte("<HTML><BODY>hi"), extract.FormatHTML},
-		{"html after comment", []byte("<!-- saved --> <html>"), extract.FormatHTML},
-		{"text", []byte("Are services safe? Requires improvement\n"), extract.FormatText},
-		{"windows-1252 text", []byte("Trust\x92s \x93good\x94 rating\n"), extract.FormatText},
-		{"empty", nil, extract.FormatText},
-		{"binary", []byte{0x89, 'P', 'N', 'G', 0, 0, 0, 0x0d}, extract.FormatUnknown},
-		{"text mentioning html", []byte("About <html> tags"), extract.FormatText},
+		{"pdf", []byte("%PDF-1.7\n%âãÏÓ\n"), FormatPDF},
+		{"pdf with junk before header", append(bytes.Repeat([]byte{' '}, 100), "%PDF-2.0\n"...), FormatPDF},
+		{"docx", docx(t, "word/document.xml"), FormatDOCX},
+		{"other zip", docx(t, "content.xml"), FormatUnknown},
+		{"html doctype", []byte("\xef\xbb\xbf  <!DOCTYPE html><html>"), FormatHTML},
+		{"html upper", []byte("<HTML><BODY>hi"), FormatHTML},
+		{"html after comment", []byte("<!-- saved --> <html>"), FormatHTML},
+		{"text", []byte("Are services safe? Requires improvement\n"), FormatText},
+		{"windows-1252 text", []byte("Trust\x92s \x93good\x94 rating\n"), FormatText},
+		{"empty", nil, FormatText},
+		{"binary", []byte{0x89, 'P', 'N', 'G', 0, 0, 0, 0x0d}, FormatUnknown},
+		{"text mentioning html", []byte("About <html> tags"), FormatText},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Detect(tc.data); got != tc.want {

@@ -3,37 +3,47 @@ package corpus
 import (
 	"archive/zip"
 	"bytes"
+)
 
-	"github.com/cqcmine/cqcmine/extract"
+// Format is a document's file format, detected from its content.
+type Format string
+
+// The formats cqcmine reads.
+const (
+	FormatUnknown Format = ""
+	FormatPDF     Format = "pdf"
+	FormatHTML    Format = "html"
+	FormatDOCX    Format = "docx"
+	FormatText    Format = "text"
 )
 
 // Detect tells a document's format from its bytes. It returns
-// extract.FormatUnknown for content cqcmine does not read (images, other
+// FormatUnknown for content cqcmine does not read (images, other
 // archives, binary files).
-func Detect(data []byte) extract.Format {
+func Detect(data []byte) Format {
 	head := data
 	if len(head) > 1024 {
 		head = head[:1024]
 	}
 	// PDF readers accept junk before the header within the first KiB.
 	if bytes.Contains(head, []byte("%PDF-")) {
-		return extract.FormatPDF
+		return FormatPDF
 	}
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		if isDOCX(data) {
-			return extract.FormatDOCX
+			return FormatDOCX
 		}
-		return extract.FormatUnknown
+		return FormatUnknown
 	}
 	text := bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
 	text = bytes.TrimLeft(text, " \t\r\n")
 	if looksHTML(text) {
-		return extract.FormatHTML
+		return FormatHTML
 	}
 	if isText(data) {
-		return extract.FormatText
+		return FormatText
 	}
-	return extract.FormatUnknown
+	return FormatUnknown
 }
 
 func isDOCX(data []byte) bool {

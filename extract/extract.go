@@ -13,18 +13,20 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/cqcmine/cqcmine/corpus"
 )
 
-// Format is a document's file format, detected from its content.
-type Format string
+// Format is a document's file format, as corpus.Detect tells it.
+type Format = corpus.Format
 
 // The formats cqcmine reads.
 const (
-	FormatUnknown Format = ""
-	FormatPDF     Format = "pdf"
-	FormatHTML    Format = "html"
-	FormatDOCX    Format = "docx"
-	FormatText    Format = "text"
+	FormatUnknown = corpus.FormatUnknown
+	FormatPDF     = corpus.FormatPDF
+	FormatHTML    = corpus.FormatHTML
+	FormatDOCX    = corpus.FormatDOCX
+	FormatText    = corpus.FormatText
 )
 
 // Page is the text of one page. Number is 1-based; it is 0 for formats
