@@ -19,6 +19,7 @@ var layers = []struct {
 	{"corpus", 0},
 	{"extract", 1},
 	{"extract/", 2},
+	{"internal/golden", 0},
 	{"internal/hostile", 2},
 	{"pipeline", 3},
 	{"index", 4},

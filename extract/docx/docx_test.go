@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
-	"flag"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -18,9 +17,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // zipDir returns a .docx archive of the files under dir, in name order.
 func zipDir(t testing.TB, dir string) []byte {
@@ -111,20 +110,8 @@ func TestExtractGolden(t *testing.T) {
 				t.Fatalf("pages = %+v, want one page numbered 0", c.Pages)
 			}
 			got := "title: " + c.Title + "\n\n" + c.Pages[0].Text + "\n"
-			golden := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("output differs from %s:\ngot:\n%s\nwant:\n%s", golden, got, want)
-			}
+			path := filepath.Join("testdata", name+".golden")
+			golden.Check(t, path, []byte(got))
 		})
 	}
 }

@@ -3,7 +3,6 @@ package html
 import (
 	"context"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,9 +10,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestExtractGolden extracts every testdata/*.html and compares the title
 // and text with NAME.golden (the title on the first line, then a blank
@@ -41,20 +40,8 @@ func TestExtractGolden(t *testing.T) {
 				t.Fatalf("pages = %+v, want one page numbered 0", c.Pages)
 			}
 			got := "title: " + c.Title + "\n\n" + c.Pages[0].Text + "\n"
-			golden := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("output differs from %s:\ngot:\n%s\nwant:\n%s", golden, got, want)
-			}
+			path := filepath.Join("testdata", name+".golden")
+			golden.Check(t, path, []byte(got))
 		})
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,9 +12,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestExtractGolden extracts every testdata/*.txt and compares the page
 // text with NAME.golden.
@@ -42,20 +41,8 @@ func TestExtractGolden(t *testing.T) {
 				t.Fatalf("pages = %+v, want one page numbered 0", c.Pages)
 			}
 			got := c.Pages[0].Text
-			golden := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("text differs from %s:\ngot:\n%s\nwant:\n%s", golden, got, want)
-			}
+			path := filepath.Join("testdata", name+".golden")
+			golden.Check(t, path, []byte(got))
 		})
 	}
 }
