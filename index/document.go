@@ -6,10 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/cqcmine/cqcmine/extract"
 )
@@ -37,114 +33,59 @@ type DocInfo struct {
 // Document returns the committed document id, or an error wrapping
 // ErrNotFound.
 func (ix *Index) Document(ctx context.Context, id string) (*DocInfo, error) {
-	recs, err := ix.records(ctx, []string{id})
-	if err != nil {
-		return nil, fmt.Errorf("document %s: %w", id, err)
-	}
-	rec := recs[id]
-	if rec == nil {
+	ix.tab.mu.RLock()
+	d := ix.tab.docs[id]
+	ix.tab.mu.RUnlock()
+	if d == nil {
 		return nil, fmt.Errorf("document %s: %w", id, ErrNotFound)
 	}
-	info := &DocInfo{ID: id, Path: rec.Doc, Title: rec.Title, Provider: rec.Provider,
-		DocType: rec.DocType, Published: rec.Published, PageCount: rec.Pages}
+	info := &DocInfo{ID: id, Path: d.path, Title: d.title, Provider: d.provider,
+		DocType: d.docType, Published: d.published, PageCount: d.pageCount}
 
-	pages, err := ix.all(ctx, docQuery(id, typePage), fText)
+	blob, err := storedFields(ctx, ix.px, []string{blobID(id)}, fPages)
 	if err != nil {
 		return nil, fmt.Errorf("document %s: pages: %w", id, err)
 	}
-	for _, h := range pages {
-		_, suffix := splitID(h.ID)
-		n, _ := strconv.Atoi(suffix[1:])
-		text, _ := h.Fields[fText].(string)
-		info.Pages = append(info.Pages, extract.Page{Number: n, Text: text})
+	s, _ := blob[blobID(id)].(string)
+	if info.Pages, err = decodePages([]byte(s), nil); err != nil {
+		return nil, fmt.Errorf("document %s: pages: %w", id, err)
 	}
 	slices.SortFunc(info.Pages, func(a, b extract.Page) int { return a.Number - b.Number })
+	pageOf := func(n int) (string, bool) {
+		for _, p := range info.Pages {
+			if p.Number == n {
+				return p.Text, true
+			}
+		}
+		return "", false
+	}
 
-	findings, err := ix.all(ctx, docQuery(id, typeFinding), fFinding)
+	fids, _ := d.bleveIDs()
+	stored, err := storedFields(ctx, ix.fx, fids, fFinding)
 	if err != nil {
 		return nil, fmt.Errorf("document %s: findings: %w", id, err)
 	}
 	type numbered struct {
-		n int
+		n int32
 		f extract.Finding
 	}
 	var list []numbered
-	for _, h := range findings {
-		_, suffix := splitID(h.ID)
-		n := -1 // the record first
-		if suffix != "d" {
-			n, _ = strconv.Atoi(suffix[1:])
+	for i, fid := range fids {
+		v, ok := stored[fid]
+		if !ok {
+			continue
 		}
-		f, err := decodeFinding(h.Fields[fFinding])
+		f, err := decodeFinding(v, d, pageOf)
 		if err != nil {
-			return nil, fmt.Errorf("document %s: %s: %w", id, h.ID, err)
+			return nil, fmt.Errorf("document %s: %s: %w", id, fid, err)
 		}
-		list = append(list, numbered{n, *f})
+		list = append(list, numbered{d.nums[i], *f})
 	}
-	slices.SortFunc(list, func(a, b numbered) int { return a.n - b.n })
+	slices.SortFunc(list, func(a, b numbered) int { return cmp.Compare(a.n, b.n) })
 	for _, x := range list {
 		info.Findings = append(info.Findings, x.f)
 	}
 	return info, nil
-}
-
-// hitFields is the id and stored fields of one bleve document.
-type hitFields struct {
-	ID     string
-	Fields map[string]any
-}
-
-// all returns every bleve document q matches, with the given stored
-// fields, sorted by bleve id.
-func (ix *Index) all(ctx context.Context, q query.Query, fields ...string) ([]hitFields, error) {
-	// Count first: the collector's memory grows with the size asked for.
-	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	req.Score = "none"
-	count, err := ix.idx.SearchInContext(ctx, req)
-	if err != nil || count.Total == 0 {
-		return nil, err
-	}
-	const page = 10000
-	var out []hitFields
-	for from := 0; ; from += page {
-		req := bleve.NewSearchRequestOptions(q, min(page, int(count.Total)+1), from, false)
-		req.Fields = fields
-		req.Score = "none"
-		req.SortBy([]string{"_id"})
-		res, err := ix.idx.SearchInContext(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range res.Hits {
-			out = append(out, hitFields{h.ID, h.Fields})
-		}
-		if len(res.Hits) < req.Size {
-			return out, nil
-		}
-	}
-}
-
-// records returns the records (KindDocument findings) of the given
-// documents that are in the index.
-func (ix *Index) records(ctx context.Context, docIDs []string) (map[string]*extract.Finding, error) {
-	ids := make([]string, len(docIDs))
-	for i, id := range docIDs {
-		ids[i] = recordID(id)
-	}
-	hits, err := ix.all(ctx, bleve.NewDocIDQuery(ids), fFinding)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]*extract.Finding, len(hits))
-	for _, h := range hits {
-		f, err := decodeFinding(h.Fields[fFinding])
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", h.ID, err)
-		}
-		id, _ := splitID(h.ID)
-		out[id] = f
-	}
-	return out, nil
 }
 
 // TimelinePoint is one rating of a provider in one document.
@@ -171,36 +112,29 @@ func (ix *Index) Timeline(ctx context.Context, provider, subject string) ([]Time
 	if provider == "" {
 		return nil, errors.New("timeline: no provider")
 	}
-	conj := []query.Query{termQuery(fType, typeFinding), termQuery(fKind, string(extract.KindRating)), termQuery(fProvider, provider)}
-	if subject != "" {
-		conj = append(conj, termQuery(fSubject, subject))
-	}
-	hits, err := ix.all(ctx, bleve.NewConjunctionQuery(conj...), fFinding)
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("timeline %s: %w", provider, err)
 	}
+	t := ix.tab
+	t.mu.RLock()
+	kind, okKind := t.dicts[cKind].lookup(string(extract.KindRating))
+	prov, okProv := t.dicts[cProvider].lookup(provider)
+	subj, okSubj := t.dicts[cSubject].lookup(subject)
 	var points []TimelinePoint
-	var docIDs []string
-	for _, h := range hits {
-		f, err := decodeFinding(h.Fields[fFinding])
-		if err != nil {
-			return nil, fmt.Errorf("timeline %s: %s: %w", provider, h.ID, err)
-		}
-		docID, _ := splitID(h.ID)
-		docIDs = append(docIDs, docID)
-		points = append(points, TimelinePoint{DocID: docID, Page: f.Page, Subject: f.Subject,
-			Domain: f.Domain, Rating: f.Rating, Previous: f.Previous, Direction: Direction(f.Rating, f.Previous)})
-	}
-	slices.Sort(docIDs)
-	recs, err := ix.records(ctx, slices.Compact(docIDs))
-	if err != nil {
-		return nil, fmt.Errorf("timeline %s: %w", provider, err)
-	}
-	for i := range points {
-		if r := recs[points[i].DocID]; r != nil {
-			points[i].Published, points[i].Path, points[i].Title = r.Published, r.Doc, r.Title
+	if okKind && okProv && (subject == "" || okSubj) {
+		for i := range t.frows {
+			r := &t.frows[i]
+			if !r.live || r.v[cKind] != kind || r.v[cProvider] != prov || (subject != "" && r.v[cSubject] != subj) {
+				continue
+			}
+			rating, previous := t.dicts[cRating].value(r.v[cRating]), t.dicts[cPrevious].value(r.v[cPrevious])
+			points = append(points, TimelinePoint{Published: r.doc.published, DocID: r.doc.id, Path: r.doc.path,
+				Title: r.doc.title, Page: int(r.page), Subject: t.dicts[cSubject].value(r.v[cSubject]),
+				Domain: t.dicts[cDomain].value(r.v[cDomain]), Rating: rating, Previous: previous,
+				Direction: Direction(rating, previous)})
 		}
 	}
+	t.mu.RUnlock()
 	slices.SortFunc(points, func(a, b TimelinePoint) int {
 		return cmp.Or(
 			cmp.Compare(a.Published, b.Published),
@@ -221,25 +155,24 @@ func domainRank(d string) int {
 	return len(extract.Domains)
 }
 
-// Providers returns every provider of a committed document, sorted.
+// Providers returns every provider of a committed document's findings,
+// sorted.
 func (ix *Index) Providers(ctx context.Context) ([]string, error) {
-	n, err := ix.idx.DocCount()
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("providers: %w", err)
 	}
-	req := bleve.NewSearchRequestOptions(termQuery(fType, typeFinding), 0, 0, false)
-	req.AddFacet("p", bleve.NewFacetRequest(fProvider, int(n)+1))
-	req.Score = "none"
-	res, err := ix.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("providers: %w", err)
-	}
+	t := ix.tab
+	t.mu.RLock()
+	seen := make([]bool, len(t.dicts[cProvider].vals))
 	var out []string
-	if fr := res.Facets["p"]; fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			out = append(out, t.Term)
+	for i := range t.frows {
+		r := &t.frows[i]
+		if p := r.v[cProvider]; r.live && p != 0 && int(p) < len(seen) && !seen[p] {
+			seen[p] = true
+			out = append(out, t.dicts[cProvider].value(p))
 		}
 	}
+	t.mu.RUnlock()
 	slices.Sort(out)
 	return out, nil
 }

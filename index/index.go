@@ -1,15 +1,26 @@
-// Package index stores cqcmine's documents and findings in a bleve index
-// (scorch) and answers searches over them.
+// Package index stores cqcmine's documents and findings in bleve (scorch)
+// and answers searches over them.
 //
-// Each extract.Document becomes one bleve document per page (the page text,
-// stored once, English-analysed with term vectors) and one per finding (the
-// finding's text and keyword fields, and the whole finding as stored JSON).
-// The document's own KindDocument finding is its record: title, provider,
-// document type and publication date. Provider, document type and date are
-// indexed with every page and finding, so filters on them apply to both.
+// An index directory holds two bleve indexes. The findings index has one
+// bleve document per finding (its text, English-analysed with term
+// vectors, its keyword fields, and the whole finding as stored JSON); each
+// extract.Document's own KindDocument finding is its record: title,
+// provider, document type and publication date. The pages index has one
+// bleve document per page (its text, English-analysed, neither stored nor
+// with term vectors) and one blob per document holding every page's text,
+// compressed, once. Provider, document type and year are indexed with every
+// page and finding, so filters on them apply to both.
 //
-// Writes are batched: Add and Delete queue changes, Flush commits them
-// durably, Close flushes. Searches see committed changes only. An Index is
+// Every document also has a summary in the internal store of each bleve
+// index, committed with its bleve documents. Open loads the summaries into
+// in-memory columns (a row of small codes per page and finding), and
+// searches filter and count facets there: bleve only finds what matches the
+// text, and a search without text does not touch bleve at all.
+//
+// Writes are batched: Add and Delete queue changes, and a full batch is
+// committed to both bleve indexes in parallel, in the background, while
+// the next one fills. Flush commits what is queued and waits until it is
+// durable; Close flushes. Searches see committed changes only. An Index is
 // safe for concurrent use.
 //
 // This package is the only one in cqcmine that imports bleve.
@@ -19,13 +30,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/cqcmine/cqcmine/extract"
 )
@@ -37,23 +52,41 @@ var ErrSchema = errors.New("index schema version mismatch")
 // Batch thresholds: Add commits the pending batch once it holds this many
 // documents or this many bytes of text.
 const (
-	DefaultBatchDocs  = 100
-	DefaultBatchBytes = 8 << 20
+	DefaultBatchDocs  = 200
+	DefaultBatchBytes = 16 << 20
 )
+
+// flushKey is the internal key a durable flush writes.
+var flushKey = []byte("cqcmine.flush")
 
 // Index is a cqcmine index on disk.
 type Index struct {
-	idx bleve.Index
-	dir string
+	dir    string
+	fx, px bleve.Index // findings, pages
+	tab    *table
+	segs   segCache
 
-	mu         sync.Mutex
-	batch      *bleve.Batch
-	pending    map[string][]string // doc id -> bleve ids queued in batch
+	mu         sync.Mutex // writers
+	fb, pb     *bleve.Batch
+	ops        []op
+	known      map[string]*docEntry // the latest queued version of every document
+	nextF      uint32
+	nextP      uint32
 	batchDocs  int
 	batchBytes int64
 	maxDocs    int
 	maxBytes   int64
+	inflight   chan error // the batch being committed, nil when none
+	failed     error      // a commit failed: the writer's view is unreliable
+	flushes    int
+	dirty      bool // committed since the last durable flush
 	closed     bool
+}
+
+// op is a queued change: a document added (entry set) or removed.
+type op struct {
+	id    string
+	entry *docEntry
 }
 
 // Open opens the index in dir, creating it when dir does not exist or is
@@ -64,47 +97,234 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	var idx bleve.Index
+	ix := &Index{dir: dir, tab: &table{docs: map[string]*docEntry{}}, known: map[string]*docEntry{},
+		maxDocs: DefaultBatchDocs, maxBytes: DefaultBatchBytes}
+	ix.segs.maps = map[segKey][]uint32{}
 	if fresh {
-		idx, err = bleve.New(dir, newMapping())
-		if err != nil {
-			return nil, fmt.Errorf("create index %s: %w", dir, err)
+		if ix.fx, err = create(filepath.Join(dir, findingsDir), findingsMapping()); err != nil {
+			return nil, err
 		}
-		if err := idx.SetInternal(schemaKey, []byte(strconv.Itoa(SchemaVersion))); err != nil {
-			idx.Close()
-			return nil, fmt.Errorf("create index %s: store schema version: %w", dir, err)
+		if ix.px, err = create(filepath.Join(dir, pagesDir), pagesMapping()); err != nil {
+			ix.fx.Close()
+			return nil, err
 		}
 	} else {
-		idx, err = bleve.Open(dir)
-		if err != nil {
-			if errors.Is(err, bleve.ErrorIndexMetaMissing) {
-				return nil, fmt.Errorf("open index %s: not a cqcmine index (re-index with `cqcmine index --rebuild`): %w", dir, ErrSchema)
-			}
+		if err := checkLayout(dir); err != nil {
+			return nil, err
+		}
+		if ix.fx, err = openPart(dir, findingsDir); err != nil {
+			return nil, err
+		}
+		if ix.px, err = openPart(dir, pagesDir); err != nil {
+			ix.fx.Close()
+			return nil, err
+		}
+		if err := ix.load(); err != nil {
+			ix.fx.Close()
+			ix.px.Close()
 			return nil, fmt.Errorf("open index %s: %w", dir, err)
 		}
-		v, err := idx.GetInternal(schemaKey)
-		if err != nil {
-			idx.Close()
-			return nil, fmt.Errorf("open index %s: read schema version: %w", dir, err)
-		}
-		if string(v) != strconv.Itoa(SchemaVersion) {
-			idx.Close()
-			found := string(v)
-			if found == "" {
-				found = "none"
+	}
+	ix.fb, ix.pb = ix.fx.NewBatch(), ix.px.NewBatch()
+	return ix, nil
+}
+
+// scorchConfig: batches return once they are searchable, not once they are
+// on disk; Flush waits for the disk.
+func scorchConfig() map[string]any {
+	return map[string]any{"unsafe_batch": true}
+}
+
+func create(path string, m *mapping.IndexMappingImpl) (bleve.Index, error) {
+	idx, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, scorchConfig())
+	if err != nil {
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	b := idx.NewBatch()
+	b.SetInternal(schemaKey, []byte(strconv.Itoa(SchemaVersion)))
+	if err := durable(idx, b); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("create index %s: store schema version: %w", path, err)
+	}
+	return idx, nil
+}
+
+// checkLayout tells an index of another version, or a directory that is
+// no index, from a current one.
+func checkLayout(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err == nil {
+		// Schema version 1 kept one bleve index at the top.
+		found := "none"
+		if old, err := bleve.Open(dir); err == nil {
+			if v, err := old.GetInternal(schemaKey); err == nil && len(v) > 0 {
+				found = string(v)
 			}
-			return nil, fmt.Errorf("open index %s: it has schema version %s, this cqcmine reads version %d: re-index with `cqcmine index --rebuild`: %w",
-				dir, found, SchemaVersion, ErrSchema)
+			old.Close()
+		}
+		return fmt.Errorf("open index %s: it has schema version %s, this cqcmine reads version %d: re-index with `cqcmine index --rebuild`: %w",
+			dir, found, SchemaVersion, ErrSchema)
+	}
+	for _, part := range []string{findingsDir, pagesDir} {
+		if _, err := os.Stat(filepath.Join(dir, part, "index_meta.json")); err != nil {
+			return fmt.Errorf("open index %s: not a cqcmine index (re-index with `cqcmine index --rebuild`): %w", dir, ErrSchema)
 		}
 	}
-	return &Index{
-		idx:      idx,
-		dir:      dir,
-		batch:    idx.NewBatch(),
-		pending:  map[string][]string{},
-		maxDocs:  DefaultBatchDocs,
-		maxBytes: DefaultBatchBytes,
-	}, nil
+	return nil
+}
+
+func openPart(dir, part string) (bleve.Index, error) {
+	path := filepath.Join(dir, part)
+	idx, err := bleve.OpenUsing(path, scorchConfig())
+	if err != nil {
+		if errors.Is(err, bleve.ErrorIndexMetaMissing) {
+			return nil, fmt.Errorf("open index %s: not a cqcmine index (re-index with `cqcmine index --rebuild`): %w", dir, ErrSchema)
+		}
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	v, err := idx.GetInternal(schemaKey)
+	if err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("open index %s: read schema version: %w", path, err)
+	}
+	if string(v) != strconv.Itoa(SchemaVersion) {
+		idx.Close()
+		found := string(v)
+		if found == "" {
+			found = "none"
+		}
+		return nil, fmt.Errorf("open index %s: it has schema version %s, this cqcmine reads version %d: re-index with `cqcmine index --rebuild`: %w",
+			dir, found, SchemaVersion, ErrSchema)
+	}
+	return idx, nil
+}
+
+// internals returns the internal store of a bleve index.
+func internals(idx bleve.Index) (map[string][]byte, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("index reader is %T, not scorch", r)
+	}
+	return snap.Internal(), nil
+}
+
+// load reads the summaries of both indexes into the table. A document
+// whose summary is in one index only (a crash between the two commits)
+// is removed from it, so that the next update indexes it again whole.
+func (ix *Index) load() error {
+	fin, err := internals(ix.fx)
+	if err != nil {
+		return fmt.Errorf("read summaries: %w", err)
+	}
+	pin, err := internals(ix.px)
+	if err != nil {
+		return fmt.Errorf("read page summaries: %w", err)
+	}
+	t := ix.tab
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	// The tables are sized first: rows are placed by serial. A findings
+	// summary starts with its document's metadata, first serial and count.
+	var nf, np uint32
+	for k, v := range fin {
+		if id, ok := strings.CutPrefix(k, findingsSummaryPrefix); ok {
+			first, n, err := findingsSerials(id, v)
+			if err != nil {
+				return err
+			}
+			nf = max(nf, first+n)
+		}
+	}
+	psum := map[string]*pagesSummary{}
+	for k, v := range pin {
+		id, ok := strings.CutPrefix(k, pagesSummaryPrefix)
+		if !ok {
+			continue
+		}
+		ps, err := decodePagesSummary(id, v)
+		if err != nil {
+			return err
+		}
+		psum[id] = ps
+		np = max(np, ps.pSerial+uint32(len(ps.pages)))
+	}
+	t.frows = make([]row, nf)
+	t.prows = make([]row, np)
+	ix.nextF, ix.nextP = nf, np
+
+	var orphans []*docEntry // in one index only
+	var buf []row
+	for k, v := range fin {
+		id, ok := strings.CutPrefix(k, findingsSummaryPrefix)
+		if !ok {
+			continue
+		}
+		d, err := t.loadFindingRows(id, v, &buf)
+		if err != nil {
+			return err
+		}
+		ps := psum[id]
+		if ps == nil {
+			orphans = append(orphans, d)
+			continue
+		}
+		delete(psum, id)
+		d.pSerial, d.pages = ps.pSerial, ps.pages
+		t.addPageRows(d, ps)
+		t.docs[id] = d
+		t.setLive(d, true)
+	}
+	for id, ps := range psum {
+		orphans = append(orphans, &docEntry{id: id, pSerial: ps.pSerial, pages: ps.pages})
+	}
+	maps.Copy(ix.known, t.docs)
+	if len(orphans) == 0 {
+		return nil
+	}
+	fb, pb := ix.fx.NewBatch(), ix.px.NewBatch()
+	for _, d := range orphans {
+		queueDelete(fb, pb, d)
+	}
+	if err := durable(ix.fx, fb); err != nil {
+		return fmt.Errorf("remove half-committed documents: %w", err)
+	}
+	if err := durable(ix.px, pb); err != nil {
+		return fmt.Errorf("remove half-committed documents: %w", err)
+	}
+	return nil
+}
+
+// durable commits b to idx and waits until it is on disk. With unsafe
+// batches the persister writes snapshots in order, so everything committed
+// before b is on disk too.
+func durable(idx bleve.Index, b *bleve.Batch) error {
+	done := make(chan error, 1)
+	b.SetPersistedCallback(func(err error) { done <- err })
+	if err := idx.Batch(b); err != nil {
+		return err
+	}
+	return <-done
+}
+
+// queueDelete deletes d's bleve documents and summaries in the batches.
+func queueDelete(fb, pb *bleve.Batch, d *docEntry) {
+	f, p := d.bleveIDs()
+	for _, id := range f {
+		fb.Delete(id)
+	}
+	for _, id := range p {
+		pb.Delete(id)
+	}
+	fb.DeleteInternal([]byte(findingsSummaryPrefix + d.id))
+	pb.DeleteInternal([]byte(pagesSummaryPrefix + d.id))
 }
 
 // isFresh reports whether dir is absent or an empty directory.
@@ -130,7 +350,11 @@ func Remove(dir string) error {
 	case err != nil:
 		return fmt.Errorf("remove index %s: %w", dir, err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
+	isIndex := func(d string) bool {
+		_, err := os.Stat(filepath.Join(d, "index_meta.json"))
+		return err == nil
+	}
+	if !isIndex(dir) && !isIndex(filepath.Join(dir, findingsDir)) {
 		for _, e := range entries {
 			if e.IsDir() || filepath.Ext(e.Name()) != ".json" {
 				return fmt.Errorf("remove index %s: not an index (it holds %s)", dir, e.Name())
@@ -159,8 +383,8 @@ func (ix *Index) SetBatchSize(docs int, bytes int64) {
 // Dir returns the index's directory.
 func (ix *Index) Dir() string { return ix.dir }
 
-// Close commits any pending changes and closes the index. Closing twice
-// does nothing.
+// Close commits any pending changes durably and closes the index. Closing
+// twice does nothing.
 func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -169,7 +393,8 @@ func (ix *Index) Close() error {
 	}
 	ix.closed = true
 	ferr := ix.flushLocked(context.Background())
-	if err := ix.idx.Close(); err != nil {
+	err1, err2 := ix.fx.Close(), ix.px.Close()
+	if err := errors.Join(err1, err2); err != nil {
 		return fmt.Errorf("close index %s: %w", ix.dir, err)
 	}
 	return ferr
@@ -209,37 +434,68 @@ func (ix *Index) Add(ctx context.Context, doc *extract.Document, findings []extr
 	if record.Provider != "" {
 		provider = record.Provider
 	}
-	meta := &docMeta{docID: doc.ID, provider: provider, docType: record.DocType,
-		published: parsePublished(record.Published)}
+	record.DocID = doc.ID
+	d := &docEntry{id: doc.ID, path: record.Doc, title: record.Title, provider: provider,
+		docType: record.DocType, published: record.Published, pageCount: record.Pages,
+		pages: make([]int32, 0, len(doc.Pages))}
+	fs := &findingsSummary{}
+	ps := &pagesSummary{provider: provider, docType: record.DocType, published: record.Published}
 
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	if err := ix.queueDeleteLocked(ctx, doc.ID); err != nil {
-		return fmt.Errorf("index add %s: %w", doc.Path, err)
-	}
-
-	ids := make([]string, 0, 1+len(doc.Pages)+len(findings))
-	put := func(id string, fields map[string]any) error {
-		if err := ix.batch.Index(id, fields); err != nil {
-			return fmt.Errorf("index add %s: %s: %w", doc.Path, id, err)
-		}
-		ids = append(ids, id)
-		return nil
-	}
+	// The page blob is built outside the lock.
 	size := int64(0)
 	for i := range doc.Pages {
-		p := &doc.Pages[i]
-		size += int64(len(p.Text))
-		if err := put(pageID(doc.ID, p.Number), pageFields(meta, p)); err != nil {
-			return err
-		}
+		size += int64(len(doc.Pages[i].Text))
+		d.pages = append(d.pages, int32(doc.Pages[i].Number))
 	}
-	record.DocID = doc.ID
-	fields, err := findingFields(meta, &record)
+	blob, err := encodePages(doc.Pages)
 	if err != nil {
 		return fmt.Errorf("index add %s: %w", doc.Path, err)
 	}
-	if err := put(recordID(doc.ID), fields); err != nil {
+
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.closed {
+		return fmt.Errorf("index add %s: index closed", doc.Path)
+	}
+	if ix.failed != nil {
+		return fmt.Errorf("index add %s: an earlier commit failed: %w", doc.Path, ix.failed)
+	}
+	if old := ix.known[doc.ID]; old != nil {
+		queueDelete(ix.fb, ix.pb, old)
+	}
+	d.fSerial, d.pSerial = ix.nextF, ix.nextP
+	ps.pSerial = d.pSerial
+	ps.pages = d.pages
+
+	pageOf := func(n int) (string, bool) {
+		for i := range doc.Pages {
+			if doc.Pages[i].Number == n {
+				return doc.Pages[i].Text, true
+			}
+		}
+		return "", false
+	}
+	type bdoc struct {
+		id     string
+		fields map[string]any
+	}
+	var fdocs []bdoc
+	addFinding := func(num int, f *extract.Finding) error {
+		serial := d.fSerial + uint32(len(d.nums))
+		fields, err := findingDoc(d, serial, f, pageOf)
+		if err != nil {
+			return fmt.Errorf("index add %s: %w", doc.Path, err)
+		}
+		id := recordID(doc.ID)
+		if num >= 0 {
+			id = findingID(doc.ID, num)
+		}
+		fdocs = append(fdocs, bdoc{id, fields})
+		d.nums = append(d.nums, int32(num))
+		fs.findings = append(fs.findings, findingColsOf(int32(num), f))
+		return nil
+	}
+	if err := addFinding(-1, &record); err != nil {
 		return err
 	}
 	for i := range findings {
@@ -249,19 +505,45 @@ func (ix *Index) Add(ctx context.Context, doc *extract.Document, findings []extr
 		f := findings[i]
 		f.DocID = doc.ID
 		size += int64(len(f.Text))
-		fields, err := findingFields(meta, &f)
-		if err != nil {
-			return fmt.Errorf("index add %s: %w", doc.Path, err)
-		}
-		if err := put(findingID(doc.ID, i), fields); err != nil {
+		if err := addFinding(i, &f); err != nil {
 			return err
 		}
 	}
-	ix.pending[doc.ID] = ids
+	for _, x := range fdocs {
+		if err := ix.fb.Index(x.id, x.fields); err != nil {
+			return fmt.Errorf("index add %s: %s: %w", doc.Path, x.id, err)
+		}
+	}
+	for i := range doc.Pages {
+		p := &doc.Pages[i]
+		fields := metaFields(typePage, d, d.pSerial+uint32(i))
+		fields[fText] = p.Text
+		if err := ix.pb.Index(pageID(doc.ID, p.Number), fields); err != nil {
+			return fmt.Errorf("index add %s: page %d: %w", doc.Path, p.Number, err)
+		}
+	}
+	if err := ix.pb.Index(blobID(doc.ID), map[string]any{fType: typeBlob, fPages: string(blob)}); err != nil {
+		return fmt.Errorf("index add %s: page texts: %w", doc.Path, err)
+	}
+	fs.entry = *d
+	ix.fb.SetInternal([]byte(findingsSummaryPrefix+doc.ID), fs.encode())
+	ix.pb.SetInternal([]byte(pagesSummaryPrefix+doc.ID), ps.encode())
+	ix.nextF += uint32(len(d.nums))
+	ix.nextP += uint32(len(d.pages))
+
+	// The rows exist before bleve has the documents, so that a search
+	// never meets a serial it cannot place; they go live at commit.
+	ix.tab.mu.Lock()
+	ix.tab.addFindingRows(d, fs)
+	ix.tab.addPageRows(d, ps)
+	ix.tab.mu.Unlock()
+
+	ix.known[doc.ID] = d
+	ix.ops = append(ix.ops, op{id: doc.ID, entry: d})
 	ix.batchDocs++
 	ix.batchBytes += size
 	if ix.batchDocs >= ix.maxDocs || ix.batchBytes >= ix.maxBytes {
-		return ix.flushLocked(ctx)
+		return ix.commitLocked(ctx)
 	}
 	return nil
 }
@@ -271,87 +553,137 @@ func (ix *Index) Add(ctx context.Context, doc *extract.Document, findings []extr
 func (ix *Index) Delete(ctx context.Context, docIDs ...string) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if ix.closed {
+		return errors.New("index delete: index closed")
+	}
 	for _, id := range docIDs {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("index delete: %w", err)
 		}
-		if err := ix.queueDeleteLocked(ctx, id); err != nil {
-			return fmt.Errorf("index delete %s: %w", id, err)
+		if old := ix.known[id]; old != nil {
+			queueDelete(ix.fb, ix.pb, old)
+			delete(ix.known, id)
 		}
+		ix.ops = append(ix.ops, op{id: id})
 		ix.batchDocs++
 	}
 	return nil
 }
 
-// queueDeleteLocked deletes, in the batch, every bleve document of docID:
-// those committed and those queued.
-func (ix *Index) queueDeleteLocked(ctx context.Context, docID string) error {
-	for _, id := range ix.pending[docID] {
-		ix.batch.Delete(id)
-	}
-	delete(ix.pending, docID)
-	old, err := ix.all(ctx, termQuery(fDocID, docID))
-	if err != nil {
-		return fmt.Errorf("find old version: %w", err)
-	}
-	for _, h := range old {
-		ix.batch.Delete(h.ID)
-	}
-	return nil
-}
-
-// Flush commits the pending batch durably.
+// Flush commits the pending changes and waits until they are on disk.
 func (ix *Index) Flush(ctx context.Context) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if ix.closed {
+		return errors.New("index flush: index closed")
+	}
 	return ix.flushLocked(ctx)
 }
 
 func (ix *Index) flushLocked(ctx context.Context) error {
-	if ix.batch.Size() == 0 {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("index flush: %w", err)
+	}
+	if err := ix.commitLocked(ctx); err != nil {
+		return err
+	}
+	if err := ix.waitLocked(); err != nil {
+		return err
+	}
+	if !ix.dirty {
+		return nil
+	}
+	ix.dirty = false
+	// A small batch through each index, waited on until persisted.
+	ix.flushes++
+	v := []byte(strconv.Itoa(ix.flushes))
+	errs := make(chan error, 2)
+	for _, idx := range []bleve.Index{ix.fx, ix.px} {
+		go func() {
+			b := idx.NewBatch()
+			b.SetInternal(flushKey, v)
+			errs <- durable(idx, b)
+		}()
+	}
+	if err := errors.Join(<-errs, <-errs); err != nil {
+		return fmt.Errorf("index flush %s: %w", ix.dir, err)
+	}
+	return nil
+}
+
+// waitLocked waits for the batch being committed, if any.
+func (ix *Index) waitLocked() error {
+	if ix.inflight == nil {
+		return ix.failed
+	}
+	err := <-ix.inflight
+	ix.inflight = nil
+	if err != nil && ix.failed == nil {
+		ix.failed = err
+	}
+	return err
+}
+
+// commitLocked hands the pending batches to a goroutine that commits them
+// to both indexes in parallel and then updates the table, after waiting for
+// the batch before: one batch fills while one commits.
+func (ix *Index) commitLocked(ctx context.Context) error {
+	if len(ix.ops) == 0 && ix.fb.Size() == 0 && ix.pb.Size() == 0 {
 		ix.batchDocs, ix.batchBytes = 0, 0
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("index flush: %w", err)
+		return fmt.Errorf("index commit: %w", err)
 	}
-	if err := ix.idx.Batch(ix.batch); err != nil {
-		return fmt.Errorf("index flush %s: %w", ix.dir, err)
+	if err := ix.waitLocked(); err != nil {
+		return fmt.Errorf("index commit %s: %w", ix.dir, err)
 	}
-	ix.batch.Reset()
-	clear(ix.pending)
+	fb, pb, ops := ix.fb, ix.pb, ix.ops
+	ix.fb, ix.pb, ix.ops = ix.fx.NewBatch(), ix.px.NewBatch(), nil
+	ix.dirty = true
 	ix.batchDocs, ix.batchBytes = 0, 0
+	done := make(chan error, 1)
+	ix.inflight = done
+	go func() {
+		errs := make(chan error, 1)
+		go func() { errs <- ix.px.Batch(pb) }()
+		err := ix.fx.Batch(fb)
+		err = errors.Join(err, <-errs)
+		if err == nil {
+			ix.apply(ops)
+		} else {
+			err = fmt.Errorf("index commit %s: %w", ix.dir, err)
+		}
+		done <- err
+	}()
 	return nil
+}
+
+// apply makes committed operations visible in the table.
+func (ix *Index) apply(ops []op) {
+	t := ix.tab
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, o := range ops {
+		if old := t.docs[o.id]; old != nil {
+			t.setLive(old, false)
+			delete(t.docs, o.id)
+		}
+		if o.entry != nil {
+			t.docs[o.id] = o.entry
+			t.setLive(o.entry, true)
+		}
+	}
 }
 
 // DocIDs returns the id of every committed document, sorted.
 func (ix *Index) DocIDs(ctx context.Context) ([]string, error) {
-	n, err := ix.idx.DocCount()
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("index doc ids: %w", err)
 	}
-	req := bleve.NewSearchRequestOptions(recordsQuery(), int(n), 0, false)
-	req.Score = "none"
-	req.SortBy([]string{"_id"})
-	res, err := ix.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("index doc ids: %w", err)
-	}
-	ids := make([]string, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		id, _ := splitID(h.ID)
-		ids = append(ids, id)
-	}
+	ix.tab.mu.RLock()
+	ids := slices.Collect(maps.Keys(ix.tab.docs))
+	ix.tab.mu.RUnlock()
+	slices.Sort(ids)
 	return ids, nil
-}
-
-// recordsQuery matches the record of every document.
-func recordsQuery() query.Query {
-	return bleve.NewConjunctionQuery(termQuery(fType, typeFinding), termQuery(fKind, string(extract.KindDocument)))
-}
-
-func termQuery(field, term string) *query.TermQuery {
-	q := bleve.NewTermQuery(term)
-	q.SetField(field)
-	return q
 }

@@ -517,7 +517,7 @@ func TestSchemaMismatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ix.idx.SetInternal(schemaKey, []byte("0")); err != nil {
+	if err := ix.fx.SetInternal(schemaKey, []byte("0")); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.Close(); err != nil {

@@ -15,31 +15,42 @@ import (
 	"github.com/cqcmine/cqcmine/extract"
 )
 
-// SchemaVersion is the version of the index layout: the mapping, the bleve
-// document ids and the stored fields. An index written with another version
-// must be rebuilt.
-const SchemaVersion = 1
+// SchemaVersion is the version of the index layout: the two bleve
+// indexes and their mappings, the bleve document ids, the stored fields and
+// the document summaries. An index written with another version must be
+// rebuilt.
+//
+// Version 2 keeps findings and pages in separate bleve indexes, stores page
+// text compressed once per document and counts facets from summaries held
+// in memory.
+const SchemaVersion = 2
 
-// schemaKey is the internal key holding SchemaVersion.
+// schemaKey is the internal key holding SchemaVersion, in both indexes.
 var schemaKey = []byte("cqcmine.schema")
 
-// The two kinds of bleve document, in the "type" field.
+// The bleve indexes inside an index directory.
+const (
+	findingsDir = "findings"
+	pagesDir    = "pages"
+)
+
+// The kinds of bleve document, in the "type" field.
 const (
 	typePage    = "page"
 	typeFinding = "finding"
+	typeBlob    = "blob" // a document's compressed page texts
 )
 
-// Field names in the index. The facet fields are keywords with doc values.
+// Field names in the indexes.
 const (
 	fType       = "type"
 	fDocID      = "doc_id"
 	fText       = "text"
-	fPage       = "page"
+	fSerial     = "serial" // row number in the in-memory columns, with doc values
 	fProvider   = "provider"
 	fDocType    = "doc_type"
 	fYear       = "year"      // numeric, for ranges
 	fYearTerm   = "year_term" // keyword, for the year facet
-	fPublished  = "published"
 	fKind       = "kind"
 	fRating     = "rating"
 	fPrevious   = "previous"
@@ -50,6 +61,7 @@ const (
 	fSpeaker    = "speaker"
 	fTheme      = "theme"
 	fFinding    = "finding_json" // the whole finding, stored only
+	fPages      = "pages"        // a document's page texts, stored only
 )
 
 // Directions of a rating against the previous one.
@@ -66,80 +78,56 @@ var FacetFields = []string{
 	"provider", "doc_type", "year", "regulation", "speaker", "theme",
 }
 
-// facetIndexField maps a facet name to the index field counted.
-func facetIndexField(name string) string {
-	if name == "year" {
-		return fYearTerm
-	}
-	return name
+func kwMapping() *mapping.FieldMapping {
+	fm := bleve.NewKeywordFieldMapping()
+	fm.Analyzer = keyword.Name
+	fm.Store = false
+	fm.IncludeInAll = false
+	fm.IncludeTermVectors = false
+	fm.DocValues = false
+	return fm
 }
 
-// newMapping builds the explicit index mapping: nothing is indexed that is
-// not named here, and there is no _all field (unqualified query terms go to
-// "text").
-func newMapping() *mapping.IndexMappingImpl {
-	kw := func(docValues bool) *mapping.FieldMapping {
-		fm := bleve.NewKeywordFieldMapping()
-		fm.Analyzer = keyword.Name
-		fm.Store = false
-		fm.IncludeInAll = false
-		fm.IncludeTermVectors = false
-		fm.DocValues = docValues
-		return fm
-	}
-	text := func(store bool) *mapping.FieldMapping {
-		fm := bleve.NewTextFieldMapping()
-		fm.Analyzer = en.AnalyzerName
-		fm.Store = store
-		fm.IncludeInAll = false
-		fm.IncludeTermVectors = true // phrases and highlighting
-		fm.DocValues = false
-		return fm
-	}
-	num := func(store bool) *mapping.FieldMapping {
-		fm := bleve.NewNumericFieldMapping()
-		fm.Store = store
-		fm.IncludeInAll = false
-		fm.DocValues = false
-		return fm
-	}
-	date := bleve.NewDateTimeFieldMapping()
-	date.Store = false
-	date.IncludeInAll = false
-	date.DocValues = true // sort by date
+func textMapping(termVectors bool) *mapping.FieldMapping {
+	fm := bleve.NewTextFieldMapping()
+	fm.Analyzer = en.AnalyzerName
+	fm.Store = false
+	fm.IncludeInAll = false
+	fm.IncludeTermVectors = termVectors
+	fm.DocValues = false
+	return fm
+}
 
-	stored := bleve.NewTextFieldMapping()
-	stored.Index = false
-	stored.Store = true
-	stored.IncludeInAll = false
-	stored.IncludeTermVectors = false
-	stored.DocValues = false
+func storedMapping() *mapping.FieldMapping {
+	fm := bleve.NewTextFieldMapping()
+	fm.Index = false
+	fm.Store = true
+	fm.IncludeInAll = false
+	fm.IncludeTermVectors = false
+	fm.DocValues = false
+	return fm
+}
 
-	// meta adds the document metadata carried by pages and findings alike.
-	meta := func(dm *mapping.DocumentMapping) {
-		dm.AddFieldMappingsAt(fType, kw(false))
-		dm.AddFieldMappingsAt(fDocID, kw(false))
-		dm.AddFieldMappingsAt(fPage, num(true))
-		dm.AddFieldMappingsAt(fProvider, kw(true))
-		dm.AddFieldMappingsAt(fDocType, kw(true))
-		dm.AddFieldMappingsAt(fYear, num(false))
-		dm.AddFieldMappingsAt(fYearTerm, kw(true))
-		dm.AddFieldMappingsAt(fPublished, date)
-		dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
-	}
+// metaMappings adds the fields every page and finding carries: the
+// document, its metadata, and the serial that finds its row in the
+// in-memory columns (the only field with doc values).
+func metaMappings(dm *mapping.DocumentMapping) {
+	dm.AddFieldMappingsAt(fDocID, kwMapping())
+	serial := kwMapping()
+	serial.DocValues = true
+	dm.AddFieldMappingsAt(fSerial, serial)
+	dm.AddFieldMappingsAt(fProvider, kwMapping())
+	dm.AddFieldMappingsAt(fDocType, kwMapping())
+	year := bleve.NewNumericFieldMapping()
+	year.Store = false
+	year.IncludeInAll = false
+	year.DocValues = false
+	dm.AddFieldMappingsAt(fYear, year)
+	dm.AddFieldMappingsAt(fYearTerm, kwMapping())
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
+}
 
-	page := bleve.NewDocumentStaticMapping()
-	meta(page)
-	page.AddFieldMappingsAt(fText, text(true))
-
-	finding := bleve.NewDocumentStaticMapping()
-	meta(finding)
-	finding.AddFieldMappingsAt(fText, text(false))
-	for _, f := range []string{fKind, fRating, fPrevious, fDirection, fDomain, fSubject, fRegulation, fSpeaker, fTheme} {
-		finding.AddFieldMappingsAt(f, kw(true))
-	}
-	finding.AddFieldMappingsAt(fFinding, stored)
-
+func baseMapping() *mapping.IndexMappingImpl {
 	im := bleve.NewIndexMapping()
 	im.TypeField = fType
 	im.DefaultType = "none"
@@ -149,8 +137,40 @@ func newMapping() *mapping.IndexMappingImpl {
 	im.IndexDynamic = false
 	im.StoreDynamic = false
 	im.DocValuesDynamic = false
-	im.AddDocumentMapping(typePage, page)
+	return im
+}
+
+// findingsMapping maps the findings index: every finding (and each
+// document's record) with its text, English-analysed with term vectors
+// for phrases and highlighting, its keyword fields, and the whole finding
+// as stored JSON. Facets are counted from the in-memory columns, so no
+// facet field carries doc values.
+func findingsMapping() *mapping.IndexMappingImpl {
+	finding := bleve.NewDocumentStaticMapping()
+	metaMappings(finding)
+	finding.AddFieldMappingsAt(fText, textMapping(true))
+	for _, f := range []string{fKind, fRating, fPrevious, fDirection, fDomain, fSubject, fRegulation, fSpeaker, fTheme} {
+		finding.AddFieldMappingsAt(f, kwMapping())
+	}
+	finding.AddFieldMappingsAt(fFinding, storedMapping())
+	im := baseMapping()
 	im.AddDocumentMapping(typeFinding, finding)
+	return im
+}
+
+// pagesMapping maps the pages index: each page's text, English-analysed
+// without term vectors or a stored copy (snippets re-analyse the text kept
+// once per document, compressed, in a blob document), and its document's
+// metadata.
+func pagesMapping() *mapping.IndexMappingImpl {
+	page := bleve.NewDocumentStaticMapping()
+	metaMappings(page)
+	page.AddFieldMappingsAt(fText, textMapping(false))
+	blob := bleve.NewDocumentStaticMapping()
+	blob.AddFieldMappingsAt(fPages, storedMapping())
+	im := baseMapping()
+	im.AddDocumentMapping(typePage, page)
+	im.AddDocumentMapping(typeBlob, blob)
 	return im
 }
 
@@ -160,38 +180,13 @@ func newMapping() *mapping.IndexMappingImpl {
 func recordID(docID string) string         { return docID + "#d" }
 func pageID(docID string, page int) string { return docID + "#p" + strconv.Itoa(page) }
 func findingID(docID string, i int) string { return docID + "#f" + strconv.Itoa(i) }
+func blobID(docID string) string           { return docID + "#t" }
 func splitID(id string) (docID, suffix string) {
 	i := strings.LastIndexByte(id, '#')
 	if i < 0 {
 		return id, ""
 	}
 	return id[:i], id[i+1:]
-}
-
-// docMeta is the document metadata indexed with every page and finding.
-type docMeta struct {
-	docID     string
-	provider  string
-	docType   string
-	published *time.Time
-}
-
-func (m *docMeta) fields(typ string) map[string]any {
-	d := map[string]any{fType: typ, fDocID: m.docID}
-	setStr(d, fProvider, m.provider)
-	setStr(d, fDocType, m.docType)
-	if m.published != nil {
-		d[fPublished] = *m.published
-		d[fYear] = float64(m.published.Year())
-		d[fYearTerm] = strconv.Itoa(m.published.Year())
-	}
-	return d
-}
-
-func setStr(d map[string]any, k, v string) {
-	if v != "" {
-		d[k] = v
-	}
 }
 
 // parsePublished reads the contract's date forms: YYYY-MM-DD, YYYY-MM or
@@ -239,47 +234,65 @@ func Direction(rating, previous string) string {
 // that every field round-trips through the stored JSON.
 type storedFinding extract.Finding
 
-func findingFields(m *docMeta, f *extract.Finding) (map[string]any, error) {
-	d := m.fields(typeFinding)
-	if f.Provider != "" {
-		d[fProvider] = f.Provider
+// A stored finding is one flag byte, 'a' plus the bits below, then the
+// finding's JSON without the parts the index can give back: its document
+// id, and (when flagged) its path, provider and text.
+const (
+	derivedPath     = 1 << iota // Doc is the document's path
+	derivedProvider             // Provider is the document's provider
+	derivedText                 // Text is page[Start:End]
+)
+
+// encodeFinding returns the stored form of f, a finding of d; page gives
+// the text of a page of d.
+func encodeFinding(d *docEntry, f *extract.Finding, page func(int) (string, bool)) (string, error) {
+	g := *f
+	bits := 0
+	g.DocID = ""
+	if g.Doc == d.path {
+		g.Doc = ""
+		bits |= derivedPath
 	}
-	d[fPage] = float64(f.Page)
-	setStr(d, fText, f.Text)
-	setStr(d, fKind, string(f.Kind))
-	setStr(d, fRating, f.Rating)
-	setStr(d, fPrevious, f.Previous)
-	setStr(d, fDirection, Direction(f.Rating, f.Previous))
-	setStr(d, fDomain, f.Domain)
-	setStr(d, fSubject, f.Subject)
-	setStr(d, fRegulation, f.Regulation)
-	setStr(d, fSpeaker, f.Speaker)
-	if len(f.Themes) > 0 {
-		d[fTheme] = f.Themes
+	if g.Provider != "" && g.Provider == d.provider {
+		g.Provider = ""
+		bits |= derivedProvider
 	}
-	b, err := json.Marshal((*storedFinding)(f))
+	if p, ok := page(g.Page); ok && g.Text != "" && g.Start >= 0 && g.Start < g.End && g.End <= len(p) && p[g.Start:g.End] == g.Text {
+		g.Text = ""
+		bits |= derivedText
+	}
+	b, err := json.Marshal((*storedFinding)(&g))
 	if err != nil {
-		return nil, fmt.Errorf("encode finding: %w", err)
+		return "", fmt.Errorf("encode finding: %w", err)
 	}
-	d[fFinding] = string(b)
-	return d, nil
+	return string(rune('a'+bits)) + string(b), nil
 }
 
-func pageFields(m *docMeta, p *extract.Page) map[string]any {
-	d := m.fields(typePage)
-	d[fPage] = float64(p.Number)
-	d[fText] = p.Text
-	return d
-}
-
-func decodeFinding(v any) (*extract.Finding, error) {
+// decodeFinding reads a stored finding of d; page gives the text of a
+// page of d, needed when the finding's text is derived from it.
+func decodeFinding(v any, d *docEntry, page func(int) (string, bool)) (*extract.Finding, error) {
 	s, ok := v.(string)
-	if !ok {
+	if !ok || s == "" {
 		return nil, fmt.Errorf("stored finding is %T, not a string", v)
 	}
+	bits := int(s[0]) - 'a'
 	var f storedFinding
-	if err := json.Unmarshal([]byte(s), &f); err != nil {
+	if err := json.Unmarshal([]byte(s[1:]), &f); err != nil {
 		return nil, fmt.Errorf("decode stored finding: %w", err)
+	}
+	f.DocID = d.id
+	if bits&derivedPath != 0 {
+		f.Doc = d.path
+	}
+	if bits&derivedProvider != 0 {
+		f.Provider = d.provider
+	}
+	if bits&derivedText != 0 {
+		p, ok := page(f.Page)
+		if !ok || f.Start < 0 || f.End > len(p) || f.Start > f.End {
+			return nil, fmt.Errorf("decode stored finding: its page %d is missing", f.Page)
+		}
+		f.Text = p[f.Start:f.End]
 	}
 	return (*extract.Finding)(&f), nil
 }

@@ -167,72 +167,83 @@ func (q *Query) facetSize() int {
 	return q.FacetSize
 }
 
-// bleveQuery turns q into a bleve query: the text as the scored part, the
-// filters as a conjunction that does not score. It returns the text query
-// alone too (nil when there is no text), for highlighting.
-func (q *Query) bleveQuery() (all, text query.Query, err error) {
-	text, err = textQuery(q.Text)
-	if err != nil {
-		return nil, nil, err
-	}
-	var conj []query.Query
-	switch q.Scope {
-	case ScopePages:
-		conj = append(conj, termQuery(fType, typePage))
-	case ScopeAll:
-	default:
-		conj = append(conj, termQuery(fType, typeFinding))
-	}
+// matcher is a Query's filters over the in-memory columns.
+type matcher struct {
+	// accept[c] lists the codes accepted in column c; nil accepts all.
+	accept   [nSingle + 1][]uint32
+	docs     map[string]bool // nil accepts all
+	from, to int32
+	none     bool // a filter no value can pass
+}
+
+// filterColumn maps a filter name to its column; -1 for doc_id.
+var filterColumn = map[string]int{
+	"kind": cKind, "rating": cRating, "previous": cPrevious, "direction": cDirection,
+	"domain": cDomain, "subject": cSubject, "provider": cProvider, "doc_type": cDocType,
+	"regulation": cRegulation, "speaker": cSpeaker, "theme": cTheme, "doc_id": -1,
+}
+
+// matcher builds q's filters against the table's dictionaries. t.mu must
+// be held.
+func (q *Query) matcher(t *table) *matcher {
+	m := &matcher{from: int32(q.From), to: int32(q.To)}
 	for _, f := range q.filters() {
 		if len(f.values) == 0 {
 			continue
 		}
-		terms := make([]query.Query, len(f.values))
-		for i, v := range f.values {
-			terms[i] = termQuery(f.field, v)
+		c := filterColumn[f.name]
+		if c < 0 {
+			m.docs = map[string]bool{}
+			for _, v := range f.values {
+				m.docs[v] = true
+			}
+			continue
 		}
-		if len(terms) == 1 {
-			conj = append(conj, terms[0])
-		} else {
-			conj = append(conj, bleve.NewDisjunctionQuery(terms...))
+		codes := []uint32{}
+		for _, v := range f.values {
+			if code, ok := t.dicts[c].lookup(v); ok {
+				codes = append(codes, code)
+			}
 		}
+		if len(codes) == 0 {
+			m.none = true
+		}
+		m.accept[c] = codes
 	}
-	if q.From != 0 || q.To != 0 {
-		var lo, hi *float64
-		if q.From != 0 {
-			v := float64(q.From)
-			lo = &v
-		}
-		if q.To != 0 {
-			v := float64(q.To)
-			hi = &v
-		}
-		yes := true
-		r := bleve.NewNumericRangeInclusiveQuery(lo, hi, &yes, &yes)
-		r.SetField(fYear)
-		conj = append(conj, r)
-	}
+	return m
+}
 
-	var filters query.Query
-	switch len(conj) {
-	case 0:
-	case 1:
-		filters = conj[0]
-	default:
-		filters = bleve.NewConjunctionQuery(conj...)
+func (m *matcher) ok(r *row) bool {
+	if m.none {
+		return false
 	}
-	switch {
-	case text == nil && filters == nil:
-		return bleve.NewMatchAllQuery(), nil, nil
-	case text == nil:
-		return filters, nil, nil
-	case filters == nil:
-		return text, text, nil
+	for c := range nSingle {
+		if a := m.accept[c]; a != nil && !slices.Contains(a, r.v[c]) {
+			return false
+		}
 	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(text)
-	b.AddFilter(filters)
-	return b, text, nil
+	if a := m.accept[cTheme]; a != nil {
+		found := false
+		for _, th := range r.themes {
+			if slices.Contains(a, th) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	if m.from != 0 && (r.year == 0 || r.year < m.from) {
+		return false
+	}
+	if m.to != 0 && (r.year == 0 || r.year > m.to) {
+		return false
+	}
+	if m.docs != nil && !m.docs[r.doc.id] {
+		return false
+	}
+	return true
 }
 
 // textQuery parses a query string with AND semantics: every plain word of
@@ -295,7 +306,7 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 
 // keywordFields are the fields indexed as one term each.
 var keywordFields = map[string]bool{
-	fType: true, fDocID: true, fProvider: true, fDocType: true, fYearTerm: true,
+	fDocID: true, fSerial: true, fProvider: true, fDocType: true, fYearTerm: true,
 	fKind: true, fRating: true, fPrevious: true, fDirection: true, fDomain: true,
 	fSubject: true, fRegulation: true, fSpeaker: true, fTheme: true,
 }
@@ -330,5 +341,56 @@ func keywordPhrases(q query.Query) query.Query {
 			return t
 		}
 	}
+	return q
+}
+
+// pagePhrases rewrites phrases on the text for the pages index, which keeps
+// no positions: a phrase there matches pages holding all its words.
+func pagePhrases(q query.Query) query.Query {
+	switch x := q.(type) {
+	case *query.BooleanQuery:
+		if x.Must != nil {
+			x.Must = pagePhrases(x.Must)
+		}
+		if x.Should != nil {
+			x.Should = pagePhrases(x.Should)
+		}
+		if x.MustNot != nil {
+			x.MustNot = pagePhrases(x.MustNot)
+		}
+	case *query.ConjunctionQuery:
+		for i, c := range x.Conjuncts {
+			x.Conjuncts[i] = pagePhrases(c)
+		}
+	case *query.DisjunctionQuery:
+		for i, d := range x.Disjuncts {
+			x.Disjuncts[i] = pagePhrases(d)
+		}
+	case *query.MatchPhraseQuery:
+		if x.FieldVal == "" || x.FieldVal == fText {
+			m := bleve.NewMatchQuery(x.MatchPhrase)
+			m.SetField(x.FieldVal)
+			m.SetOperator(query.MatchQueryOperatorAnd)
+			m.Analyzer = x.Analyzer
+			m.BoostVal = x.BoostVal
+			return m
+		}
+	case *query.PhraseQuery:
+		if x.FieldVal == "" || x.FieldVal == fText {
+			var terms []query.Query
+			for _, t := range x.Terms {
+				terms = append(terms, termQuery(fText, t))
+			}
+			if len(terms) > 0 {
+				return bleve.NewConjunctionQuery(terms...)
+			}
+		}
+	}
+	return q
+}
+
+func termQuery(field, term string) *query.TermQuery {
+	q := bleve.NewTermQuery(term)
+	q.SetField(field)
 	return q
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -73,148 +72,406 @@ type FacetTerm struct {
 
 // Search runs q. Facets, when asked for, count every hit, not just the
 // page returned.
+//
+// Bleve only matches the text; filters, facets and the order of hits come
+// from the in-memory columns, and a query without text is answered from
+// them alone.
 func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	start := time.Now()
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	all, text, err := q.bleveQuery()
-	if err != nil {
-		return nil, err
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.Text, err)
 	}
-	req := bleve.NewSearchRequestOptions(all, q.limit(), q.Offset, false)
-	req.Fields = []string{fFinding, fText}
-	if q.Sort == SortDate {
-		req.SortBy([]string{"-" + fPublished, "-_score", "_id"})
-	} else if text == nil {
-		// Nothing to rank by: newest first, then in index order.
-		req.SortBy([]string{"-" + fPublished, "_id"})
-		req.Score = "none"
-	}
-	if q.Facets {
-		for _, name := range FacetFields {
-			req.AddFacet(name, bleve.NewFacetRequest(facetIndexField(name), q.facetSize()))
+	wantF := q.Scope == "" || q.Scope == ScopeFindings || q.Scope == ScopeAll
+	wantP := q.Scope == ScopePages || q.Scope == ScopeAll
+	var textF, textP query.Query
+	if q.Text != "" {
+		var err error
+		if textF, err = textQuery(q.Text); err != nil {
+			return nil, err
+		}
+		if textP, err = textQuery(q.Text); err != nil {
+			return nil, err
+		}
+		if textP != nil {
+			textP = pagePhrases(textP)
 		}
 	}
-	res, err := ix.idx.SearchInContext(ctx, req)
+	hasText := textF != nil
+
+	t := ix.tab
+	t.mu.RLock()
+	c := &collector{m: q.matcher(t), k: q.Offset + q.limit(), byScore: hasText,
+		byDate: q.Sort == SortDate || !hasText, facets: q.Facets}
+	if c.facets {
+		for i := range c.counts {
+			c.counts[i] = make([]int, len(t.dicts[i].vals)+1)
+		}
+	}
+	var err error
+	if wantF {
+		if hasText {
+			err = ix.match(ctx, ix.fx, textF, c.byScore, func(serial uint32, score float64) {
+				if int(serial) < len(t.frows) {
+					c.add(&t.frows[serial], false, score)
+				}
+			})
+		} else {
+			err = c.scan(ctx, t.frows, false)
+		}
+	}
+	if wantP && err == nil {
+		if hasText {
+			err = ix.match(ctx, ix.px, textP, c.byScore, func(serial uint32, score float64) {
+				if int(serial) < len(t.prows) {
+					c.add(&t.prows[serial], true, score)
+				}
+			})
+		} else {
+			err = c.scan(ctx, t.prows, true)
+		}
+	}
+	var facets []Facet
+	if err == nil && q.Facets {
+		facets = c.facetResults(t, q.facetSize())
+	}
+	t.mu.RUnlock()
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Text, err)
 	}
 
-	out := &Results{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
-	pageTexts := map[string]string{} // page id -> text
-	var need []string                // records and pages to fetch
-	seen := map[string]bool{}
-	want := func(id string) {
-		if !seen[id] {
-			seen[id] = true
-			need = append(need, id)
+	refs := c.sorted()
+	if q.Offset < len(refs) {
+		refs = refs[q.Offset:]
+	} else {
+		refs = nil
+	}
+	out := &Results{Total: c.total, Hits: make([]Hit, 0, len(refs)), Facets: facets}
+	if err := ix.fillHits(ctx, out, refs, textF, textP); err != nil {
+		return nil, err
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// hitRef is a matching row.
+type hitRef struct {
+	r     *row
+	page  bool // a row of the pages table
+	score float64
+}
+
+// collector counts the matching rows, their facets, and keeps the best k
+// in a heap whose root is the worst kept.
+type collector struct {
+	m       *matcher
+	k       int
+	byScore bool
+	byDate  bool
+	facets  bool
+	total   uint64
+	heap    []hitRef
+	counts  [nSingle + 1][]int
+	missing [nSingle + 1]int
+}
+
+func (c *collector) scan(ctx context.Context, rows []row, pages bool) error {
+	for i := range rows {
+		if i&16383 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if r := &rows[i]; r.live {
+			c.add(r, pages, 0)
 		}
 	}
-	for _, h := range res.Hits {
-		docID, suffix := splitID(h.ID)
-		hit := Hit{DocID: docID, Score: h.Score}
-		want(recordID(docID))
-		if strings.HasPrefix(suffix, "p") {
+	return nil
+}
+
+func (c *collector) add(r *row, pages bool, score float64) {
+	if r.doc == nil || !c.m.ok(r) {
+		return
+	}
+	c.total++
+	if c.facets {
+		for i := range nSingle {
+			if v := r.v[i]; v == 0 {
+				c.missing[i]++
+			} else if int(v) < len(c.counts[i]) {
+				c.counts[i][v]++
+			}
+		}
+		if len(r.themes) == 0 {
+			c.missing[cTheme]++
+		}
+		for _, th := range r.themes {
+			if int(th) < len(c.counts[cTheme]) {
+				c.counts[cTheme][th]++
+			}
+		}
+	}
+	h := hitRef{r, pages, score}
+	if len(c.heap) < c.k {
+		c.heap = append(c.heap, h)
+		c.up(len(c.heap) - 1)
+		return
+	}
+	if c.k == 0 || !c.before(&h, &c.heap[0]) {
+		return
+	}
+	c.heap[0] = h
+	c.down(0)
+}
+
+// before reports whether a ranks before b: newer first when sorting by
+// date (undated last), then higher score, then by document, record,
+// findings and pages, and number.
+func (c *collector) before(a, b *hitRef) bool {
+	if c.byDate && a.r.date != b.r.date {
+		if a.r.date == 0 || b.r.date == 0 {
+			return b.r.date == 0
+		}
+		return a.r.date > b.r.date
+	}
+	if c.byScore && a.score != b.score {
+		return a.score > b.score
+	}
+	if a.r.doc != b.r.doc {
+		return a.r.doc.id < b.r.doc.id
+	}
+	if ka, kb := a.order(), b.order(); ka != kb {
+		return ka < kb
+	}
+	return a.r.num < b.r.num
+}
+
+func (h *hitRef) order() int {
+	switch {
+	case h.page:
+		return 2
+	case h.r.num < 0:
+		return 0
+	}
+	return 1
+}
+
+// The heap's root is its worst hit.
+func (c *collector) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !c.before(&c.heap[p], &c.heap[i]) {
+			return
+		}
+		c.heap[p], c.heap[i] = c.heap[i], c.heap[p]
+		i = p
+	}
+}
+
+func (c *collector) down(i int) {
+	n := len(c.heap)
+	for {
+		w := i
+		for _, ch := range []int{2*i + 1, 2*i + 2} {
+			if ch < n && c.before(&c.heap[w], &c.heap[ch]) {
+				w = ch
+			}
+		}
+		if w == i {
+			return
+		}
+		c.heap[w], c.heap[i] = c.heap[i], c.heap[w]
+		i = w
+	}
+}
+
+func (c *collector) sorted() []hitRef {
+	slices.SortFunc(c.heap, func(a, b hitRef) int {
+		switch {
+		case c.before(&a, &b):
+			return -1
+		case c.before(&b, &a):
+			return 1
+		}
+		return 0
+	})
+	return c.heap
+}
+
+// facetResults turns the counts into facets, the size most frequent
+// values of each, by count then value. t.mu must be held.
+func (c *collector) facetResults(t *table, size int) []Facet {
+	out := make([]Facet, 0, len(FacetFields))
+	for i, name := range FacetFields {
+		f := Facet{Field: name, Missing: c.missing[i], Terms: []FacetTerm{}}
+		for code, n := range c.counts[i] {
+			if n > 0 {
+				f.Total += n
+				f.Terms = append(f.Terms, FacetTerm{Term: t.dicts[i].value(uint32(code)), Count: n})
+			}
+		}
+		slices.SortFunc(f.Terms, func(a, b FacetTerm) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Term, b.Term)
+		})
+		if len(f.Terms) > size {
+			f.Terms = f.Terms[:size]
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// fillHits makes the hits of refs: stored findings, page texts, snippets.
+func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, textF, textP query.Query) error {
+	var findingIDs []string
+	blobs := map[pageKey]bool{}
+	for _, h := range refs {
+		d := h.r.doc
+		hit := Hit{DocID: d.id, Path: d.path, Title: d.title, Provider: d.provider, DocType: d.docType,
+			Published: d.published, Score: h.score}
+		if h.page {
 			hit.Kind = KindPage
-			hit.Page, _ = strconv.Atoi(suffix[1:])
-			if s, ok := h.Fields[fText].(string); ok {
-				pageTexts[h.ID] = s
-			}
+			hit.Page = int(h.r.num)
+			blobs[pageKey{d.id, hit.Page}] = true
 		} else {
-			f, err := decodeFinding(h.Fields[fFinding])
-			if err != nil {
-				return nil, fmt.Errorf("search: %s: %w", h.ID, err)
-			}
-			hit.Finding = f
-			hit.Kind = string(f.Kind)
-			hit.Page = f.Page
-			hit.Provider = f.Provider
-			if f.End > 0 {
-				want(pageID(docID, f.Page))
-			}
+			findingIDs = append(findingIDs, h.bleveID())
 		}
 		out.Hits = append(out.Hits, hit)
 	}
-
-	// The records of the hits' documents, and the pages findings sit on.
-	records := map[string]*extract.Finding{}
-	if len(need) > 0 {
-		fr := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(need), len(need), 0, false)
-		fr.Fields = []string{fFinding, fText}
-		fr.Score = "none"
-		fres, err := ix.idx.SearchInContext(ctx, fr)
-		if err != nil {
-			return nil, fmt.Errorf("search: fetch documents: %w", err)
+	for _, h := range refs {
+		if !h.page {
+			blobs[pageKey{h.r.doc.id, int(h.r.page)}] = true
 		}
-		for _, h := range fres.Hits {
-			docID, suffix := splitID(h.ID)
-			if suffix == "d" {
-				f, err := decodeFinding(h.Fields[fFinding])
-				if err != nil {
-					return nil, fmt.Errorf("search: %s: %w", h.ID, err)
-				}
-				records[docID] = f
-			} else if s, ok := h.Fields[fText].(string); ok {
-				pageTexts[h.ID] = s
-			}
+	}
+	stored, err := storedFields(ctx, ix.fx, findingIDs, fFinding)
+	if err != nil {
+		return fmt.Errorf("search: fetch findings: %w", err)
+	}
+	pageTexts, err := ix.pageTexts(ctx, blobs)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	for i, h := range refs {
+		if h.page {
+			continue
+		}
+		hit := &out.Hits[i]
+		f, err := decodeFinding(stored[h.bleveID()], h.r.doc, func(n int) (string, bool) {
+			t, ok := pageTexts[pageKey{hit.DocID, n}]
+			return t, ok
+		})
+		if err != nil {
+			return fmt.Errorf("search: %s: %w", h.bleveID(), err)
+		}
+		hit.Finding = f
+		hit.Kind = string(f.Kind)
+		hit.Page = f.Page
+		if f.Provider != "" {
+			hit.Provider = f.Provider
 		}
 	}
 
-	// Where the text matched, in the hits only.
+	// Where the text matched, in the finding hits only.
 	locs := map[string][]span{}
-	if text != nil && len(res.Hits) > 0 {
-		ids := make([]string, len(res.Hits))
-		for i, h := range res.Hits {
-			ids[i] = h.ID
-		}
-		lr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), text), len(ids), 0, false)
+	if textF != nil && len(findingIDs) > 0 {
+		lr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(findingIDs), textF), len(findingIDs), 0, false)
 		lr.IncludeLocations = true
-		lres, err := ix.idx.SearchInContext(ctx, lr)
+		lres, err := ix.fx.SearchInContext(ctx, lr)
 		if err != nil {
-			return nil, fmt.Errorf("search: locate matches: %w", err)
+			return fmt.Errorf("search: locate matches: %w", err)
 		}
 		for _, h := range lres.Hits {
 			locs[h.ID] = textSpans(h.Locations)
 		}
 	}
-
-	for i := range out.Hits {
+	var hl *highlighter
+	if textP != nil {
+		hl = newHighlighter(ix.px.Mapping(), textP)
+	}
+	for i, h := range refs {
 		hit := &out.Hits[i]
-		if r := records[hit.DocID]; r != nil {
-			hit.Path = r.Doc
-			hit.Title = r.Title
-			hit.DocType = r.DocType
-			hit.Published = r.Published
-			if hit.Provider == "" {
-				hit.Provider = r.Provider
+		if h.page {
+			text := pageTexts[pageKey{hit.DocID, hit.Page}]
+			var spans []span
+			if hl != nil {
+				spans = hl.spans(text)
 			}
+			hit.Snippet = pageSnippet(text, spans)
+			continue
 		}
-		id := res.Hits[i].ID
-		if hit.Finding == nil {
-			hit.Snippet = pageSnippet(pageTexts[id], locs[id])
-		} else {
-			text, ok := pageTexts[pageID(hit.DocID, hit.Finding.Page)]
-			hit.Snippet = findingSnippet(hit.Finding, text, ok, locs[id])
-		}
+		text, ok := pageTexts[pageKey{hit.DocID, hit.Finding.Page}]
+		hit.Snippet = findingSnippet(hit.Finding, text, ok, locs[h.bleveID()])
 	}
+	return nil
+}
 
-	if q.Facets {
-		for _, name := range FacetFields {
-			fr := res.Facets[name]
-			f := Facet{Field: name, Terms: []FacetTerm{}}
-			if fr != nil {
-				f.Total, f.Missing = fr.Total, fr.Missing
-				if fr.Terms != nil {
-					for _, t := range fr.Terms.Terms() {
-						f.Terms = append(f.Terms, FacetTerm{Term: t.Term, Count: t.Count})
-					}
-				}
-			}
-			out.Facets = append(out.Facets, f)
+func (h *hitRef) bleveID() string {
+	switch {
+	case h.page:
+		return pageID(h.r.doc.id, int(h.r.num))
+	case h.r.num < 0:
+		return recordID(h.r.doc.id)
+	}
+	return findingID(h.r.doc.id, int(h.r.num))
+}
+
+type pageKey struct {
+	doc  string
+	page int
+}
+
+// pageTexts returns the text of the given pages.
+func (ix *Index) pageTexts(ctx context.Context, want map[pageKey]bool) (map[pageKey]string, error) {
+	out := map[pageKey]string{}
+	if len(want) == 0 {
+		return out, nil
+	}
+	docs := map[string]bool{}
+	var ids []string
+	for k := range want {
+		if !docs[k.doc] {
+			docs[k.doc] = true
+			ids = append(ids, blobID(k.doc))
 		}
 	}
-	out.Took = time.Since(start)
+	stored, err := storedFields(ctx, ix.px, ids, fPages)
+	if err != nil {
+		return nil, fmt.Errorf("fetch page texts: %w", err)
+	}
+	for id := range docs {
+		s, _ := stored[blobID(id)].(string)
+		pages, err := decodePages([]byte(s), func(n int) bool { return want[pageKey{id, n}] })
+		if err != nil {
+			return nil, fmt.Errorf("page texts of %s: %w", id, err)
+		}
+		for _, p := range pages {
+			out[pageKey{id, p.Number}] = p.Text
+		}
+	}
+	return out, nil
+}
+
+// storedFields returns a stored field of the given bleve documents, by id.
+func storedFields(ctx context.Context, idx bleve.Index, ids []string, field string) (map[string]any, error) {
+	out := make(map[string]any, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{field}
+	req.Score = "none"
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range res.Hits {
+		out[h.ID] = h.Fields[field]
+	}
 	return out, nil
 }
 
@@ -436,9 +693,4 @@ func sentenceEnd(text string, at int) (end int, cut bool) {
 		return at + i, true
 	}
 	return runeStart(text, hi), true
-}
-
-// docQuery matches the bleve documents of one type of one document.
-func docQuery(docID, typ string) query.Query {
-	return bleve.NewConjunctionQuery(termQuery(fDocID, docID), termQuery(fType, typ))
 }

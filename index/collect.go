@@ -1,0 +1,154 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// segKey names one immutable segment of one bleve index.
+type segKey struct {
+	idx bleve.Index
+	id  uint64
+}
+
+// segCache maps each segment's document numbers to serials, read once per
+// segment from the serial doc values. Segments never change, so a map
+// stays valid until a merge retires its segment.
+type segCache struct {
+	mu   sync.Mutex
+	maps map[segKey][]uint32
+}
+
+// noSerial marks a document number without a serial.
+const noSerial = ^uint32(0)
+
+// serials returns, per segment of snap, its document-number-to-serial
+// map, and each segment's first global document number.
+func (c *segCache) serials(idx bleve.Index, snap *scorch.IndexSnapshot) ([][]uint32, []uint64, error) {
+	segs := snap.Segments()
+	out := make([][]uint32, len(segs))
+	offsets := make([]uint64, len(segs))
+	var running uint64
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	live := map[segKey]bool{}
+	for i, ss := range segs {
+		offsets[i] = running
+		seg := ss.Segment()
+		running += seg.Count()
+		k := segKey{idx, ss.Id()}
+		live[k] = true
+		m, ok := c.maps[k]
+		if !ok {
+			var err error
+			if m, err = serialMap(seg); err != nil {
+				return nil, nil, err
+			}
+			c.maps[k] = m
+		}
+		out[i] = m
+	}
+	for k := range c.maps {
+		if k.idx == idx && !live[k] {
+			delete(c.maps, k)
+		}
+	}
+	return out, offsets, nil
+}
+
+func serialMap(seg segment.Segment) ([]uint32, error) {
+	n := seg.Count()
+	m := make([]uint32, n)
+	dv, ok := seg.(segment.DocValueVisitable)
+	if !ok {
+		return nil, fmt.Errorf("segment %T has no doc values", seg)
+	}
+	fields := []string{fSerial}
+	var state segment.DocVisitState
+	for i := range n {
+		m[i] = noSerial
+		var err error
+		state, err = dv.VisitDocValues(i, fields, func(_ string, term []byte) {
+			if s, ok := parseSerial(term); ok {
+				m[i] = s
+			}
+		}, state)
+		if err != nil {
+			return nil, fmt.Errorf("read serials: %w", err)
+		}
+	}
+	return m, nil
+}
+
+// match runs q on idx and calls fn with the serial and score of every
+// document it matches, in index order.
+func (ix *Index) match(ctx context.Context, idx bleve.Index, q query.Query, score bool, fn func(serial uint32, score float64)) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return fmt.Errorf("index reader is %T, not scorch", r)
+	}
+	maps, offsets, err := ix.segs.serials(idx, snap)
+	if err != nil {
+		return err
+	}
+	opts := search.SearcherOptions{Score: "none"}
+	if score {
+		opts.Score = ""
+	}
+	s, err := q.Searcher(ctx, r, idx.Mapping(), opts)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{
+		DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0),
+		IndexReader:       r,
+	}
+	seg := 0
+	for n := 0; ; n++ {
+		if n&4095 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return err
+		}
+		if dm == nil {
+			return nil
+		}
+		g := dm.IndexInternalID.Value()
+		// Matches come in document-number order: walk the segments.
+		if seg >= len(offsets) || g < offsets[seg] {
+			seg = 0
+		}
+		for seg+1 < len(offsets) && g >= offsets[seg+1] {
+			seg++
+		}
+		if seg < len(maps) {
+			if local := g - offsets[seg]; local < uint64(len(maps[seg])) {
+				if serial := maps[seg][local]; serial != noSerial {
+					fn(serial, dm.Score)
+				}
+			}
+		}
+		sctx.DocumentMatchPool.Put(dm)
+	}
+}

@@ -1,0 +1,662 @@
+package index
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/cqcmine/cqcmine/extract"
+)
+
+// Each indexed document has a summary, kept in the internal store of each
+// bleve index (so that it commits atomically with the bleve documents it
+// describes) and loaded into memory at Open: its record's metadata and, per
+// finding and page, the values the filters and facets use. The in-memory
+// form is a table of rows, one per bleve document, found by the serial
+// number each bleve document carries as a doc value.
+
+// Internal-store key prefixes of the summaries.
+const (
+	findingsSummaryPrefix = "d/" // in the findings index
+	pagesSummaryPrefix    = "p/" // in the pages index
+)
+
+// Column numbers of the single-valued facet fields, in FacetFields order;
+// theme, the last facet, is multi-valued and kept apart.
+const (
+	cKind = iota
+	cRating
+	cPrevious
+	cDirection
+	cDomain
+	cSubject
+	cProvider
+	cDocType
+	cYear
+	cRegulation
+	cSpeaker
+	nSingle
+	cTheme = nSingle
+)
+
+// docEntry is one committed (or queued) document.
+type docEntry struct {
+	id        string
+	path      string
+	title     string
+	provider  string
+	docType   string
+	published string
+	pageCount int
+
+	// Rows in the findings table: the record and the other findings,
+	// fCount rows from fSerial. nums[i] is the finding number of row
+	// fSerial+i in its bleve id (-1 for the record).
+	fSerial uint32
+	nums    []int32
+	// Rows in the pages table: one per page, from pSerial.
+	pSerial uint32
+	pages   []int32
+}
+
+// bleveIDs returns the ids of the document's bleve documents: in the
+// findings index and in the pages index.
+func (d *docEntry) bleveIDs() (findings, pages []string) {
+	for _, n := range d.nums {
+		if n < 0 {
+			findings = append(findings, recordID(d.id))
+		} else {
+			findings = append(findings, findingID(d.id, int(n)))
+		}
+	}
+	for _, p := range d.pages {
+		pages = append(pages, pageID(d.id, int(p)))
+	}
+	if d.pages != nil {
+		pages = append(pages, blobID(d.id))
+	}
+	return findings, pages
+}
+
+// row is one page or finding in the in-memory columns.
+type row struct {
+	doc    *docEntry
+	num    int32 // the finding number (-1 for the record) or page number
+	page   int32 // a finding's page
+	date   int32 // publication date as yyyymmdd, 0 when unknown
+	year   int32
+	live   bool // committed and not deleted
+	v      [nSingle]uint32
+	themes []uint32
+}
+
+// dict numbers the values of one facet field; code 0 is "no value".
+type dict struct {
+	codes map[string]uint32
+	vals  []string
+}
+
+func (d *dict) code(s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	if c, ok := d.codes[s]; ok {
+		return c
+	}
+	if d.codes == nil {
+		d.codes = map[string]uint32{}
+		d.vals = []string{""}
+	}
+	c := uint32(len(d.vals))
+	d.codes[s] = c
+	d.vals = append(d.vals, s)
+	return c
+}
+
+func (d *dict) lookup(s string) (uint32, bool) {
+	c, ok := d.codes[s]
+	return c, ok
+}
+
+func (d *dict) value(c uint32) string {
+	if int(c) < len(d.vals) {
+		return d.vals[c]
+	}
+	return ""
+}
+
+// table is the in-memory state searches read: the committed documents and
+// the rows of both indexes.
+type table struct {
+	mu    sync.RWMutex
+	docs  map[string]*docEntry
+	frows []row // by serial, findings index
+	prows []row // by serial, pages index
+	dicts [nSingle + 1]dict
+}
+
+// findingCols is the summary of one finding: its facet values and page.
+type findingCols struct {
+	num    int32
+	page   int32
+	vals   [nSingle]string // direction and doc_type/year unused here
+	themes []string
+}
+
+// findingsSummary is the summary kept in the findings index.
+type findingsSummary struct {
+	entry    docEntry // id, metadata, fSerial, nums
+	findings []findingCols
+}
+
+// pagesSummary is the summary kept in the pages index.
+type pagesSummary struct {
+	provider, docType, published string
+	pSerial                      uint32
+	pages                        []int32
+}
+
+// Summary encoding: a version byte, then uvarints and length-prefixed
+// strings.
+const summaryVersion = 2
+
+type enc struct{ b []byte }
+
+func (e *enc) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *enc) int(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+func (e *enc) str(s string)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *enc) strs(s []string) {
+	e.uint(uint64(len(s)))
+	for _, x := range s {
+		e.str(x)
+	}
+}
+
+type dec struct {
+	b   []byte
+	err error
+}
+
+var errShort = errors.New("summary truncated")
+
+func (d *dec) uint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err, d.b = errShort, nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) int() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.err, d.b = errShort, nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) str() string {
+	n := d.uint()
+	if n > uint64(len(d.b)) {
+		d.err, d.b = errShort, nil
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *dec) strs() []string {
+	n := d.uint()
+	if n > uint64(len(d.b)) {
+		d.err, d.b = errShort, nil
+		return nil
+	}
+	out := make([]string, 0, n)
+	for range n {
+		out = append(out, d.str())
+	}
+	return out
+}
+
+// summaryCols are the columns a findings summary keeps per finding.
+var summaryCols = []int{cKind, cRating, cPrevious, cDomain, cSubject, cProvider, cRegulation, cSpeaker}
+
+// encode writes the document's metadata, then a table of the distinct
+// values its findings use, then each finding as numbers into that table.
+func (s *findingsSummary) encode() []byte {
+	e := &enc{b: []byte{summaryVersion}}
+	d := &s.entry
+	for _, x := range []string{d.path, d.title, d.provider, d.docType, d.published} {
+		e.str(x)
+	}
+	e.uint(uint64(d.pageCount))
+	e.uint(uint64(d.fSerial))
+	strs := map[string]uint64{"": 0}
+	table := []string{""}
+	ref := func(v string) uint64 {
+		i, ok := strs[v]
+		if !ok {
+			i = uint64(len(table))
+			strs[v] = i
+			table = append(table, v)
+		}
+		return i
+	}
+	body := &enc{}
+	for i := range s.findings {
+		f := &s.findings[i]
+		body.int(int64(f.num))
+		body.int(int64(f.page))
+		for _, c := range summaryCols {
+			body.uint(ref(f.vals[c]))
+		}
+		body.uint(uint64(len(f.themes)))
+		for _, th := range f.themes {
+			body.uint(ref(th))
+		}
+	}
+	e.uint(uint64(len(s.findings)))
+	e.strs(table[1:])
+	e.b = append(e.b, body.b...)
+	return e.b
+}
+
+// scanFindingsSummary decodes a findings summary: it returns the document
+// and calls fn per finding with the summary's table of values, the
+// finding's number and page, and the table indexes of its column values
+// (in summaryCols order) and themes, valid during the call.
+func scanFindingsSummary(id string, b []byte, fn func(table []string, num, page int32, refs []uint64, themes []uint64)) (*docEntry, error) {
+	if len(b) == 0 || b[0] != summaryVersion {
+		return nil, fmt.Errorf("summary of %s: unknown encoding", id)
+	}
+	dd := &dec{b: b[1:]}
+	d := &docEntry{id: id}
+	for _, p := range []*string{&d.path, &d.title, &d.provider, &d.docType, &d.published} {
+		*p = dd.str()
+	}
+	d.pageCount = int(dd.uint())
+	d.fSerial = uint32(dd.uint())
+	n := dd.uint()
+	table := append([]string{""}, dd.strs()...)
+	if n > uint64(len(dd.b)) {
+		return nil, fmt.Errorf("summary of %s: %w", id, errShort)
+	}
+	d.nums = make([]int32, n)
+	refs := make([]uint64, len(summaryCols))
+	var themes []uint64
+	for i := range d.nums {
+		num := int32(dd.int())
+		page := int32(dd.int())
+		for j := range refs {
+			refs[j] = dd.uint()
+		}
+		nt := dd.uint()
+		if nt > uint64(len(dd.b)) {
+			return nil, fmt.Errorf("summary of %s: %w", id, errShort)
+		}
+		themes = themes[:0]
+		for range nt {
+			themes = append(themes, dd.uint())
+		}
+		if dd.err != nil {
+			break
+		}
+		for _, r := range refs {
+			if r >= uint64(len(table)) {
+				return nil, fmt.Errorf("summary of %s: value %d out of range", id, r)
+			}
+		}
+		for _, r := range themes {
+			if r >= uint64(len(table)) {
+				return nil, fmt.Errorf("summary of %s: value %d out of range", id, r)
+			}
+		}
+		d.nums[i] = num
+		fn(table, num, page, refs, themes)
+	}
+	if dd.err != nil {
+		return nil, fmt.Errorf("summary of %s: %w", id, dd.err)
+	}
+	return d, nil
+}
+
+// findingsSerials reads the first serial and the number of findings of a
+// findings summary.
+func findingsSerials(id string, b []byte) (first, n uint32, err error) {
+	if len(b) == 0 || b[0] != summaryVersion {
+		return 0, 0, fmt.Errorf("summary of %s: unknown encoding", id)
+	}
+	dd := &dec{b: b[1:]}
+	for range 5 {
+		dd.str()
+	}
+	dd.uint()
+	first = uint32(dd.uint())
+	n = uint32(dd.uint())
+	if dd.err != nil {
+		return 0, 0, fmt.Errorf("summary of %s: %w", id, dd.err)
+	}
+	return first, n, nil
+}
+
+func decodeFindingsSummary(id string, b []byte) (*findingsSummary, error) {
+	s := &findingsSummary{}
+	d, err := scanFindingsSummary(id, b, func(table []string, num, page int32, refs, themes []uint64) {
+		c := findingCols{num: num, page: page}
+		for j, col := range summaryCols {
+			c.vals[col] = table[refs[j]]
+		}
+		for _, th := range themes {
+			c.themes = append(c.themes, table[th])
+		}
+		s.findings = append(s.findings, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.entry = *d
+	return s, nil
+}
+
+// loadFindingRows decodes a findings summary straight into rows of the
+// findings table, not yet live; buf is scratch space. t.mu must be held.
+func (t *table) loadFindingRows(id string, b []byte, buf *[]row) (*docEntry, error) {
+	var codes [8][]uint32 // per summary column: table index -> code, 0 not yet known
+	var themeCodes []uint32
+	code := func(cache *[]uint32, dict *dict, table []string, ref uint64) uint32 {
+		if *cache == nil {
+			*cache = make([]uint32, len(table))
+		}
+		c := (*cache)[ref]
+		if c == 0 && ref != 0 {
+			c = dict.code(table[ref])
+			(*cache)[ref] = c
+		}
+		return c
+	}
+	rows := (*buf)[:0]
+	d, err := scanFindingsSummary(id, b, func(table []string, num, page int32, refs, themes []uint64) {
+		r := row{num: num, page: page}
+		for j, col := range summaryCols {
+			r.v[col] = code(&codes[j], &t.dicts[col], table, refs[j])
+		}
+		for _, th := range themes {
+			r.themes = append(r.themes, code(&themeCodes, &t.dicts[cTheme], table, th))
+		}
+		rows = append(rows, r)
+	})
+	*buf = rows
+	if err != nil {
+		return nil, err
+	}
+	if int(d.fSerial)+len(rows) > len(t.frows) {
+		return nil, fmt.Errorf("summary of %s: serials out of range", id)
+	}
+	date, year := dateKey(d.published)
+	var yearCode uint32
+	if year != 0 {
+		yearCode = t.dicts[cYear].code(strconv.Itoa(int(year)))
+	}
+	docType := t.dicts[cDocType].code(d.docType)
+	provider := t.dicts[cProvider].code(d.provider)
+	dirs := map[[2]uint32]uint32{}
+	for i := range rows {
+		r := &rows[i]
+		r.doc, r.date, r.year = d, date, year
+		r.v[cDocType], r.v[cYear] = docType, yearCode
+		if r.v[cProvider] == 0 {
+			r.v[cProvider] = provider
+		}
+		k := [2]uint32{r.v[cRating], r.v[cPrevious]}
+		dir, ok := dirs[k]
+		if !ok {
+			dir = t.dicts[cDirection].code(Direction(t.dicts[cRating].value(k[0]), t.dicts[cPrevious].value(k[1])))
+			dirs[k] = dir
+		}
+		r.v[cDirection] = dir
+		t.frows[d.fSerial+uint32(i)] = *r
+	}
+	return d, nil
+}
+
+func (s *pagesSummary) encode() []byte {
+	e := &enc{b: []byte{summaryVersion}}
+	e.str(s.provider)
+	e.str(s.docType)
+	e.str(s.published)
+	e.uint(uint64(s.pSerial))
+	e.uint(uint64(len(s.pages)))
+	for _, p := range s.pages {
+		e.int(int64(p))
+	}
+	return e.b
+}
+
+func decodePagesSummary(id string, b []byte) (*pagesSummary, error) {
+	if len(b) == 0 || b[0] != summaryVersion {
+		return nil, fmt.Errorf("page summary of %s: unknown encoding", id)
+	}
+	dd := &dec{b: b[1:]}
+	s := &pagesSummary{provider: dd.str(), docType: dd.str(), published: dd.str(), pSerial: uint32(dd.uint())}
+	n := dd.uint()
+	if n > uint64(len(dd.b)) {
+		return nil, fmt.Errorf("page summary of %s: %w", id, errShort)
+	}
+	s.pages = make([]int32, n)
+	for i := range s.pages {
+		s.pages[i] = int32(dd.int())
+	}
+	if dd.err != nil {
+		return nil, fmt.Errorf("page summary of %s: %w", id, dd.err)
+	}
+	return s, nil
+}
+
+// dateKey turns a contract date into yyyymmdd, 0 when it does not parse,
+// and returns its year.
+func dateKey(published string) (key, year int32) {
+	t := parsePublished(published)
+	if t == nil {
+		return 0, 0
+	}
+	y := int32(t.Year())
+	return y*10000 + int32(t.Month())*100 + int32(t.Day()), y
+}
+
+// addFindingRows puts the rows of s into the findings table at s.entry's
+// serials, not yet live. t.mu must be held.
+func (t *table) addFindingRows(d *docEntry, s *findingsSummary) {
+	date, year := dateKey(d.published)
+	yearCode := uint32(0)
+	if year != 0 {
+		yearCode = t.dicts[cYear].code(strconv.Itoa(int(year)))
+	}
+	for i := range s.findings {
+		f := &s.findings[i]
+		r := row{doc: d, num: f.num, page: f.page, date: date, year: year}
+		for _, c := range []int{cKind, cRating, cPrevious, cDomain, cSubject, cProvider, cRegulation, cSpeaker} {
+			r.v[c] = t.dicts[c].code(f.vals[c])
+		}
+		if r.v[cProvider] == 0 {
+			r.v[cProvider] = t.dicts[cProvider].code(d.provider)
+		}
+		r.v[cDirection] = t.dicts[cDirection].code(Direction(f.vals[cRating], f.vals[cPrevious]))
+		r.v[cDocType] = t.dicts[cDocType].code(d.docType)
+		r.v[cYear] = yearCode
+		for _, th := range f.themes {
+			r.themes = append(r.themes, t.dicts[cTheme].code(th))
+		}
+		setRow(&t.frows, d.fSerial+uint32(i), r)
+	}
+}
+
+// addPageRows puts the rows of a document's pages into the pages table,
+// not yet live. t.mu must be held.
+func (t *table) addPageRows(d *docEntry, s *pagesSummary) {
+	date, year := dateKey(s.published)
+	r := row{doc: d, date: date, year: year}
+	r.v[cProvider] = t.dicts[cProvider].code(s.provider)
+	r.v[cDocType] = t.dicts[cDocType].code(s.docType)
+	if year != 0 {
+		r.v[cYear] = t.dicts[cYear].code(strconv.Itoa(int(year)))
+	}
+	for i, p := range s.pages {
+		r.num = p
+		setRow(&t.prows, s.pSerial+uint32(i), r)
+	}
+}
+
+func setRow(rows *[]row, serial uint32, r row) {
+	for uint32(len(*rows)) <= serial {
+		*rows = append(*rows, row{})
+	}
+	(*rows)[serial] = r
+}
+
+// setLive marks a document's rows live or dead. t.mu must be held.
+func (t *table) setLive(d *docEntry, live bool) {
+	for i := range d.nums {
+		if s := d.fSerial + uint32(i); int(s) < len(t.frows) && t.frows[s].doc == d {
+			t.frows[s].live = live
+		}
+	}
+	for i := range d.pages {
+		if s := d.pSerial + uint32(i); int(s) < len(t.prows) && t.prows[s].doc == d {
+			t.prows[s].live = live
+		}
+	}
+}
+
+// Page texts are stored once per document, in the pages index, as one
+// blob: a uvarint page count, then per page its number (varint), the
+// length of its compressed text (uvarint) and the text compressed with
+// DEFLATE, each page apart so that a snippet decompresses one page.
+
+var flatePool = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
+	return w
+}}
+
+func encodePages(pages []extract.Page) ([]byte, error) {
+	e := &enc{}
+	e.uint(uint64(len(pages)))
+	w := flatePool.Get().(*flate.Writer)
+	defer flatePool.Put(w)
+	var buf bytes.Buffer
+	for _, p := range pages {
+		buf.Reset()
+		w.Reset(&buf)
+		if _, err := io.WriteString(w, p.Text); err != nil {
+			return nil, fmt.Errorf("compress page %d: %w", p.Number, err)
+		}
+		if err := w.Close(); err != nil {
+			return nil, fmt.Errorf("compress page %d: %w", p.Number, err)
+		}
+		e.int(int64(p.Number))
+		e.uint(uint64(buf.Len()))
+		e.b = append(e.b, buf.Bytes()...)
+	}
+	return e.b, nil
+}
+
+// decodePages returns the pages of a blob that keep accepts (all when keep
+// is nil).
+func decodePages(b []byte, keep func(int) bool) ([]extract.Page, error) {
+	d := &dec{b: b}
+	n := d.uint()
+	var out []extract.Page
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		num := int(d.int())
+		size := d.uint()
+		if size > uint64(len(d.b)) {
+			return nil, errShort
+		}
+		comp := d.b[:size]
+		d.b = d.b[size:]
+		if keep != nil && !keep(num) {
+			continue
+		}
+		var sb strings.Builder
+		if _, err := io.Copy(&sb, flate.NewReader(bytes.NewReader(comp))); err != nil {
+			return nil, fmt.Errorf("decompress page %d: %w", num, err)
+		}
+		out = append(out, extract.Page{Number: num, Text: sb.String()})
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return out, nil
+}
+
+// Bleve documents.
+
+func metaFields(typ string, d *docEntry, serial uint32) map[string]any {
+	m := map[string]any{fType: typ, fDocID: d.id, fSerial: formatSerial(serial)}
+	setStr(m, fProvider, d.provider)
+	setStr(m, fDocType, d.docType)
+	if t := parsePublished(d.published); t != nil {
+		m[fYear] = float64(t.Year())
+		m[fYearTerm] = strconv.Itoa(t.Year())
+	}
+	return m
+}
+
+func setStr(d map[string]any, k, v string) {
+	if v != "" {
+		d[k] = v
+	}
+}
+
+func formatSerial(s uint32) string { return strconv.FormatUint(uint64(s), 36) }
+
+func parseSerial(b []byte) (uint32, bool) {
+	v, err := strconv.ParseUint(string(b), 36, 32)
+	return uint32(v), err == nil
+}
+
+func findingDoc(d *docEntry, serial uint32, f *extract.Finding, page func(int) (string, bool)) (map[string]any, error) {
+	m := metaFields(typeFinding, d, serial)
+	setStr(m, fProvider, f.Provider)
+	setStr(m, fText, f.Text)
+	setStr(m, fKind, string(f.Kind))
+	setStr(m, fRating, f.Rating)
+	setStr(m, fPrevious, f.Previous)
+	setStr(m, fDirection, Direction(f.Rating, f.Previous))
+	setStr(m, fDomain, f.Domain)
+	setStr(m, fSubject, f.Subject)
+	setStr(m, fRegulation, f.Regulation)
+	setStr(m, fSpeaker, f.Speaker)
+	if len(f.Themes) > 0 {
+		m[fTheme] = f.Themes
+	}
+	stored, err := encodeFinding(d, f, page)
+	if err != nil {
+		return nil, err
+	}
+	m[fFinding] = stored
+	return m, nil
+}
+
+func findingColsOf(num int32, f *extract.Finding) findingCols {
+	c := findingCols{num: num, page: int32(f.Page), themes: f.Themes}
+	c.vals[cKind] = string(f.Kind)
+	c.vals[cRating] = f.Rating
+	c.vals[cPrevious] = f.Previous
+	c.vals[cDomain] = f.Domain
+	c.vals[cSubject] = f.Subject
+	c.vals[cProvider] = f.Provider
+	c.vals[cRegulation] = f.Regulation
+	c.vals[cSpeaker] = f.Speaker
+	return c
+}
