@@ -130,6 +130,19 @@ func (st *docState) findMainSubject() string {
 	if m == nil {
 		return ""
 	}
+	// "Eastmoor Hospital" / address / "Provided and run by: …"
+	if k := strings.Index(st.lower[:m[0]], "provided and run by"); k >= 0 {
+		lines := strings.Split(st.text[:k], "\n")
+		for i := max(0, len(lines)-6); i < len(lines); i++ {
+			l := strings.TrimSpace(lines[i])
+			if l == "" || strings.ContainsAny(l, "0123456789•*|") {
+				continue
+			}
+			if n := len(strings.Fields(l)); n >= 2 && n <= 10 {
+				return l
+			}
+		}
+	}
 	lines := strings.Split(st.text[:m[0]], "\n")
 	for i := len(lines) - 1; i >= 0 && i >= len(lines)-6; i-- {
 		l := strings.TrimSpace(lines[i])

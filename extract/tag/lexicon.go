@@ -19,6 +19,8 @@ var coreServices = []struct{ key, name string }{
 	{"gynaecology", "Gynaecology"},
 	{"services for children and young people", "Services for children and young people"},
 	{"children and young people's services", "Services for children and young people"},
+	{"children's services", "Services for children and young people"},
+	{"children’s services", "Services for children and young people"},
 	{"community end of life care", "Community end of life care"},
 	{"end of life care", "End of life care"},
 	{"outpatients and diagnostic imaging", "Outpatients and diagnostic imaging"},
@@ -63,6 +65,18 @@ func coreService(l string) (string, int) {
 		}
 	}
 	return best, at
+}
+
+// leadingService returns the core service that lower-case text l starts
+// with, by its longest key, or "".
+func leadingService(l string) string {
+	best, n := "", 0
+	for _, c := range coreServices {
+		if len(c.key) > n && strings.HasPrefix(l, c.key) && (len(l) == len(c.key) || !isWordRune(rune(l[len(c.key)]))) {
+			best, n = c.name, len(c.key)
+		}
+	}
+	return best
 }
 
 // Regulations of the Health and Social Care Act 2008 (Regulated

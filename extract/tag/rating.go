@@ -2,7 +2,10 @@ package tag
 
 import (
 	"regexp"
+	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cqcmine/cqcmine/extract"
 )
@@ -14,19 +17,47 @@ type ratingState struct {
 	history     map[[2]string]string
 	prevHistory int  // index of the last sentence read as history, or -1
 	sameNext    bool // "Our rating of this service stayed the same."
-	index       map[[3]string]int
+	index       map[ratingKey]int
+	covered     [][2]int // spans read as grids and tables
+	cur         int      // the sentence being read
+	trustRef    int      // the last sentence "Our rating of this trust …", or -1
+	domRef      int      // the last sentence "Our rating of safe …", or -1
+	domRefVal   string   // the key question it names
+	sections    []sectionEvent
+	fromSection bool         // subjectBefore named the section's service
+	pending     []pendingHit // grid and table ratings not yet recorded
+}
+
+// sectionEvent is a heading that starts a core service section (section
+// set) or a part of the report about the trust as a whole (section "").
+type sectionEvent struct {
+	at      int
+	section string
+}
+
+// ratingKey identifies a rating finding: a repeat of one is merged into
+// it. Ratings read from grids and core service sections are keyed by page
+// too, so that each grid and section keeps its own; others once a
+// document.
+type ratingKey struct {
+	subject, domain, rating string
+	page                    int
 }
 
 var (
-	reHistory = regexp.MustCompile(`(?i)\b(previous inspection|last inspection|last inspected|when we last|last rated|at (?:an|our|the) (?:previous |last |earlier )?inspection (?:in|on)|previously inspected|prior inspection|in our last|the last time we)\b`)
+	reHistory = regexp.MustCompile(`(?i)\b(previous inspection|last inspection|previous report|last report|last inspected|when we last|last rated|at (?:an|our|the) (?:previous |last |earlier )?inspection (?:in|on)|previously inspected|prior inspection|in our last|the last time we)\b`)
 	reSince   = regexp.MustCompile(`(?i)\bsince (?:the|our|its|their) (?:last|previous|prior) inspection`)
 	reContHis = regexp.MustCompile(`(?i)\b(was rated|were rated|we rated|they rated|it was rated)\b`)
 	reNowCur  = regexp.MustCompile(`(?i)\b(now|this inspection|is rated|are rated|currently)\b`)
-	reSameNxt = regexp.MustCompile(`(?i)\brating of (?:this|the) [\w -]{2,30}\b(?:stayed|remained) the same\b`)
+	reSameNxt = regexp.MustCompile(`(?i)\brating of [\w -]{2,40}?\b(?:stayed|remained) the same\b`)
+	reDomRef  = regexp.MustCompile(`^our rating (?:of|for) (safe|effective|caring|responsive|well[- ]led)\b`)
 	reQuoted  = regexp.MustCompile(`[‘'“"]([^‘’'“”"]{3,160})[’'”"](?:,? and [‘'“"]([^‘’'“”"]{3,160})[’'”"])*\s+(?:which|that|who)?\s*(?:were|was|have been|has been|are|is)\s+(?:both\s+)?rated`)
 	reQuoted1 = regexp.MustCompile(`[‘'“"]([^‘’'“”"]{3,160})[’'”"]`)
 	reAggr    = regexp.MustCompile(`(?i)\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|many|several|some|most|all|few|any|other|those|these)\b(?: out)?(?: of)?(?: (?:the|our|its|their|these|those))?(?: [\w'’-]+){0,4} (?:services|practices|wards|areas|locations|hospitals|homes|units|teams|service|practice|ward|location|hospital|home|unit|team|providers|trusts)(?: inspected| visited)?(?: (?:which|that|who))?(?: (?:have|has|were|are|was|is))?(?: been)?(?: previously| now| all| also| currently)? (?:rated|judged|requiring|require|requires|achieved|received)\b|\bnumber of\b|\b(?:the|those|other|some|these) areas\b(?: (?:which|that|who))?(?: (?:have|has|were|are))?(?: been)? (?:rated|achieved)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:have|has|were|are|was)?\s*(?:been\s+)?rated\b`)
 	reAllKQ   = regexp.MustCompile(`^all (?:the )?(?:five |5 )?(?:key questions?|kq|domains?|areas)`)
+	reRatedN  = regexp.MustCompile(`(?i)\b(?:rated|judged) (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all|most|some|many|several|none) (?:out )?of\b`)
+	reRatedIt = regexp.MustCompile(`\b(?:rated|rate) (?:it|this)\b`)
+	reTrustIt = regexp.MustCompile(`(?i)\brating (?:of|for) (?:this|the) (?:trust|provider|organisation)\b`)
 )
 
 var fillers = set("rated", "rate", "rates", "rating", "ratings", "for", "as", "being", "been", "be",
@@ -34,7 +65,7 @@ var fillers = set("rated", "rate", "rates", "rating", "ratings", "for", "as", "b
 	"both", "domain", "domains", "key", "question", "questions", "judged", "remain", "remains",
 	"remained", "remaining", "retained", "change", "changed", "changes", "to", "at", "of", "which",
 	"downgraded", "upgraded", "improved", "progressed", "from", "this", "now", "again", "currently",
-	"previously", "how", "it", "its", "in", "with", "a", "an", "?", ":", "-", ",", "(", ")", "'", "now", "that",
+	"previously", "how", "it", "its", "in", "with", "a", "an", "there", "?", ":", "-", ",", "(", ")", "'", "now", "that",
 	"trust", "location", "service", "hospital", "provider", "practice")
 
 var followers = set("rating", "ratings", "overall", "for", "in", "and", "or", "by", "with", "at",
@@ -46,17 +77,21 @@ var followers = set("rating", "ratings", "overall", "for", "in", "and", "or", "b
 
 var cues = set("rated", "rate", "rates", "rating", "ratings", "judged", "remain", "remains", "remained",
 	"remaining", "retained", "retain", "retains", "downgraded", "upgraded", "improved", "progressed",
-	"deteriorated", "given", "awarded", "received", "receiving", "moved", "dropped", "went", "gone", "rerated", "re-rated")
+	"deteriorated", "given", "awarded", "received", "receiving", "moved", "dropped", "went", "gone", "rerated", "re-rated",
+	"stayed", "stays")
 
 var determiners = set("a", "an", "very", "many", "some", "more", "most", "so", "too", "really", "such",
 	"less", "quite", "particularly", "generally", "fairly", "reasonably", "mostly")
+
+var numberWords = set("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+	"eleven", "twelve", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
 
 var negations = set("no", "not", "never", "none", "longer", "nor", "neither", "any")
 
 var targets = set("towards", "toward", "aim", "aims", "aiming", "ambition", "aspire", "aspires",
 	"aspiration", "goal", "target", "strive", "striving", "achieving", "become", "becoming", "want", "hope")
 
-var sameBefore = set("retained", "retain", "retains", "remain", "remains", "remained", "remaining", "again", "maintained", "maintains", "kept", "keeps")
+var sameBefore = set("retained", "retain", "retains", "remain", "remains", "remained", "remaining", "again", "maintained", "maintains", "kept", "keeps", "stayed", "stays")
 
 func set(ws ...string) map[string]bool {
 	m := make(map[string]bool, len(ws))
@@ -74,24 +109,47 @@ type rHit struct {
 	history          bool // states an earlier rating
 	asPrev           bool // gives the previous rating of another hit in the sentence
 	upFrom           bool // "outstanding, up from good": previous of the hit before
+	local            bool // from a grid or a core service section: merged only with repeats on its page
 	tokIdx           int
 }
 
 func (st *docState) tagRatings() {
-	st.rs = ratingState{history: map[[2]string]string{}, prevHistory: -1, index: map[[3]string]int{}}
-	gridCols := []string(nil)
-	gridLeft := 0
+	st.rs = ratingState{history: map[[2]string]string{}, prevHistory: -1, index: map[ratingKey]int{}, trustRef: -1, domRef: -1}
+	lines := textLines(st.text)
+	st.rs.covered = st.tagLineGrids(lines)
+	st.rs.sections = st.serviceSections(lines)
+	cov, sec, pend := 0, 0, 0
+	defer func() {
+		for ; pend < len(st.rs.pending); pend++ {
+			st.addRating(st.rs.pending[pend].sn, st.rs.pending[pend].h)
+		}
+	}()
 	for si, sn := range st.sents {
 		if si%64 == 0 && st.ctx.Err() != nil {
 			return
 		}
+		for ; pend < len(st.rs.pending) && st.rs.pending[pend].sn.s <= sn.s; pend++ {
+			st.addRating(st.rs.pending[pend].sn, st.rs.pending[pend].h)
+		}
+		st.rs.cur = si
+		for sec < len(st.rs.sections) && st.rs.sections[sec].at <= sn.s {
+			st.rs.section = st.rs.sections[sec].section
+			sec++
+		}
+		for cov < len(st.rs.covered) && st.rs.covered[cov][1] <= sn.s {
+			cov++
+		}
+		if cov < len(st.rs.covered) && st.rs.covered[cov][0] < sn.e {
+			continue // read as a grid or table
+		}
 		l := st.lower[sn.s:sn.e]
 		ratingish := mayRate(l)
-		if b := st.blocks[sn.blk]; b.heading && sn.s == b.s {
-			if cs, at := coreService(l); at == 0 {
-				st.rs.section = cs
-			} else if strings.Contains(l, " ") && !ratingish {
-				st.rs.section = ""
+		if strings.Contains(l, "rating") {
+			if reTrustIt.MatchString(l) {
+				st.rs.trustRef = si
+			}
+			if m := reDomRef.FindStringSubmatch(l); m != nil {
+				st.rs.domRef, st.rs.domRefVal = si, domainWords[strings.Replace(m[1], " ", "-", 1)]
 			}
 		}
 		if !ratingish {
@@ -100,19 +158,86 @@ func (st *docState) tagRatings() {
 			}
 			continue
 		}
-		ts := tokenize(st.text, sn.s, sn.e)
-		if cols := gridHeader(ts); cols != nil {
-			gridCols, gridLeft = cols, 40
+		st.sentenceRatings(si, sn, tokenize(st.text, sn.s, sn.e))
+	}
+}
+
+// sectionStarts are headings of the parts of a CQC report that are about
+// the trust or a location as a whole rather than one core service.
+var sectionStarts = []string{"overall trust", "summary of findings", "overall summary", "what we found", "ratings tables",
+	"ratings for ", "areas for improvement", "action we have taken", "what happens next", "background to the trust",
+	"our inspection team", "how we carried out", "requirement notices", "enforcement actions", "are services ",
+	"about the trust", "summary of services", "facts and data about this trust", "outstanding practice across the trust"}
+
+// serviceSections finds the headings that start and end the core service
+// sections of a report: a line naming a core service by itself ("Maternity",
+// "Acute wards for adults of working age and psychiatric" wrapped onto
+// "intensive care units") starts one; a heading of a part about the trust
+// as a whole ("Overall trust", "Are services safe?", "Ratings for …")
+// ends it. Other headings (key facts, key questions, topics) leave it as
+// it is. Lines are read rather than blocks, because a heading at the top
+// of a page can be joined to the last line of the page before.
+func (st *docState) serviceSections(lines []lineSpan) []sectionEvent {
+	var out []sectionEvent
+	full := fullLine(st.text)
+	for i, ln := range lines {
+		if ln.s == ln.e || ln.e-ln.s > 90 {
 			continue
 		}
-		if gridCols != nil && gridLeft > 0 {
-			gridLeft--
-			if st.gridRow(sn, ts, gridCols) {
-				continue
+		// the line before ends a sentence or a paragraph, or is short
+		if i > 0 {
+			p := lines[i-1]
+			if p.s != p.e && p.e-p.s >= full {
+				if r, _ := utf8.DecodeLastRuneInString(st.text[p.s:p.e]); !strings.ContainsRune(".:!?”\"'’", r) {
+					continue
+				}
 			}
 		}
-		st.sentenceRatings(si, sn, ts)
+		t := st.text[ln.s:ln.e]
+		if strings.ContainsRune(".;,", rune(t[len(t)-1])) {
+			continue
+		}
+		l := strings.Join(strings.Fields(st.lower[ln.s:ln.e]), " ")
+		if len(strings.Fields(l)) > 12 {
+			continue
+		}
+		reset := false
+		for _, p := range sectionStarts {
+			if strings.HasPrefix(l, p) || l == strings.TrimSpace(p) {
+				reset = true
+				break
+			}
+		}
+		if reset || st.provider != "" && strings.EqualFold(strings.Join(strings.Fields(t), " "), st.provider) {
+			out = append(out, sectionEvent{at: ln.s})
+			continue
+		}
+		if leadingService(l) == "" || hasRatingWord(l) || strings.Contains(l, "rated") {
+			continue
+		}
+		name := strings.Join(strings.Fields(t), " ")
+		// a heading wrapped onto a second line in lower case
+		if i+1 < len(lines) {
+			n := lines[i+1]
+			if n.s != n.e && n.e-n.s < 40 {
+				if r, _ := utf8.DecodeRuneInString(st.text[n.s:n.e]); unicode.IsLower(r) && !strings.ContainsAny(st.text[n.s:n.e], ".,;") {
+					name += " " + strings.Join(strings.Fields(st.text[n.s:n.e]), " ")
+				}
+			}
+		}
+		out = append(out, sectionEvent{at: ln.s, section: strings.TrimRight(name, ":")})
 	}
+	return out
+}
+
+// hasRatingWord reports a rating word in lower-case text l.
+func hasRatingWord(l string) bool {
+	for _, w := range []string{"good", "outstanding", "inadequate", "requires improvement"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
 }
 
 var rateWords = []string{"good", "outstanding", "inadequate", "requir", "safe", "effective", "caring", "responsive", "well-led", "well led", "wellled"}
@@ -146,43 +271,6 @@ func gridHeader(ts []tok) []string {
 	return nil
 }
 
-// gridRow reads one row of a ratings grid: a label, then one rating per
-// column, "Not rated" or "Not inspected" holding a column's place.
-func (st *docState) gridRow(sn sentence, ts []tok, cols []string) bool {
-	var ratings []string
-	label := -1
-	for i := 0; i < len(ts); i++ {
-		t := ts[i]
-		switch {
-		case t.kind == kRating:
-			ratings = append(ratings, t.val)
-		case t.w == "requires":
-			ratings = append(ratings, extract.RatingRequiresImp) // "Requires" / "improvement" split over lines
-		case t.w == "not" && i+1 < len(ts) && (ts[i+1].w == "rated" || ts[i+1].w == "inspected" || ts[i+1].w == "applicable"):
-			ratings = append(ratings, "")
-			i++
-		case t.w == "n/a" || t.w == "improvement" || t.kind == kPunct && t.w != "/":
-		case len(ratings) == 0:
-			label = i
-		default:
-			return false
-		}
-	}
-	if len(ratings) != len(cols) {
-		return false
-	}
-	subject := st.providerSubject()
-	if label >= 0 {
-		subject = strings.TrimSpace(clean(st.text[ts[0].s:ts[label].e]))
-	}
-	for i, c := range cols {
-		if ratings[i] != "" {
-			st.addRating(sn, rHit{rating: ratings[i], domains: []string{c}, subjects: []string{subject}})
-		}
-	}
-	return true
-}
-
 func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 	sameNext := st.rs.sameNext
 	st.rs.sameNext = false
@@ -204,6 +292,10 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 	}
 	lower := strings.ToLower(clean(raw))
 	history := reHistory.MatchString(lower) && !reSince.MatchString(lower)
+	histAt := -1 // where the words about the last inspection start
+	if history && len(lower) == len(raw) {
+		histAt = sn.s + reHistory.FindStringIndex(lower)[0]
+	}
 	if !history && st.rs.prevHistory == si-1 && si > 0 && st.blocks[st.sents[si-1].blk].para == st.blocks[sn.blk].para &&
 		reContHis.MatchString(lower) && !reNowCur.MatchString(lower) {
 		history = true
@@ -230,7 +322,7 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		if !st.validRating(ts, i, len(hits) > 0) {
 			continue
 		}
-		h := rHit{rating: t.val, tokIdx: i, history: history}
+		h := rHit{rating: t.val, tokIdx: i, history: history && !clauseBefore(ts, i, histAt)}
 		// from X to Y
 		if n+1 < len(ri) && ri[n+1] == i+2 && ts[i+1].w == "to" && i > 0 && (ts[i-1].w == "from" || i > 1 && ts[i-2].w == "from") {
 			state[i] = 'p'
@@ -263,6 +355,10 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		if len(doms) == 0 {
 			doms = keyQuestionAfter(ts, i)
 		}
+		if len(doms) == 0 && st.rs.domRef >= 0 && st.rs.domRef == si-1 && reRatedIt.MatchString(st.lower[sn.s:ts[i].s]) {
+			// "Our rating of safe went down. We rated it as inadequate."
+			doms = []string{st.rs.domRefVal}
+		}
 		if len(doms) == 0 {
 			doms = []string{"overall"}
 		}
@@ -273,7 +369,9 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 			if st.isAggregate(ts, i, doms) {
 				continue
 			}
+			st.rs.fromSection = false
 			h.subjects = []string{st.subjectBefore(sn, ts, lo, i)}
+			h.local = st.rs.fromSection
 		}
 		// previous: same as now
 		if h.previous == "" && !h.asPrev {
@@ -331,6 +429,23 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 	for _, k := range cur {
 		st.addRating(sn, hits[k])
 	}
+}
+
+// clauseBefore reports a rating at ts[i] in a clause of its own before the
+// words about the last inspection at offset at: "rated requires
+// improvement overall, having been rated good when it was last
+// inspected".
+func clauseBefore(ts []tok, i, at int) bool {
+	if at < 0 || ts[i].e > at {
+		return false
+	}
+	for k := i + 1; k < len(ts) && ts[k].s < at; k++ {
+		switch ts[k].w {
+		case ",", ";", "having", "but", "whereas", "while":
+			return true
+		}
+	}
+	return false
 }
 
 // loneRating reads a rating word standing alone under a heading that
@@ -533,6 +648,7 @@ func sameMarked(ts []tok, lo, i int, ri []int, n int) bool {
 	for k := i + 1; k < hi && k-i <= 10; k++ {
 		w := ts[k].w
 		if w == "again" || w == "unchanged" || w == "consecutive" || w == "same" && k > 0 && ts[k-1].w == "the" ||
+			w == "same" && k+1 < len(ts) && ts[k+1].w == "rating" ||
 			w == "time" && ts[k-1].w == "second" {
 			return true
 		}
@@ -723,6 +839,18 @@ func (st *docState) subjectsFor(sn sentence, ts []tok, i, subjAt, end int) []str
 			}
 		}
 	}
+	// "the outstanding rating for caring in our children's services"
+	if k < len(ts) && (ts[k].w == "in" || ts[k].w == "at") && k > i+1 {
+		f := k + 1
+		for f < len(ts) && (ts[f].w == "our" || ts[f].w == "the" || ts[f].w == "its" || ts[f].w == "their" || ts[f].w == "this") {
+			f++
+		}
+		if f < len(ts) {
+			if cs, at := coreService(st.lower[ts[f].s:sn.e]); at == 0 {
+				return []string{cs}
+			}
+		}
+	}
 	// quoted service names before "which were rated"
 	from := sn.s
 	if m := reQuoted.FindAllStringIndex(st.text[from:ts[i].s], -1); m != nil {
@@ -730,7 +858,7 @@ func (st *docState) subjectsFor(sn sentence, ts []tok, i, subjAt, end int) []str
 		seg := st.text[from+last[0] : from+last[1]]
 		var items []string
 		for _, q := range reQuoted1.FindAllStringSubmatch(seg, -1) {
-			items = append(items, strings.TrimSpace(q[1]))
+			items = append(items, strings.Join(strings.Fields(q[1]), " "))
 		}
 		if len(items) > 0 {
 			return items
@@ -830,34 +958,31 @@ var reInSection = regexp.MustCompile(`(?i)\b(?:it|this service|the service|this 
 var reGenericLocal = regexp.MustCompile(`(?i)\b(the|this|our) (practice|service|home|location|surgery|care home|hospital|unit)\b`)
 var reGenericTrust = regexp.MustCompile(`(?i)\b(the|this|our|a|an) (nhs )?(trust|provider|organisation|foundation trust)\b|\bwe\b|\bus\b`)
 
-// subjectBefore names the subject of a rating from the words before it.
+// subjectBefore names the subject of a rating from the words before it:
+// the subject named nearest before it in its clause, then in its
+// sentence, else the core service section it is in ("We rated it as
+// good"), the location or the trust.
 func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
-	// a proper name ending in a place noun: "Hereford Hospital"
-	for k := i - 1; k >= 0; k-- {
-		t := ts[k]
-		if t.cap && placeNouns[t.w] && k > 0 && ts[k-1].cap {
-			j := k
-			for j > 0 && (ts[j-1].cap || (ts[j-1].w == "and" || ts[j-1].w == "of") && j > 1 && ts[j-2].cap) && ts[j-1].kind == kWord {
-				j--
-			}
-			name := clean(st.text[ts[j].s:t.e])
-			if !strings.Contains(strings.ToLower(name), "care quality commission") && ts[j].w != "cqc" {
-				name = strings.TrimPrefix(name, "The ")
-				st.rs.lastSubject = name
-				if isProviderLevel(name) {
-					return st.providerSubject()
-				}
-				return name
-			}
+	if lo > 0 {
+		if s := st.namedSubject(sn, ts, lo, i); s != "" {
+			return s
+		}
+		if reThisTrust.MatchString(st.lower[ts[lo].s:ts[i].s]) {
+			return st.providerSubject()
 		}
 	}
-	region := strings.ToLower(clean(st.text[sn.s:ts[min(i, len(ts)-1)].s]))
-	if cs, at := coreService(region); at >= 0 {
-		st.rs.lastSubject = cs
-		return cs
+	if s := st.namedSubject(sn, ts, 0, i); s != "" {
+		return s
 	}
-	if st.rs.section != "" && reInSection.MatchString(region) {
-		return st.rs.section
+	region := strings.ToLower(clean(st.text[sn.s:ts[min(i, len(ts)-1)].s]))
+	if reInSection.MatchString(region) {
+		if st.rs.trustRef >= 0 && st.rs.trustRef >= st.rs.cur-1 {
+			return st.providerSubject()
+		}
+		if st.rs.section != "" {
+			st.rs.fromSection = true
+			return st.rs.section
+		}
 	}
 	if reGenericLocal.MatchString(region) && st.mainSubject != "" {
 		return st.mainSubject
@@ -865,10 +990,72 @@ func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
 	if reGenericTrust.MatchString(region) {
 		return st.providerSubject()
 	}
-	if st.rs.lastSubject != "" && strings.Contains(region, "rated") {
+	if st.rs.lastSubject != "" && strings.Contains(region, "rated") && !strings.Contains(region, "report") {
 		return st.rs.lastSubject
 	}
 	return st.providerSubject()
+}
+
+var reThisTrust = regexp.MustCompile(`\b(?:the|this) (?:nhs )?(?:foundation )?trust\b`)
+
+// namedSubject returns the subject named nearest before ts[i] in
+// ts[from:i]: a core service or a proper name ending in a place noun
+// ("Hereford Hospital"); a core service at a named place is given as
+// "Maternity (Eastmoor Hospital)".
+func (st *docState) namedSubject(sn sentence, ts []tok, from, i int) string {
+	if i <= from || i > len(ts) {
+		return ""
+	}
+	rs := ts[from].s
+	region := st.lower[rs:ts[i-1].e]
+	cs, csAt := coreService(region)
+	if csAt >= 0 {
+		csAt += rs
+	}
+	// a proper name ending in a place noun
+	for k := i - 1; k > from; k-- {
+		t := ts[k]
+		if t.s < csAt {
+			break
+		}
+		if !(t.cap && placeNouns[t.w] && ts[k-1].cap) {
+			continue
+		}
+		j := k
+		for j > from && (ts[j-1].cap || (ts[j-1].w == "and" || ts[j-1].w == "of") && j-1 > from && ts[j-2].cap) && ts[j-1].kind == kWord {
+			j--
+		}
+		name := clean(st.text[ts[j].s:t.e])
+		if strings.Contains(strings.ToLower(name), "care quality commission") || ts[j].w == "cqc" {
+			continue
+		}
+		name = strings.TrimPrefix(name, "The ")
+		if isProviderLevel(name) {
+			st.rs.lastSubject = name
+			return st.providerSubject()
+		}
+		// "Maternity at Eastmoor Hospital": the service at the place
+		if j > from && (ts[j-1].w == "at" || ts[j-1].w == "in") || j > from+1 && ts[j-1].w == "the" && (ts[j-2].w == "at" || ts[j-2].w == "in") {
+			at := j - 1
+			if ts[at].w == "the" {
+				at--
+			}
+			if csAt >= 0 && csAt < ts[at].s && !strings.ContainsAny(st.text[csAt:ts[at].s], ",;") && at-from <= 30 {
+				if _, c := coreService(st.lower[csAt:ts[at].s]); c == 0 {
+					name = cs + " (" + name + ")"
+					st.rs.lastSubject = name
+					return name
+				}
+			}
+		}
+		st.rs.lastSubject = name
+		return name
+	}
+	if csAt >= 0 {
+		st.rs.lastSubject = cs
+		return cs
+	}
+	return ""
 }
 
 func (st *docState) providerSubject() string {
@@ -902,6 +1089,16 @@ func (st *docState) subjectKey(s string) string {
 	if isProviderLevel(s) || st.provider != "" && strings.EqualFold(s, st.provider) {
 		return "trust overall"
 	}
+	// a core service by any of its names, at a place if one is given:
+	// "Urgent and emergency care", "Urgent and emergency services (X
+	// Hospital)"
+	if cs := leadingService(strings.ToLower(s)); cs != "" {
+		at := ""
+		if i := strings.LastIndex(s, " ("); i >= 0 && strings.HasSuffix(s, ")") && isPlaceName(s[i+2:len(s)-1]) {
+			at = " @ " + strings.ToLower(s[i+2:len(s)-1])
+		}
+		return strings.ToLower(cs) + at
+	}
 	return reCAMHS.ReplaceAllString(strings.ToLower(s), "camhs")
 }
 
@@ -929,6 +1126,10 @@ func (st *docState) isAggregate(ts []tok, i int, doms []string) bool {
 		}
 	}
 	region := strings.ToLower(clean(st.text[ts[lo].s:ts[i].s]))
+	// "one of the eight core services as inadequate, three as good"
+	if i > 1 && ts[i-1].w == "as" && numberWords[ts[i-2].w] || reRatedN.MatchString(region) {
+		return true
+	}
 	if !reAggr.MatchString(region) {
 		return false
 	}
@@ -943,14 +1144,24 @@ func (st *docState) isAggregateSubject(s string) bool {
 	return reAggr.MatchString(strings.ToLower(s))
 }
 
+// pageOf returns the index of the page holding offset p.
+func (st *docState) pageOf(p int) int {
+	return sort.SearchInts(st.starts, p+1) - 1
+}
+
 // addRating records the findings of one hit, one per subject and domain,
-// merging repeats of a (subject, domain, rating) the document already
-// stated.
+// merging repeats of a (subject, domain, rating) the page already stated.
 func (st *docState) addRating(sn sentence, h rHit) {
 	for _, s := range h.subjects {
 		for _, d := range h.domains {
-			key := [3]string{st.subjectKey(s), d, h.rating}
-			if k, ok := st.rs.index[key]; ok {
+			sk := st.subjectKey(s)
+			keyP := ratingKey{sk, d, h.rating, st.pageOf(sn.s)}
+			keyD := ratingKey{sk, d, h.rating, -1}
+			k, ok := st.rs.index[keyP]
+			if !ok && !h.local {
+				k, ok = st.rs.index[keyD]
+			}
+			if ok {
 				if st.found[k].Previous == "" && h.previous != "" {
 					st.found[k].Previous = h.previous
 				}
@@ -961,7 +1172,11 @@ func (st *docState) addRating(sn sentence, h rHit) {
 				subj = "trust overall"
 			}
 			f := extract.Finding{Kind: extract.KindRating, Subject: subj, Domain: d, Rating: h.rating, Previous: h.previous}
-			st.rs.index[key] = st.add(f, sn.s, sn.e)
+			k = st.add(f, sn.s, sn.e)
+			st.rs.index[keyP] = k
+			if _, ok := st.rs.index[keyD]; !ok {
+				st.rs.index[keyD] = k
+			}
 		}
 	}
 }

@@ -11,11 +11,14 @@
 //     a splitter that knows "Dr", "Reg." and the like (segment.go).
 //   - Ratings: rating words in a rating context ("rated", "rating",
 //     "remains", grids such as "Safe - Good" or "Are services safe?
-//     Inadequate", column grids from PDFs), paired with the domains listed
+//     Inadequate", ratings grids whose cells wrap over lines in PDFs and
+//     "|" tables (grid.go)), paired with the domains listed
 //     after ("for responsive, effective and well led") or before ("the
 //     well-led domain being rated"), else overall; lists of services
 //     expanded; previous ratings from "retained", "again", "from X to Y"
-//     and from statements about the last inspection (rating.go).
+//     and from statements about the last inspection; "this service" and
+//     "it" are the core service whose report section the text is in
+//     (rating.go).
 //   - Actions: must-do and should-do sections and their bullets, and
 //     sentences in which the provider is told, required or said to need
 //     to act; undertakings as their own kind (action.go).

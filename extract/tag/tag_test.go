@@ -237,7 +237,15 @@ func TestRatingRules(t *testing.T) {
 		{"Our community health inpatient services have been rated as outstanding, up from good.", []string{"overall/outstanding/good"}},
 		{"Mental health crisis services and health-based places of safety: Good", []string{"overall/good/"}},
 		{"We rated well-led at the trust as requires improvement.", []string{"well-led/requires improvement/"}},
+		{"The trust has been rated ‘requires improvement’ overall, having been rated ‘good’ when it was last inspected in 2021.", []string{"overall/requires improvement/good"}},
+		{"Our rating of safe stayed the same. We rated it as requires improvement.", []string{"safe/requires improvement/requires improvement"}},
+		{"Our rating of well-led went down. We rated it as inadequate.", []string{"well-led/inadequate/"}},
+		{"Safe | Good | Change since the previous inspection: same rating", []string{"safe/good/good"}},
+		{"Core service | Rating 2024 | Rating 2021\nSurgery | Good | Requires improvement", []string{"overall/good/requires improvement"}},
+		{"Safe Effective Caring Responsive Well-led Overall\nWard 4 Requires Good Not Good Inadequate Requires\nimprovement rated improvement\nJan 2025 Jan 2025 Jan 2025 Jan 2025 Jan 2025",
+			[]string{"effective/good/", "overall/requires improvement/", "responsive/good/", "safe/requires improvement/", "well-led/inadequate/"}},
 		// not ratings
+		{"We rated one of the trust's eight core services as inadequate, three as requires improvement and four as good.", nil},
 		{"We rate services as outstanding, good, requires improvement or inadequate.", nil},
 		{"We have no services rated inadequate.", nil},
 		{"Three of the practices have been rated as Outstanding.", nil},
@@ -254,6 +262,37 @@ func TestRatingRules(t *testing.T) {
 		sort.Strings(got)
 		if strings.Join(got, ",") != strings.Join(c.want, ",") {
 			t.Errorf("%q:\n got %v\nwant %v", c.text, got, c.want)
+		}
+	}
+}
+
+func TestRatingSubjects(t *testing.T) {
+	cases := []struct {
+		text string
+		want []string // subject/domain/rating, in order
+	}{
+		{"Maternity at Eastmoor Hospital went down two ratings to inadequate.", []string{"Maternity (Eastmoor Hospital)/overall/inadequate"}},
+		{"Surgery at Eastmoor Hospital improved to ‘good’, and services for children and young people remained ‘good’, with caring again rated ‘outstanding’.",
+			[]string{"Surgery (Eastmoor Hospital)/overall/good", "Services for children and young people/overall/good", "Services for children and young people/caring/outstanding"}},
+		{"The outstanding rating for caring in our children's services is a tribute to the team.", []string{"Services for children and young people/caring/outstanding"}},
+		{"In services for children and young people, staff involved families, and we rated caring there as outstanding.", []string{"Services for children and young people/caring/outstanding"}},
+		{"Maternity\n\nEastmoor Hospital\n\nSummary of this service\nOur rating of this service went down. We rated it as inadequate because:\nIs the service safe? Inadequate\n\nOverall trust\nOur rating of this trust stayed the same. We rated it as good because:",
+			[]string{"Maternity/overall/inadequate", "Maternity/safe/inadequate", "trust overall/overall/good"}},
+		{"Acute wards for adults of working age and psychiatric\nintensive care units\n\nIs the service safe? Good",
+			[]string{"Acute wards for adults of working age and psychiatric intensive care units/safe/good"}},
+		{"Ratings for Eastmoor Hospital\nSafe Effective Caring Responsive Well-led Overall\nMaternity Good Good Good Good Good Good\nOverall* Good Good Good Good Good Good",
+			[]string{"Maternity (Eastmoor Hospital)/safe/good", "Maternity (Eastmoor Hospital)/effective/good", "Maternity (Eastmoor Hospital)/caring/good",
+				"Maternity (Eastmoor Hospital)/responsive/good", "Maternity (Eastmoor Hospital)/well-led/good", "Maternity (Eastmoor Hospital)/overall/good",
+				"Eastmoor Hospital/safe/good", "Eastmoor Hospital/effective/good", "Eastmoor Hospital/caring/good",
+				"Eastmoor Hospital/responsive/good", "Eastmoor Hospital/well-led/good", "Eastmoor Hospital/overall/good"}},
+	}
+	for _, c := range cases {
+		var got []string
+		for _, f := range tagText(t, c.text, extract.KindRating) {
+			got = append(got, f.Subject+"/"+f.Domain+"/"+f.Rating)
+		}
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("%q:\n got %q\nwant %q", c.text, got, c.want)
 		}
 	}
 }
