@@ -28,6 +28,17 @@ var modalHeads = set("trust", "practice", "provider", "service", "services", "ho
 
 var adverbs = set("also", "still", "now", "urgently", "further", "therefore", "really", "immediately", "continue", "always")
 
+// containsAny reports whether s contains any of the words: a cheap test
+// before a costly regexp that needs one of them.
+func containsAny(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // actionKind returns the kind of action clause c states, or "". The
 // regexps it runs are in lower case and match the lower-cased clause.
 func (st *docState) actionKind(c string) extract.Kind {
@@ -38,10 +49,10 @@ func (st *docState) actionKind(c string) extract.Kind {
 	if reCondStart.MatchString(strings.TrimSpace(l)) {
 		return ""
 	}
-	if reNotOurs.MatchString(l) {
+	if containsAny(l, "provider", "registered", "cqc", "commission", "we ", "i ", "you ", "inspector", "nhs ") && reNotOurs.MatchString(l) {
 		return ""
 	}
-	if reTold.MatchString(l) {
+	if containsAny(l, "told", "order", "asked", "instruct", "direct", "requir") && reTold.MatchString(l) {
 		return extract.KindMustDo
 	}
 	if m := reReported.FindStringSubmatch(l); m != nil {

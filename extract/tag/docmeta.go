@@ -292,7 +292,7 @@ var (
 	reUndertakings = regexp.MustCompile(`(?m)^\s*UNDERTAKINGS\b`)
 	reWarningHead  = regexp.MustCompile(`(?im)^\s*warning notice\s*$`)
 	reRequireHead  = regexp.MustCompile(`(?im)^\s*requirement notices?\s*$`)
-	reBoardPaper   = regexp.MustCompile(`(?i)\b(trust board|board of directors|public board)\b.{0,40}\b(meeting|paper|agenda|report)\b|\bpaper for the board\b`)
+	reBoardPaper   = regexp.MustCompile(`\b(trust board|board of directors|public board)\b.{0,40}\b(meeting|paper|agenda|report)\b|\bpaper for the board\b`)
 	reCarriedOut   = regexp.MustCompile(`^we carried out (?:an|a|this) (?:[a-z-]+ ){0,4}inspection`)
 	reSaidQuote    = regexp.MustCompile(`^(?:said|says)\s*[:;,]?\s*[“"‘']`)
 )
@@ -315,7 +315,7 @@ func (st *docState) docType() string {
 		return "requirement notice"
 	case has("quality account"):
 		return "quality account"
-	case has("board") && reBoardPaper.MatchString(head):
+	case has("board") && reBoardPaper.MatchString(lower):
 		return "board paper"
 	case has("quality report") || strings.Contains(lower[:min(len(lower), 200)], "inspection report") && !st.trustVoice || has("date of inspection visit") ||
 		has("inspection carried out on") || has("overall rating for this") || has("\noverall: ") || strings.HasPrefix(lower, "overall: ") ||
