@@ -26,10 +26,13 @@ const (
 	KindQuote Kind = "quote"
 	// KindUndertaking is a commitment a provider gives ("The trust will ...").
 	KindUndertaking Kind = "undertaking"
+	// KindEntity is a person or organisation the document names, once per
+	// document, where it is first named.
+	KindEntity Kind = "entity"
 )
 
 // Kinds lists every kind in the order the contract documents them.
-var Kinds = []Kind{KindDocument, KindRating, KindMustDo, KindShouldDo, KindQuote, KindUndertaking}
+var Kinds = []Kind{KindDocument, KindRating, KindMustDo, KindShouldDo, KindQuote, KindUndertaking, KindEntity}
 
 // Rating values, as the contract spells them.
 const (
@@ -91,6 +94,9 @@ type Finding struct {
 	Speaker     string `json:"speaker,omitempty"`
 	SpeakerName string `json:"speaker_name,omitempty"`
 
+	// entity: "person" or "organisation"
+	EntityType string `json:"entity_type,omitempty"`
+
 	// Themes from the theme taxonomy, any kind.
 	Themes []string `json:"themes,omitempty"`
 }
@@ -141,6 +147,8 @@ func (f Finding) MarshalJSON() ([]byte, error) {
 		w.opt("speaker_name", f.SpeakerName)
 	case KindUndertaking:
 		w.opt("subject", f.Subject)
+	case KindEntity:
+		w.str("entity_type", f.EntityType)
 	default:
 		// Kinds added later carry their fields as plain omitempty values.
 		for _, kv := range [][2]string{

@@ -18,9 +18,10 @@
 // repaired in memory before giving up. A document whose pages carry
 // (almost) no text returns *extract.NeedsOCRError.
 //
-// Limits: encryption beyond RC4 and AES-128 with an empty user password,
-// stream filters other than Flate and ASCII85, and predefined CJK CMaps
-// are not supported. A stream that asks for a huge allocation can still
+// Encrypted files that open with an empty password (RC4 and AES of the
+// standard security handler, revisions 2 to 6) are decrypted into a plain
+// copy first. Limits: stream filters other than Flate and ASCII85, and
+// predefined CJK CMaps are not supported. A stream that asks for a huge allocation can still
 // exhaust memory inside the library; callers that read untrusted files
 // should run the extractor in a child process with a memory cap.
 package pdf
@@ -66,6 +67,16 @@ func (e Extractor) Extract(ctx context.Context, data []byte, lim extract.Limits)
 		defer cancel()
 	}
 	fixed := fixHeader(data)
+	if encrypted(fixed) {
+		dec, err := decryptPDF(ctx, fixed)
+		switch {
+		case err == nil:
+			fixed = dec
+		case errors.Is(err, errPassword), ctx.Err() != nil:
+			return nil, fmt.Errorf("pdf: open: %w", err)
+		}
+		// Otherwise the library has its own try.
+	}
 	var r *pdflib.Reader
 	var openErr error
 	switch {

@@ -190,6 +190,14 @@ func rebuildXref(data []byte) []byte {
 		}
 	}
 
+	return finishXref(data, objs, extra.String())
+}
+
+// finishXref appends a cross-reference section for objs, the objects
+// found directly in data, with trailer entries trailer. Objects held in
+// object streams are looked up first, so that the section can point into
+// them.
+func finishXref(data []byte, objs map[uint32]objLoc, trailer string) []byte {
 	// Object streams: objects whose dictionary says /Type /ObjStm.
 	var stms []uint32
 	for id, l := range objs {
@@ -210,7 +218,7 @@ func rebuildXref(data []byte) []byte {
 	for k, id := range stms {
 		fmt.Fprintf(&stmRefs, " /CqcStm%d %d %d R", k, id, objs[id].gen)
 	}
-	first := appendTable(data, objs, extra.String()+stmRefs.String())
+	first := appendTable(data, objs, trailer+stmRefs.String())
 	if len(stms) == 0 {
 		return first
 	}
@@ -221,7 +229,7 @@ func rebuildXref(data []byte) []byte {
 	for k, id := range stms {
 		readObjStm(r, fmt.Sprintf("CqcStm%d", k), id, objs)
 	}
-	return appendStream(data, objs, extra.String())
+	return appendStream(data, objs, trailer)
 }
 
 // readObjStm lists the objects held in one object stream.

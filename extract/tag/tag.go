@@ -151,6 +151,9 @@ func (t *Tagger) Tag(ctx context.Context, doc *extract.Document) (out []extract.
 		st.tagQuotes()
 	}
 	st.finishRatings()
+	if ctx.Err() == nil {
+		st.tagEntities()
+	}
 
 	idx := make([]int, len(st.found))
 	for i := range idx {
