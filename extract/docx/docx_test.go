@@ -20,7 +20,6 @@ import (
 	"github.com/cqcmine/cqcmine/internal/golden"
 )
 
-
 // zipDir returns a .docx archive of the files under dir, in name order.
 func zipDir(t testing.TB, dir string) []byte {
 	t.Helper()

@@ -13,7 +13,6 @@ import (
 	"github.com/cqcmine/cqcmine/internal/golden"
 )
 
-
 // TestExtractGolden extracts every testdata/*.html and compares the title
 // and text with NAME.golden (the title on the first line, then a blank
 // line, then the text).

@@ -15,7 +15,6 @@ import (
 	"github.com/cqcmine/cqcmine/internal/golden"
 )
 
-
 // TestExtractGolden extracts every testdata/*.txt and compares the page
 // text with NAME.golden.
 func TestExtractGolden(t *testing.T) {
