@@ -46,15 +46,33 @@ func encryptCBC(key, b []byte) []byte {
 	return out
 }
 
+// writerKey is the object key as a writer computes it (Algorithm 1),
+// written out again here so that the test does not lean on objKey.
+func (s *security) writerKey(m cryptMethod, id uint32, gen int) []byte {
+	if m == cryptAESV3 {
+		return s.key
+	}
+	key := s.key
+	if s.v == 4 && m == cryptRC4 {
+		key = append(bytes.Clone(key), make([]byte, 16-len(key))...)
+	}
+	salt := ""
+	if m == cryptAESV2 {
+		salt = "sAlT"
+	}
+	sum := md5.Sum(append(append(bytes.Clone(key), byte(id), byte(id>>8), byte(id>>16), byte(gen), byte(gen>>8)), salt...))
+	return sum[:min(len(key)+5, 16)]
+}
+
 // encrypt is the inverse of security.decrypt.
 func (s *security) encrypt(m cryptMethod, id uint32, gen int, b []byte) []byte {
 	switch m {
 	case cryptRC4:
 		out := bytes.Clone(b)
-		rc4Crypt(s.objKey(m, id, gen), out)
+		rc4Crypt(s.writerKey(m, id, gen), out)
 		return out
 	case cryptAESV2, cryptAESV3:
-		return encryptCBC(s.objKey(m, id, gen), b)
+		return encryptCBC(s.writerKey(m, id, gen), b)
 	}
 	return b
 }
@@ -172,6 +190,7 @@ func buildEncrypted(c encCase, title, body string) []byte {
 		std := &pDict{}
 		std.set("CFM", pName(c.cfm))
 		std.set("AuthEvent", pName("DocOpen"))
+		std.set("Length", pNum(fmt.Sprint(s.n)))
 		cf := &pDict{}
 		cf.set("StdCF", std)
 		enc.set("CF", cf)

@@ -1,0 +1,60 @@
+package extract_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/internal/golden"
+)
+
+// contract has one finding of every kind, with and without the values
+// that may be unknown; findings.jsonl pins how each is written.
+var contract = []extract.Finding{
+	{Doc: "reports/harrowfield.pdf", DocID: "ab12", Kind: extract.KindDocument, Text: "Harrowfield and Wyre NHS Foundation Trust Inspection report",
+		Title: "Inspection report", Provider: "Harrowfield and Wyre NHS Foundation Trust", DocType: "inspection report",
+		Published: "2024-07-19", InspectedFrom: "2024-03-12", InspectedTo: "2024-04-25", Pages: 30, ODSCode: "RZ9"},
+	{Doc: "statement.txt", DocID: "cd34", Kind: extract.KindDocument, Text: "statement.txt"},
+	{Doc: "reports/harrowfield.pdf", DocID: "ab12", Kind: extract.KindRating, Text: "Are services safe? Requires improvement",
+		Page: 2, Start: 10, End: 49, Subject: "trust overall", Domain: "safe", Rating: extract.RatingRequiresImp, Previous: extract.RatingGood,
+		Provider: "Harrowfield and Wyre NHS Foundation Trust"},
+	{Doc: "statement.txt", DocID: "cd34", Kind: extract.KindRating, Text: "rated good for caring", Start: 0, End: 21,
+		Subject: "Maternity", Domain: "caring", Rating: extract.RatingGood},
+	{Doc: "reports/harrowfield.pdf", DocID: "ab12", Kind: extract.KindMustDo, Text: "The trust must ensure that ligature risks are assessed.",
+		Page: 26, Start: 100, End: 155, Regulation: "Regulation 12", Subject: "Acute wards for adults of working age and psychiatric intensive care units",
+		Themes: []string{"ligature risks"}},
+	{Doc: "reports/harrowfield.pdf", DocID: "ab12", Kind: extract.KindShouldDo, Text: "The trust should review its rotas.", Page: 27, Start: 5, End: 39},
+	{Doc: "statement.txt", DocID: "cd34", Kind: extract.KindQuote, Text: "Staff were kind and caring", Start: 40, End: 66,
+		Speaker: extract.SpeakerPatient},
+	{Doc: "statement.txt", DocID: "cd34", Kind: extract.KindQuote, Text: "We accept the findings in full", Start: 90, End: 120,
+		Speaker: extract.SpeakerTrust, SpeakerName: "Dr Amira Osei"},
+	{Doc: "undertakings.txt", DocID: "ef56", Kind: extract.KindUndertaking, Text: "The trust will develop an action plan.", Start: 0, End: 38},
+	{Doc: "statement.txt", DocID: "cd34", Kind: extract.KindEntity, Text: "Dr Amira Osei", Start: 70, End: 83, EntityType: "person"},
+}
+
+func TestFindingContract(t *testing.T) {
+	if len(extract.Kinds) != 7 {
+		t.Fatalf("%d kinds: add the new kind to this test and its golden file", len(extract.Kinds))
+	}
+	var buf bytes.Buffer
+	for _, f := range contract {
+		b, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf.Write(append(b, '\n'))
+
+		// What is written reads back as the same finding.
+		var back extract.Finding
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back, f) {
+			t.Errorf("round trip of %s:\n got %+v\nwant %+v", b, back, f)
+		}
+	}
+	golden.Check(t, filepath.Join("testdata", "findings.jsonl"), buf.Bytes())
+}
