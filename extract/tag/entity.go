@@ -2,6 +2,7 @@ package tag
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/cqcmine/cqcmine/extract"
@@ -39,10 +40,10 @@ func (st *docState) tagEntities() {
 		hits = append(hits, hit{s, e, name, typ})
 	}
 	text := st.text
-	for _, m := range reTitledPerson.FindAllStringIndex(text, -1) {
+	for _, m := range st.near(reTitledPerson, titleAnchors, 0, 80) {
 		add(m[0], m[1], text[m[0]:m[1]], "person")
 	}
-	for _, m := range rePersonRole.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range st.near(rePersonRole, roleAnchors, 80, 40) {
 		add(m[2], m[3], text[m[2]:m[3]], "person")
 	}
 	for _, f := range st.found {
@@ -52,12 +53,65 @@ func (st *docState) tagEntities() {
 			}
 		}
 	}
-	for _, m := range reOrganisation.FindAllStringIndex(text, -1) {
+	for _, m := range st.near(reOrganisation, orgAnchors, 160, 40) {
 		add(m[0], m[1], text[m[0]:m[1]], "organisation")
 	}
 	for _, h := range hits {
 		st.add(extract.Finding{Kind: extract.KindEntity, Text: h.name, EntityType: h.typ}, h.s, h.e)
 	}
+}
+
+// Words one of whose occurrences (in the lower-cased text) every match of
+// the entity regexps contains: the regexps run only around them.
+var (
+	titleAnchors = []string{"dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sir", "dame"}
+	roleAnchors  = []string{"chief executive", "chair", "medical director", "chief nurse", "chief operating officer",
+		"director of", "deputy chief executive", "chief inspector of", "head of"}
+	orgAnchors = []string{"nhs", "commissioning group", "integrated care board", "council", "care quality commission", "healthwatch"}
+)
+
+// near returns re's matches (submatch indexes into st.text) in windows
+// around each occurrence of an anchor word: from before bytes ahead of it
+// (widened to a word start) to after bytes past it. Scanning the whole
+// text with these regexps, which start with a repeated word pattern, costs
+// more than all the other rules together.
+func (st *docState) near(re *regexp.Regexp, anchors []string, before, after int) [][]int {
+	var out [][]int
+	seen := map[int]bool{}
+	for _, a := range anchors {
+		for from := 0; ; {
+			i := strings.Index(st.lower[from:], a)
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + len(a)
+			if i > 0 && isWordByte(st.lower[i-1]) || len(a) <= 4 && from < len(st.lower) && isWordByte(st.lower[from]) {
+				continue // inside a longer word
+			}
+			w0, w1 := max(0, i-before), min(len(st.text), from+after)
+			for w0 > 0 && isWordByte(st.text[w0-1]) {
+				w0--
+			}
+			for _, m := range re.FindAllStringSubmatchIndex(st.text[w0:w1], -1) {
+				for k := range m {
+					if m[k] >= 0 {
+						m[k] += w0
+					}
+				}
+				if !seen[m[0]] {
+					seen[m[0]] = true
+					out = append(out, m)
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a][0] < out[b][0] })
+	return out
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // cleanEntity trims what a name match carries around the name: a leading
