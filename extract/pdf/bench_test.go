@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -131,6 +132,9 @@ func BenchmarkRealPDFs(b *testing.B) {
 	}
 	b.ReportMetric(float64(pages)/(ours.Seconds()/float64(b.N)), "pages/s")
 	b.ReportMetric(float64(opened), "opened")
+	if mb, ok := peakRSS(); ok {
+		b.ReportMetric(mb, "peak-MB")
+	}
 	if pttErr != nil {
 		b.Logf("pdftotext not on PATH: no comparison")
 		return
@@ -169,4 +173,25 @@ func BenchmarkRealPDFs(b *testing.B) {
 			b.Logf("pdftotext opens, we do not: %s", s.name)
 		}
 	}
+}
+
+// peakRSS returns the peak resident memory of this process in MB (VmHWM,
+// Linux only), which covers the files held in memory and every
+// extraction so far.
+func peakRSS() (float64, bool) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			f := strings.Fields(rest)
+			if len(f) == 0 {
+				return 0, false
+			}
+			kb, err := strconv.ParseFloat(f[0], 64)
+			return kb / 1024, err == nil
+		}
+	}
+	return 0, false
 }

@@ -461,18 +461,6 @@ func decryptFile(ctx context.Context, data []byte) ([]byte, error) {
 	encID := uint32(encID64)
 	objs := scanObjects(data)
 	p := &objParser{data: data}
-	resolve := func(v any) any {
-		if r, ok := v.(pRef); ok {
-			if l, ok := objs[r.id]; ok && l.off >= 0 {
-				q := objParser{data: data}
-				if o, err := q.object(l.off, nil); err == nil {
-					return o.val
-				}
-			}
-			return nil
-		}
-		return v
-	}
 	loc, ok := objs[encID]
 	if !ok {
 		return nil, fmt.Errorf("encrypted: encryption dictionary %d not found", encID)
@@ -486,14 +474,23 @@ func decryptFile(ctx context.Context, data []byte) ([]byte, error) {
 		return nil, errors.New("encrypted: encryption dictionary is not a dictionary")
 	}
 	for i := range enc.vals {
-		enc.vals[i] = resolve(enc.vals[i])
+		enc.vals[i] = resolveIn(data, objs, enc.vals[i])
 	}
 	sec, err := newSecurity(enc, fileID(data))
 	if err != nil {
 		return nil, err
 	}
+	return rewrite(ctx, data, objs, sec, encID)
+}
+
+// rewrite writes every object of data found in objs as a new file with a
+// fresh cross-reference section, decrypting with sec when it is not nil
+// and leaving out object skip. Objects are read with our own parser,
+// which drops dictionary keys that are not names.
+func rewrite(ctx context.Context, data []byte, objs map[uint32]objLoc, sec *security, skip uint32) ([]byte, error) {
+	p := &objParser{data: data}
 	length := func(v any) int64 {
-		n, ok := intOf(resolve(v))
+		n, ok := intOf(resolveIn(data, objs, v))
 		if !ok {
 			return -1
 		}
@@ -502,7 +499,7 @@ func decryptFile(ctx context.Context, data []byte) ([]byte, error) {
 
 	ids := make([]uint32, 0, len(objs))
 	for id, l := range objs {
-		if l.off >= 0 && id != encID {
+		if l.off >= 0 && id != skip {
 			ids = append(ids, id)
 		}
 	}
@@ -513,7 +510,7 @@ func decryptFile(ctx context.Context, data []byte) ([]byte, error) {
 	for k, id := range ids {
 		if k%256 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("encrypted: %w", err)
+				return nil, err
 			}
 		}
 		o, err := p.object(objs[id].off, length)
@@ -525,7 +522,9 @@ func decryptFile(ctx context.Context, data []byte) ([]byte, error) {
 		if o.stream != nil && typ == "XRef" {
 			continue
 		}
-		o.val = sec.decryptStrings(o.val, o.id, o.gen)
+		if sec != nil {
+			o.val = sec.decryptStrings(o.val, o.id, o.gen)
+		}
 		outObjs[id] = objLoc{off: int64(len(buf)), gen: o.gen}
 		buf = fmt.Appendf(buf, "%d %d obj\n", o.id, o.gen)
 		if o.stream == nil {
@@ -533,14 +532,17 @@ func decryptFile(ctx context.Context, data []byte) ([]byte, error) {
 			buf = append(buf, "\nendobj\n"...)
 			continue
 		}
-		m := sec.stm
-		if typ == "Metadata" && !sec.encMeta {
-			m = cryptNone
+		body := o.stream
+		if sec != nil {
+			m := sec.stm
+			if typ == "Metadata" && !sec.encMeta {
+				m = cryptNone
+			}
+			if dropCryptFilter(d) {
+				m = cryptNone
+			}
+			body = sec.decrypt(m, o.id, o.gen, body)
 		}
-		if dropCryptFilter(d) {
-			m = cryptNone
-		}
-		body := sec.decrypt(m, o.id, o.gen, o.stream)
 		d.set("Length", pNum(strconv.Itoa(len(body))))
 		buf = appendValue(buf, d)
 		buf = append(buf, "\nstream\n"...)
@@ -548,7 +550,7 @@ func decryptFile(ctx context.Context, data []byte) ([]byte, error) {
 		buf = append(buf, "\nendstream\nendobj\n"...)
 	}
 	if len(outObjs) == 0 {
-		return nil, errors.New("encrypted: no objects found")
+		return nil, errors.New("no objects found")
 	}
 	var trailer []byte
 	if root := lastRef(data, rootRE); root != "" {
@@ -558,6 +560,21 @@ func decryptFile(ctx context.Context, data []byte) ([]byte, error) {
 		trailer = fmt.Appendf(trailer, " /Info %s", info)
 	}
 	return finishXref(buf, outObjs, string(trailer)), nil
+}
+
+// resolveIn returns the object v refers to, or v when it is direct.
+func resolveIn(data []byte, objs map[uint32]objLoc, v any) any {
+	r, ok := v.(pRef)
+	if !ok {
+		return v
+	}
+	if l, ok := objs[r.id]; ok && l.off >= 0 {
+		q := objParser{data: data}
+		if o, err := q.object(l.off, nil); err == nil {
+			return o.val
+		}
+	}
+	return nil
 }
 
 // dropCryptFilter removes a /Crypt filter from a stream's filter list

@@ -72,6 +72,8 @@ func TestBuiltPDFs(t *testing.T) {
 		{"kerned words", buildPDF("%PDF-1.4\n", "K", "BT /F1 12 Tf 72 700 Td [(Care)-300(Qual)-20(ity)-280(Commission)] TJ ET\nBT /F1 12 Tf 72 680 Td (rated the service as good overall) Tj ET"), "Care Quality Commission\nrated", "K"},
 		{"hyphen at line end", buildPDF("%PDF-1.4\n", "H", textPage("The whole organi-", "sation improved its care plans.")), "organisation improved", "H"},
 		{"fake bold drawn twice", buildPDF("%PDF-1.4\n", "B", "BT /F1 12 Tf 72 700 Td (Inadequate rating given) Tj ET BT /F1 12 Tf 72.3 700 Td (Inadequate rating given) Tj ET"), "Inadequate rating given", "B"},
+		{"dictionary key not a name", bytes.Replace(good, []byte("/BaseFont /Helvetica"), []byte("/BaseFont /Ari al MS"), 1), "ward was well organised", "Ward report"},
+		{"page tree lost", bytes.Replace(good, []byte("/Pages 2 0 R"), []byte("/Pagez 2 0 R"), 1), "kind to patients", "Ward report"},
 		{"inline image skipped", buildPDF("%PDF-1.4\n", "I", "q BI /W 2 /H 2 /BPC 8 /CS /G ID \x00)(\xff> EI Q\n"+textPage("Safe effective caring responsive")), "Safe effective caring responsive", "I"},
 	}
 	for _, tc := range tests {

@@ -77,6 +77,20 @@ func (e Extractor) Extract(ctx context.Context, data []byte, lim extract.Limits)
 		}
 		// Otherwise the library has its own try.
 	}
+	c, err := e.extract(ctx, fixed, lim)
+	if needsClean(err) {
+		if cl, cerr := cleanPDF(ctx, fixed); cerr == nil {
+			if c2, err2 := e.extract(ctx, cl, lim); err2 == nil || extract.IsNeedsOCR(err2) {
+				return c2, err2
+			}
+		}
+	}
+	return c, err
+}
+
+// extract reads a file whose header is fixed and which is not encrypted
+// (any more).
+func (e Extractor) extract(ctx context.Context, fixed []byte, lim extract.Limits) (*extract.Content, error) {
 	var r *pdflib.Reader
 	var openErr error
 	switch {
@@ -112,6 +126,11 @@ func (e Extractor) Extract(ctx context.Context, data []byte, lim extract.Limits)
 					r, pages, walkErr = r2, p2, nil
 				}
 			}
+		}
+	}
+	if len(pages) == 0 {
+		if r2, p2 := scanPages(ctx, fixed, lim.MaxPages); len(p2) > 0 {
+			r, pages = r2, p2
 		}
 	}
 	if len(pages) == 0 {
