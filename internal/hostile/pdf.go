@@ -150,7 +150,8 @@ func prevLoop() []byte {
 	return data
 }
 
-// selfKids is a PDF whose page tree root lists itself as its only kid.
+// selfKids is a PDF whose page tree root lists itself as its only kid;
+// its one page, left out of the tree, is found by scanning the file.
 func selfKids() []byte {
 	objs := baseObjs(streamObj("", contentStream(pageText)))
 	objs[1].body = "<< /Type /Pages /Kids [2 0 R] /Count 1 >>"
