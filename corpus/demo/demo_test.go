@@ -33,6 +33,7 @@ func TestNames(t *testing.T) {
 		"demo/harrowfield-board-paper-cqc-action-plan.docx",
 		"demo/harrowfield-general-hospital-ratings.html",
 		reportName,
+		"demo/harrowfield-news-release-2021.txt",
 		"demo/harrowfield-press-statement-2024.html",
 		noticeName,
 	}
@@ -46,6 +47,7 @@ func TestFilesEmbedded(t *testing.T) {
 		".pdf":  []byte("%PDF-"),
 		".docx": []byte("PK\x03\x04"),
 		".html": []byte("<!DOCTYPE html>"),
+		".txt":  []byte("Harrowfield and Wyre NHS Foundation Trust"),
 	}
 	for _, name := range Names() {
 		data := readDemo(t, name)

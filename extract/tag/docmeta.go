@@ -215,6 +215,27 @@ func numDate(m []string) string {
 }
 
 // firstDate returns the first date in s, as YYYY-MM-DD or YYYY-MM.
+// datelineDate is the full date of a dateline among a document's first
+// lines ("News release, 19 November 2021"), the way press releases and
+// news items give their publication date; lines about inspections or
+// visits are not datelines.
+func datelineDate(head string) string {
+	for n, line := range strings.SplitN(head, "\n", 12) {
+		line = strings.TrimSpace(line)
+		if n > 10 || len(line) > 80 {
+			continue
+		}
+		l := strings.ToLower(line)
+		if strings.Contains(l, "inspect") || strings.Contains(l, "visit") {
+			continue
+		}
+		if d := firstDate(line); len(d) == len("2006-01-02") {
+			return d
+		}
+	}
+	return ""
+}
+
 func firstDate(s string) string {
 	a := reDateDMY.FindStringSubmatchIndex(s)
 	b := reDateNum.FindStringSubmatchIndex(s)
@@ -381,6 +402,9 @@ func (st *docState) docFinding() extract.Finding {
 		if m := findNear(head, lower, "today", 80, 50, rePublishedToday); m != nil {
 			f.Published = firstDate(m[1])
 		}
+	}
+	if f.Published == "" {
+		f.Published = datelineDate(head)
 	}
 	f.InspectedFrom, f.InspectedTo = st.inspectionDates()
 	if st.doc.Paged() {

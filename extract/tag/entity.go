@@ -24,12 +24,7 @@ var (
 // in the document, at its first mention.
 func (st *docState) tagEntities() {
 	seen := map[string]bool{}
-	type hit struct {
-		s, e int
-		name string
-		typ  string
-	}
-	var hits []hit
+	var hits []entityHit
 	add := func(s, e int, name, typ string) {
 		name = cleanEntity(name)
 		key := typ + "\x00" + strings.ToLower(name)
@@ -37,7 +32,7 @@ func (st *docState) tagEntities() {
 			return
 		}
 		seen[key] = true
-		hits = append(hits, hit{s, e, name, typ})
+		hits = append(hits, entityHit{s, e, name, typ})
 	}
 	text := st.text
 	for _, m := range st.near(reTitledPerson, titleAnchors, 0, 80) {
@@ -57,6 +52,9 @@ func (st *docState) tagEntities() {
 		add(m[0], m[1], text[m[0]:m[1]], "organisation")
 	}
 	for _, h := range hits {
+		if partOfLonger(h.name, h.typ, hits) {
+			continue
+		}
 		st.add(extract.Finding{Kind: extract.KindEntity, Text: h.name, EntityType: h.typ}, h.s, h.e)
 	}
 }
@@ -90,7 +88,9 @@ func (st *docState) near(re *regexp.Regexp, anchors []string, before, after int)
 				continue // inside a longer word
 			}
 			w0, w1 := max(0, i-before), min(len(st.text), from+after)
-			for w0 > 0 && isWordByte(st.text[w0-1]) {
+			// Start the window at a line start, so that no match begins
+			// in the middle of a name.
+			for w0 > 0 && st.text[w0-1] != '\n' && i-w0 < before+240 {
 				w0--
 			}
 			for _, m := range re.FindAllStringSubmatchIndex(st.text[w0:w1], -1) {
@@ -112,6 +112,25 @@ func (st *docState) near(re *regexp.Regexp, anchors []string, before, after int)
 
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// partOfLonger reports whether name is the tail of a longer name of the
+// same type ("Wyre NHS Foundation Trust" of "Harrowfield and Wyre NHS
+// Foundation Trust").
+func partOfLonger(name, typ string, hits []entityHit) bool {
+	for _, h := range hits {
+		if h.typ == typ && len(h.name) > len(name) && strings.HasSuffix(h.name, " "+name) {
+			return true
+		}
+	}
+	return false
+}
+
+// entityHit is a name found in the text.
+type entityHit struct {
+	s, e int
+	name string
+	typ  string
 }
 
 // cleanEntity trims what a name match carries around the name: a leading

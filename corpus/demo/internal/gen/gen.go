@@ -2,7 +2,8 @@
 // trust, Harrowfield and Wyre NHS Foundation Trust, in the shapes the CQC
 // and trusts publish them (an inspection report and a warning notice as
 // PDF, a trust press statement and a hospital ratings page as HTML, a board
-// paper as DOCX).
+// paper as DOCX, and a news release on the previous inspection as plain
+// text).
 //
 // The words come from the markup and template files in source/; the
 // ratings come from trust.go so that every document agrees. Output is
@@ -35,6 +36,14 @@ var builders = []struct {
 	{"harrowfield-press-statement-2024.html", buildPressStatement},
 	{"harrowfield-general-hospital-ratings.html", buildHospitalPage},
 	{"harrowfield-board-paper-cqc-action-plan.docx", buildBoardPaper},
+	{"harrowfield-news-release-2021.txt", buildNewsRelease},
+}
+
+// buildNewsRelease is the trust's plain-text news release on its previous
+// inspection, published in 2021: it gives the provider's ratings history a
+// second point in time.
+func buildNewsRelease() ([]byte, error) {
+	return sources.ReadFile("source/news-release-2021.txt")
 }
 
 // Generate builds every demo document.
