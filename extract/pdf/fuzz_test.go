@@ -188,3 +188,27 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+// TestColumnOrder checks that two columns are read left column first
+// when the right column starts higher on the page than the left one.
+func TestColumnOrder(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("BT /F1 9 Tf 250 760 Td (Riverside Trust annual review) Tj ET\n")
+	left := []string{"Alpha one two three four five", "alpha six seven eight nine ten", "alpha eleven twelve thirteen more", "alpha closing words of the left"}
+	right := []string{"Bravo one two three four five", "bravo six seven eight nine ten", "bravo eleven twelve thirteen more", "bravo closing words of the right"}
+	for i, l := range left {
+		fmt.Fprintf(&b, "BT /F1 10 Tf 57 %d Td (%s) Tj ET\n", 700-14*i, l)
+	}
+	for i, r := range right {
+		fmt.Fprintf(&b, "BT /F1 10 Tf 323 %d Td (%s) Tj ET\n", 712-14*i, r)
+	}
+	c, err := Extractor{KeepFurniture: true}.Extract(context.Background(), buildPDF("%PDF-1.4\n", "C", b.String()), extract.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt := c.Text()
+	a, z := strings.Index(txt, "alpha closing words of the left"), strings.Index(txt, "Bravo one two")
+	if a < 0 || z < 0 || a > z {
+		t.Errorf("left column not read before the right one:\n%s", txt)
+	}
+}

@@ -137,10 +137,14 @@ func rows(segs []segment) [][]segment {
 	return out
 }
 
-// flows puts segments in reading order. Rows are scanned top to bottom;
-// a run of rows that all leave the same vertical strip free, with text on
-// both sides, is a band of two columns, read left column first. Columns
-// are searched again for further columns.
+// flows puts segments in reading order. The gutter is the vertical strip
+// that the most rows leave free with text on both sides. Rows that cross
+// it (titles, full-width paragraphs, footers) split the page into
+// regions; a region whose rows keep clear of the gutter and hold running
+// text on both sides is read left column top to bottom, then right
+// column, even where one column has no text beside a line of the other.
+// What is left is scanned band by band for other gutters. Columns are
+// searched again for further columns.
 func flows(segs []segment, depth int) [][]segment {
 	if len(segs) < 6 || depth > 2 {
 		return [][]segment{segs}
@@ -167,6 +171,125 @@ func flows(segs []segment, depth int) [][]segment {
 		}
 		open[i] = cur
 	}
+	g, ok := gutter(rs, open, mid)
+	if !ok || g.hi-g.lo < minGap {
+		return bands(rs, open, minGap, depth)
+	}
+	var out [][]segment
+	var prs [][]segment
+	var popen [][]span
+	flush := func() {
+		if len(prs) > 0 {
+			out = append(out, bands(prs, popen, minGap, depth)...)
+			prs, popen = nil, nil
+		}
+	}
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && !crosses(rs[j], g) {
+			j++
+		}
+		if j > i {
+			if left, right, ok := columnBand(rs[i:j], g, minGap); ok {
+				flush()
+				out = append(out, flows(left, depth+1)...)
+				out = append(out, flows(right, depth+1)...)
+				i = j
+				continue
+			}
+		}
+		if j == i {
+			j++
+		}
+		prs = append(prs, rs[i:j]...)
+		popen = append(popen, open[i:j]...)
+		i = j
+	}
+	flush()
+	return out
+}
+
+// crosses reports whether a segment of row r reaches into the strip g.
+func crosses(r []segment, g span) bool {
+	for _, s := range r {
+		if s.x1 < g.hi-0.01 && s.x2 > g.lo+0.01 {
+			return true
+		}
+	}
+	return false
+}
+
+// gutter finds the strip inside mid that the most rows leave free while
+// holding text on both sides of it; among equals it prefers the strip
+// fewer rows cross, then the one nearest the middle. The strip is as wide
+// as those two-sided rows all leave free. It reports false when fewer
+// than three rows have text on both sides.
+func gutter(rs [][]segment, open [][]span, mid span) (span, bool) {
+	const bins = 200
+	step := (mid.hi - mid.lo) / bins
+	if step <= 0 {
+		return span{}, false
+	}
+	var two, free [bins]int
+	for i, r := range rs {
+		lx2, rx1 := math.Inf(1), math.Inf(-1)
+		for _, s := range r {
+			lx2, rx1 = math.Min(lx2, s.x2), math.Max(rx1, s.x1)
+		}
+		for _, o := range open[i] {
+			for b := max(0, int((o.lo-mid.lo)/step)); b < bins; b++ {
+				x := mid.lo + (float64(b)+0.5)*step
+				if x >= o.hi {
+					break
+				}
+				if x <= o.lo {
+					continue
+				}
+				free[b]++
+				if lx2 <= x && x <= rx1 {
+					two[b]++
+				}
+			}
+		}
+	}
+	best := -1
+	centre := (mid.lo + mid.hi) / 2
+	for b := range bins {
+		if two[b] == 0 {
+			continue
+		}
+		if best < 0 || two[b] > two[best] ||
+			two[b] == two[best] && (free[b] > free[best] ||
+				free[b] == free[best] && math.Abs(float64(b)*step+mid.lo-centre) < math.Abs(float64(best)*step+mid.lo-centre)) {
+			best = b
+		}
+	}
+	if best < 0 || two[best] < 3 || 4*two[best] < len(rs) {
+		return span{}, false
+	}
+	x := mid.lo + (float64(best)+0.5)*step
+	g := span{math.Inf(-1), math.Inf(1)}
+	for i, r := range rs {
+		lx2, rx1 := math.Inf(1), math.Inf(-1)
+		for _, s := range r {
+			lx2, rx1 = math.Min(lx2, s.x2), math.Max(rx1, s.x1)
+		}
+		if lx2 > x || x > rx1 {
+			continue
+		}
+		for _, o := range open[i] {
+			if o.lo < x && x < o.hi {
+				g = span{math.Max(g.lo, o.lo), math.Min(g.hi, o.hi)}
+			}
+		}
+	}
+	return g, g.hi > g.lo
+}
+
+// bands scans rows top to bottom: a run of rows that all leave the same
+// vertical strip free, with text on both sides, is a band of two columns,
+// read left column first.
+func bands(rs [][]segment, open [][]span, minGap float64, depth int) [][]segment {
 	var out [][]segment
 	var plain []segment
 	for i := 0; i < len(rs); {
