@@ -198,14 +198,30 @@ func buildBenchIndex(tb testing.TB, dir string) buildStats {
 	}
 	ix.SetBatchSize(*benchBatch, 0)
 	ctx := context.Background()
-	g := newGen(1)
+	// The corpus is generated in its own goroutine, as the pipeline's
+	// workers extract documents while the index takes earlier ones.
+	type genDoc struct {
+		doc   *extract.Document
+		finds []extract.Finding
+	}
+	docs := make(chan genDoc, 16)
+	go func() {
+		defer close(docs)
+		g := newGen(1)
+		for i := range *benchDocs {
+			doc, finds := g.doc(i, *benchPages, *benchFindings)
+			docs <- genDoc{doc, finds}
+		}
+	}()
 	var st buildStats
-	for i := range *benchDocs {
-		doc, finds := g.doc(i, *benchPages, *benchFindings)
+	for gd := range docs {
+		doc, finds := gd.doc, gd.finds
 		for _, p := range doc.Pages {
 			st.textBytes += int64(len(p.Text))
 		}
 		if err := ix.Add(ctx, doc, finds); err != nil {
+			for range docs { // let the generator finish
+			}
 			tb.Fatal(err)
 		}
 		st.docs++

@@ -24,6 +24,14 @@ type segKey struct {
 type segCache struct {
 	mu   sync.Mutex
 	maps map[segKey][]uint32
+	locs map[bleve.Index]*locMap
+}
+
+// locMap places every serial of one snapshot: its segment (an index into
+// the snapshot's segments) and its document number there.
+type locMap struct {
+	ids []uint64 // the segments' ids, in snapshot order
+	loc []uint64 // by serial: segment<<40 | (number+1); 0 when absent
 }
 
 // noSerial marks a document number without a serial.
@@ -151,4 +159,103 @@ func (ix *Index) match(ctx context.Context, idx bleve.Index, q query.Query, scor
 		}
 		sctx.DocumentMatchPool.Put(dm)
 	}
+}
+
+// locations returns where each serial of snap is.
+func (c *segCache) locations(idx bleve.Index, snap *scorch.IndexSnapshot) (*locMap, error) {
+	maps, _, err := c.serials(idx, snap)
+	if err != nil {
+		return nil, err
+	}
+	segs := snap.Segments()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if l := c.locs[idx]; l != nil && len(l.ids) == len(segs) {
+		same := true
+		for i, ss := range segs {
+			if l.ids[i] != ss.Id() {
+				same = false
+				break
+			}
+		}
+		if same {
+			return l, nil
+		}
+	}
+	l := &locMap{ids: make([]uint64, len(segs))}
+	n := 0
+	for _, m := range maps {
+		for _, s := range m {
+			if s != noSerial {
+				n = max(n, int(s)+1)
+			}
+		}
+	}
+	l.loc = make([]uint64, n)
+	for i, ss := range segs {
+		l.ids[i] = ss.Id()
+		for local, s := range maps[i] {
+			if s != noSerial {
+				l.loc[s] = uint64(i)<<40 | uint64(local+1)
+			}
+		}
+	}
+	if c.locs == nil {
+		c.locs = map[bleve.Index]*locMap{}
+	}
+	c.locs[idx] = l
+	return l, nil
+}
+
+// stored calls fn with the value of a stored field of the bleve documents
+// with the given serials, for each one that has it.
+func (ix *Index) stored(ctx context.Context, idx bleve.Index, serials []uint32, field string, fn func(i int, v []byte)) error {
+	if len(serials) == 0 {
+		return nil
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return fmt.Errorf("index reader is %T, not scorch", r)
+	}
+	l, err := ix.segs.locations(idx, snap)
+	if err != nil {
+		return err
+	}
+	segs := snap.Segments()
+	for i, s := range serials {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if int(s) >= len(l.loc) || l.loc[s] == 0 {
+			continue
+		}
+		si, local := l.loc[s]>>40, l.loc[s]&(1<<40-1)-1
+		if si >= uint64(len(segs)) {
+			continue
+		}
+		ss := segs[si]
+		if del := ss.Deleted(); del != nil && del.Contains(uint32(local)) {
+			continue
+		}
+		err := ss.Segment().VisitStoredFields(local, func(f string, _ byte, v []byte, _ []uint64) bool {
+			if f == field {
+				fn(i, v)
+				return false
+			}
+			return true
+		})
+		if err != nil {
+			return fmt.Errorf("read stored %s: %w", field, err)
+		}
+	}
+	return nil
 }

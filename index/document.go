@@ -42,13 +42,15 @@ func (ix *Index) Document(ctx context.Context, id string) (*DocInfo, error) {
 	info := &DocInfo{ID: id, Path: d.path, Title: d.title, Provider: d.provider,
 		DocType: d.docType, Published: d.published, PageCount: d.pageCount}
 
-	blob, err := storedFields(ctx, ix.px, []string{blobID(id)}, fPages)
-	if err != nil {
-		return nil, fmt.Errorf("document %s: pages: %w", id, err)
-	}
-	s, _ := blob[blobID(id)].(string)
-	if info.Pages, err = decodePages([]byte(s), nil); err != nil {
-		return nil, fmt.Errorf("document %s: pages: %w", id, err)
+	if len(d.pages) > 0 {
+		var blob []byte
+		err := ix.stored(ctx, ix.px, []uint32{d.pSerial}, fPages, func(_ int, v []byte) { blob = slices.Clone(v) })
+		if err != nil {
+			return nil, fmt.Errorf("document %s: pages: %w", id, err)
+		}
+		if info.Pages, err = decodePages(blob, nil); err != nil {
+			return nil, fmt.Errorf("document %s: pages: %w", id, err)
+		}
 	}
 	slices.SortFunc(info.Pages, func(a, b extract.Page) int { return a.Number - b.Number })
 	pageOf := func(n int) (string, bool) {
@@ -61,7 +63,12 @@ func (ix *Index) Document(ctx context.Context, id string) (*DocInfo, error) {
 	}
 
 	fids, _ := d.bleveIDs()
-	stored, err := storedFields(ctx, ix.fx, fids, fFinding)
+	serials := make([]uint32, len(d.nums))
+	for i := range serials {
+		serials[i] = d.fSerial + uint32(i)
+	}
+	stored := make([]string, len(serials))
+	err := ix.stored(ctx, ix.fx, serials, fFinding, func(i int, v []byte) { stored[i] = string(v) })
 	if err != nil {
 		return nil, fmt.Errorf("document %s: findings: %w", id, err)
 	}
@@ -71,8 +78,8 @@ func (ix *Index) Document(ctx context.Context, id string) (*DocInfo, error) {
 	}
 	var list []numbered
 	for i, fid := range fids {
-		v, ok := stored[fid]
-		if !ok {
+		v := stored[i]
+		if v == "" {
 			continue
 		}
 		f, err := decodeFinding(v, d, pageOf)
@@ -122,15 +129,17 @@ func (ix *Index) Timeline(ctx context.Context, provider, subject string) ([]Time
 	subj, okSubj := t.dicts[cSubject].lookup(subject)
 	var points []TimelinePoint
 	if okKind && okProv && (subject == "" || okSubj) {
-		for i := range t.frows {
-			r := &t.frows[i]
-			if !r.live || r.v[cKind] != kind || r.v[cProvider] != prov || (subject != "" && r.v[cSubject] != subj) {
+		c := &t.f
+		for i := range c.n {
+			s := uint32(i)
+			if !c.isLive(s) || c.v[cKind][s] != kind || c.v[cProvider][s] != prov || (subject != "" && c.v[cSubject][s] != subj) {
 				continue
 			}
-			rating, previous := t.dicts[cRating].value(r.v[cRating]), t.dicts[cPrevious].value(r.v[cPrevious])
-			points = append(points, TimelinePoint{Published: r.doc.published, DocID: r.doc.id, Path: r.doc.path,
-				Title: r.doc.title, Page: int(r.page), Subject: t.dicts[cSubject].value(r.v[cSubject]),
-				Domain: t.dicts[cDomain].value(r.v[cDomain]), Rating: rating, Previous: previous,
+			d := t.dlist[c.doc[s]]
+			rating, previous := t.dicts[cRating].value(c.v[cRating][s]), t.dicts[cPrevious].value(c.v[cPrevious][s])
+			points = append(points, TimelinePoint{Published: d.published, DocID: d.id, Path: d.path,
+				Title: d.title, Page: int(c.page[s]), Subject: t.dicts[cSubject].value(c.v[cSubject][s]),
+				Domain: t.dicts[cDomain].value(c.v[cDomain][s]), Rating: rating, Previous: previous,
 				Direction: Direction(rating, previous)})
 		}
 	}
@@ -165,9 +174,10 @@ func (ix *Index) Providers(ctx context.Context) ([]string, error) {
 	t.mu.RLock()
 	seen := make([]bool, len(t.dicts[cProvider].vals))
 	var out []string
-	for i := range t.frows {
-		r := &t.frows[i]
-		if p := r.v[cProvider]; r.live && p != 0 && int(p) < len(seen) && !seen[p] {
+	c := &t.f
+	for i := range c.n {
+		s := uint32(i)
+		if p := c.v[cProvider][s]; p != 0 && int(p) < len(seen) && !seen[p] && c.isLive(s) {
 			seen[p] = true
 			out = append(out, t.dicts[cProvider].value(p))
 		}

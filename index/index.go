@@ -1,21 +1,25 @@
 // Package index stores cqcmine's documents and findings in bleve (scorch)
 // and answers searches over them.
 //
-// An index directory holds two bleve indexes. The findings index has one
-// bleve document per finding (its text, English-analysed with term
-// vectors, its keyword fields, and the whole finding as stored JSON); each
-// extract.Document's own KindDocument finding is its record: title,
-// provider, document type and publication date. The pages index has one
-// bleve document per page (its text, English-analysed, neither stored nor
-// with term vectors) and one blob per document holding every page's text,
-// compressed, once. Provider, document type and year are indexed with every
-// page and finding, so filters on them apply to both.
+// An index directory holds two bleve indexes and a column file. The
+// findings index has one bleve document per finding (its text,
+// English-analysed with term vectors, its keyword fields, and the whole
+// finding as stored JSON); each extract.Document's own KindDocument
+// finding is its record: title, provider, document type and publication
+// date. The pages index has one bleve document per page (its text,
+// English-analysed, neither stored nor with term vectors); a document's
+// first page also stores a blob holding every page's text, compressed,
+// once. Provider, document type and year are indexed with every page and
+// finding, so filters on them apply to both.
 //
-// Every document also has a summary in the internal store of each bleve
-// index, committed with its bleve documents. Open loads the summaries into
-// in-memory columns (a row of small codes per page and finding), and
-// searches filter and count facets there: bleve only finds what matches the
-// text, and a search without text does not touch bleve at all.
+// Every document also has a summary in a head document of each bleve
+// index, committed with its other bleve documents. The summaries make the
+// in-memory table: a compact column of numbers per field, one entry per
+// page and finding, where searches filter and count facets: bleve only
+// finds what matches the text, and a search without text does not touch
+// bleve at all. A durable flush saves the table in the column file, which
+// Open reads when it matches the indexes; otherwise Open rebuilds the
+// table from the summaries.
 //
 // Writes are batched: Add and Delete queue changes, and a full batch is
 // committed to both bleve indexes in parallel, in the background, while
@@ -27,6 +31,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,12 +40,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 
 	"github.com/cqcmine/cqcmine/extract"
 )
@@ -65,6 +70,7 @@ type Index struct {
 	fx, px bleve.Index // findings, pages
 	tab    *table
 	segs   segCache
+	pcache pageCache
 
 	mu         sync.Mutex // writers
 	fb, pb     *bleve.Batch
@@ -80,6 +86,7 @@ type Index struct {
 	failed     error      // a commit failed: the writer's view is unreliable
 	flushes    int
 	dirty      bool // committed since the last durable flush
+	colsStale  bool // the column file does not describe the index
 	closed     bool
 }
 
@@ -93,33 +100,44 @@ type op struct {
 // empty. An index written with another SchemaVersion gives an error
 // wrapping ErrSchema.
 func Open(dir string) (*Index, error) {
-	fresh, err := isFresh(dir)
+	fresh, err := prepareFresh(dir)
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, tab: &table{docs: map[string]*docEntry{}}, known: map[string]*docEntry{},
+	ix := &Index{dir: dir, tab: newTable(), known: map[string]*docEntry{},
 		maxDocs: DefaultBatchDocs, maxBytes: DefaultBatchBytes}
 	ix.segs.maps = map[segKey][]uint32{}
 	if fresh {
-		if ix.fx, err = create(filepath.Join(dir, findingsDir), findingsMapping()); err != nil {
-			return nil, err
-		}
-		if ix.px, err = create(filepath.Join(dir, pagesDir), pagesMapping()); err != nil {
-			ix.fx.Close()
+		if ix.fx, ix.px, err = createParts(dir); err != nil {
 			return nil, err
 		}
 	} else {
 		if err := checkLayout(dir); err != nil {
 			return nil, err
 		}
-		if ix.fx, err = openPart(dir, findingsDir); err != nil {
-			return nil, err
+		// The two indexes open in parallel.
+		var perr error
+		opened := make(chan struct{})
+		go func() {
+			defer close(opened)
+			ix.px, perr = openPart(dir, pagesDir)
+		}()
+		ix.fx, err = openPart(dir, findingsDir)
+		<-opened
+		if err != nil || perr != nil {
+			for _, idx := range []bleve.Index{ix.fx, ix.px} {
+				if idx != nil {
+					idx.Close()
+				}
+			}
+			return nil, cmp.Or(err, perr)
 		}
-		if ix.px, err = openPart(dir, pagesDir); err != nil {
-			ix.fx.Close()
-			return nil, err
+		ok, err := ix.loadColumns()
+		if err == nil && !ok {
+			ix.colsStale = true
+			err = ix.load()
 		}
-		if err := ix.load(); err != nil {
+		if err != nil {
 			ix.fx.Close()
 			ix.px.Close()
 			return nil, fmt.Errorf("open index %s: %w", dir, err)
@@ -198,8 +216,9 @@ func openPart(dir, part string) (bleve.Index, error) {
 	return idx, nil
 }
 
-// internals returns the internal store of a bleve index.
-func internals(idx bleve.Index) (map[string][]byte, error) {
+// summaries returns the summaries held by the head documents of a bleve
+// index, by document id.
+func summaries(ctx context.Context, idx bleve.Index) (map[string][]byte, error) {
 	adv, err := idx.Advanced()
 	if err != nil {
 		return nil, err
@@ -213,18 +232,62 @@ func internals(idx bleve.Index) (map[string][]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("index reader is %T, not scorch", r)
 	}
-	return snap.Internal(), nil
+	segs := snap.Segments()
+	offsets := make([]uint64, len(segs)+1)
+	for i, ss := range segs {
+		offsets[i+1] = offsets[i] + ss.Segment().Count()
+	}
+	s, err := termQuery(fHead, "1").Searcher(ctx, r, idx.Mapping(), search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
+	out := map[string][]byte{}
+	for {
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if dm == nil {
+			return out, nil
+		}
+		g := dm.IndexInternalID.Value()
+		sctx.DocumentMatchPool.Put(dm)
+		i, _ := slices.BinarySearch(offsets, g+1)
+		i-- // the segment holding g
+		if i < 0 || i >= len(segs) {
+			continue
+		}
+		var id string
+		var sum []byte
+		err = segs[i].Segment().VisitStoredFields(g-offsets[i], func(f string, _ byte, v []byte, _ []uint64) bool {
+			switch f {
+			case "_id":
+				id, _ = splitID(string(v))
+			case fSummary:
+				sum = slices.Clone(v)
+			}
+			return true
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read summary: %w", err)
+		}
+		if id != "" && sum != nil {
+			out[id] = sum
+		}
+	}
 }
 
 // load reads the summaries of both indexes into the table. A document
 // whose summary is in one index only (a crash between the two commits)
 // is removed from it, so that the next update indexes it again whole.
 func (ix *Index) load() error {
-	fin, err := internals(ix.fx)
+	fin, err := summaries(context.Background(), ix.fx)
 	if err != nil {
 		return fmt.Errorf("read summaries: %w", err)
 	}
-	pin, err := internals(ix.px)
+	pin, err := summaries(context.Background(), ix.px)
 	if err != nil {
 		return fmt.Errorf("read page summaries: %w", err)
 	}
@@ -234,21 +297,15 @@ func (ix *Index) load() error {
 	// The tables are sized first: rows are placed by serial. A findings
 	// summary starts with its document's metadata, first serial and count.
 	var nf, np uint32
-	for k, v := range fin {
-		if id, ok := strings.CutPrefix(k, findingsSummaryPrefix); ok {
-			first, n, err := findingsSerials(id, v)
-			if err != nil {
-				return err
-			}
-			nf = max(nf, first+n)
+	for id, v := range fin {
+		first, n, err := findingsSerials(id, v)
+		if err != nil {
+			return err
 		}
+		nf = max(nf, first+n)
 	}
 	psum := map[string]*pagesSummary{}
-	for k, v := range pin {
-		id, ok := strings.CutPrefix(k, pagesSummaryPrefix)
-		if !ok {
-			continue
-		}
+	for id, v := range pin {
 		ps, err := decodePagesSummary(id, v)
 		if err != nil {
 			return err
@@ -256,17 +313,13 @@ func (ix *Index) load() error {
 		psum[id] = ps
 		np = max(np, ps.pSerial+uint32(len(ps.pages)))
 	}
-	t.frows = make([]row, nf)
-	t.prows = make([]row, np)
+	t.f.ensure(int(nf))
+	t.p.ensure(int(np))
 	ix.nextF, ix.nextP = nf, np
 
 	var orphans []*docEntry // in one index only
-	var buf []row
-	for k, v := range fin {
-		id, ok := strings.CutPrefix(k, findingsSummaryPrefix)
-		if !ok {
-			continue
-		}
+	var buf []uint32
+	for id, v := range fin {
 		d, err := t.loadFindingRows(id, v, &buf)
 		if err != nil {
 			return err
@@ -323,8 +376,8 @@ func queueDelete(fb, pb *bleve.Batch, d *docEntry) {
 	for _, id := range p {
 		pb.Delete(id)
 	}
-	fb.DeleteInternal([]byte(findingsSummaryPrefix + d.id))
-	pb.DeleteInternal([]byte(pagesSummaryPrefix + d.id))
+	fb.Delete(headID(d.id))
+	pb.Delete(headID(d.id))
 }
 
 // isFresh reports whether dir is absent or an empty directory.
@@ -354,7 +407,8 @@ func Remove(dir string) error {
 		_, err := os.Stat(filepath.Join(d, "index_meta.json"))
 		return err == nil
 	}
-	if !isIndex(dir) && !isIndex(filepath.Join(dir, findingsDir)) {
+	_, creating := os.Stat(filepath.Join(dir, creatingMarker))
+	if !isIndex(dir) && !isIndex(filepath.Join(dir, findingsDir)) && creating != nil {
 		for _, e := range entries {
 			if e.IsDir() || filepath.Ext(e.Name()) != ".json" {
 				return fmt.Errorf("remove index %s: not an index (it holds %s)", dir, e.Name())
@@ -518,16 +572,20 @@ func (ix *Index) Add(ctx context.Context, doc *extract.Document, findings []extr
 		p := &doc.Pages[i]
 		fields := metaFields(typePage, d, d.pSerial+uint32(i))
 		fields[fText] = p.Text
+		if i == 0 {
+			fields[fPages] = string(blob)
+		}
 		if err := ix.pb.Index(pageID(doc.ID, p.Number), fields); err != nil {
 			return fmt.Errorf("index add %s: page %d: %w", doc.Path, p.Number, err)
 		}
 	}
-	if err := ix.pb.Index(blobID(doc.ID), map[string]any{fType: typeBlob, fPages: string(blob)}); err != nil {
-		return fmt.Errorf("index add %s: page texts: %w", doc.Path, err)
-	}
 	fs.entry = *d
-	ix.fb.SetInternal([]byte(findingsSummaryPrefix+doc.ID), fs.encode())
-	ix.pb.SetInternal([]byte(pagesSummaryPrefix+doc.ID), ps.encode())
+	if err := ix.fb.Index(headID(doc.ID), headDoc(fs.encode())); err != nil {
+		return fmt.Errorf("index add %s: summary: %w", doc.Path, err)
+	}
+	if err := ix.pb.Index(headID(doc.ID), headDoc(ps.encode())); err != nil {
+		return fmt.Errorf("index add %s: page summary: %w", doc.Path, err)
+	}
 	ix.nextF += uint32(len(d.nums))
 	ix.nextP += uint32(len(d.pages))
 
@@ -590,24 +648,32 @@ func (ix *Index) flushLocked(ctx context.Context) error {
 	if err := ix.waitLocked(); err != nil {
 		return err
 	}
-	if !ix.dirty {
+	if !ix.dirty && !ix.colsStale {
 		return nil
 	}
 	ix.dirty = false
-	// A small batch through each index, waited on until persisted.
+	// A small batch through each index, waited on until persisted, with
+	// the token of the column file written next.
 	ix.flushes++
 	v := []byte(strconv.Itoa(ix.flushes))
+	token := newToken()
 	errs := make(chan error, 2)
 	for _, idx := range []bleve.Index{ix.fx, ix.px} {
 		go func() {
 			b := idx.NewBatch()
 			b.SetInternal(flushKey, v)
+			b.SetInternal(colsKey, token)
 			errs <- durable(idx, b)
 		}()
 	}
 	if err := errors.Join(<-errs, <-errs); err != nil {
 		return fmt.Errorf("index flush %s: %w", ix.dir, err)
 	}
+	ix.colsStale = true
+	if err := ix.writeColumns(token); err != nil {
+		return fmt.Errorf("index flush %s: %w", ix.dir, err)
+	}
+	ix.colsStale = false
 	return nil
 }
 
@@ -639,6 +705,9 @@ func (ix *Index) commitLocked(ctx context.Context) error {
 		return fmt.Errorf("index commit %s: %w", ix.dir, err)
 	}
 	fb, pb, ops := ix.fb, ix.pb, ix.ops
+	// Once this batch is persisted, the column file is out of date.
+	fb.DeleteInternal(colsKey)
+	pb.DeleteInternal(colsKey)
 	ix.fb, ix.pb, ix.ops = ix.fx.NewBatch(), ix.px.NewBatch(), nil
 	ix.dirty = true
 	ix.batchDocs, ix.batchBytes = 0, 0

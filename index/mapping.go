@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -23,7 +24,10 @@ import (
 // Version 2 keeps findings and pages in separate bleve indexes, stores page
 // text compressed once per document and counts facets from summaries held
 // in memory.
-const SchemaVersion = 2
+//
+// Version 3 stores the page blob with a document's first page, reads
+// stored fields by serial, and keeps a column file beside the two indexes.
+const SchemaVersion = 3
 
 // schemaKey is the internal key holding SchemaVersion, in both indexes.
 var schemaKey = []byte("cqcmine.schema")
@@ -38,7 +42,7 @@ const (
 const (
 	typePage    = "page"
 	typeFinding = "finding"
-	typeBlob    = "blob" // a document's compressed page texts
+	typeHead    = "head" // a document's summary
 )
 
 // Field names in the indexes.
@@ -61,7 +65,9 @@ const (
 	fSpeaker    = "speaker"
 	fTheme      = "theme"
 	fFinding    = "finding_json" // the whole finding, stored only
-	fPages      = "pages"        // a document's page texts, stored only
+	fHead       = "head"         // "1" in every head document
+	fSummary    = "summary"      // a head document's summary, stored only
+	fPages      = "pages"        // a document's page texts, stored only, with its first page
 )
 
 // Directions of a rating against the previous one.
@@ -140,6 +146,16 @@ func baseMapping() *mapping.IndexMappingImpl {
 	return im
 }
 
+// headMapping maps the head documents, one per document in each index,
+// which hold its summary.
+func headMapping() *mapping.DocumentMapping {
+	head := bleve.NewDocumentStaticMapping()
+	head.AddFieldMappingsAt(fHead, kwMapping())
+	head.AddFieldMappingsAt(fSummary, storedMapping())
+	head.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
+	return head
+}
+
 // findingsMapping maps the findings index: every finding (and each
 // document's record) with its text, English-analysed with term vectors
 // for phrases and highlighting, its keyword fields, and the whole finding
@@ -155,22 +171,22 @@ func findingsMapping() *mapping.IndexMappingImpl {
 	finding.AddFieldMappingsAt(fFinding, storedMapping())
 	im := baseMapping()
 	im.AddDocumentMapping(typeFinding, finding)
+	im.AddDocumentMapping(typeHead, headMapping())
 	return im
 }
 
 // pagesMapping maps the pages index: each page's text, English-analysed
 // without term vectors or a stored copy (snippets re-analyse the text kept
-// once per document, compressed, in a blob document), and its document's
-// metadata.
+// once per document, compressed, in a blob stored with its first page),
+// and its document's metadata.
 func pagesMapping() *mapping.IndexMappingImpl {
 	page := bleve.NewDocumentStaticMapping()
 	metaMappings(page)
 	page.AddFieldMappingsAt(fText, textMapping(false))
-	blob := bleve.NewDocumentStaticMapping()
-	blob.AddFieldMappingsAt(fPages, storedMapping())
+	page.AddFieldMappingsAt(fPages, storedMapping())
 	im := baseMapping()
 	im.AddDocumentMapping(typePage, page)
-	im.AddDocumentMapping(typeBlob, blob)
+	im.AddDocumentMapping(typeHead, headMapping())
 	return im
 }
 
@@ -180,7 +196,7 @@ func pagesMapping() *mapping.IndexMappingImpl {
 func recordID(docID string) string         { return docID + "#d" }
 func pageID(docID string, page int) string { return docID + "#p" + strconv.Itoa(page) }
 func findingID(docID string, i int) string { return docID + "#f" + strconv.Itoa(i) }
-func blobID(docID string) string           { return docID + "#t" }
+func headID(docID string) string           { return docID + "#s" }
 func splitID(id string) (docID, suffix string) {
 	i := strings.LastIndexByte(id, '#')
 	if i < 0 {
@@ -270,10 +286,9 @@ func encodeFinding(d *docEntry, f *extract.Finding, page func(int) (string, bool
 
 // decodeFinding reads a stored finding of d; page gives the text of a
 // page of d, needed when the finding's text is derived from it.
-func decodeFinding(v any, d *docEntry, page func(int) (string, bool)) (*extract.Finding, error) {
-	s, ok := v.(string)
-	if !ok || s == "" {
-		return nil, fmt.Errorf("stored finding is %T, not a string", v)
+func decodeFinding(s string, d *docEntry, page func(int) (string, bool)) (*extract.Finding, error) {
+	if s == "" {
+		return nil, errors.New("stored finding is empty")
 	}
 	bits := int(s[0]) - 'a'
 	var f storedFinding

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/cqcmine/cqcmine/extract"
@@ -74,6 +77,11 @@ type Query struct {
 	// of terms kept per facet (default 10).
 	Facets    bool `json:"facets,omitempty"`
 	FacetSize int  `json:"facet_size,omitempty"`
+	// MultiSelect names facets (from FacetFields) counted as if their own
+	// filter were off, for a multi-select sidebar: a hit counts for such a
+	// facet when it passes every filter but that facet's ("year" stands
+	// for From and To). Total and the hits still obey every filter.
+	MultiSelect []string `json:"multi_select,omitempty"`
 }
 
 // filter is one list of Query values and the field it filters.
@@ -147,6 +155,11 @@ func (q *Query) Validate() error {
 	if q.FacetSize < 0 || q.FacetSize > MaxFacetSize {
 		return fmt.Errorf("query: facet size %d out of range 0..%d", q.FacetSize, MaxFacetSize)
 	}
+	for _, f := range q.MultiSelect {
+		if !slices.Contains(FacetFields, f) {
+			return fmt.Errorf("query: unknown multi-select facet %q (want one of %s)", f, strings.Join(FacetFields, ", "))
+		}
+	}
 	if _, err := textQuery(q.Text); err != nil {
 		return err
 	}
@@ -167,14 +180,38 @@ func (q *Query) facetSize() int {
 	return q.FacetSize
 }
 
-// matcher is a Query's filters over the in-memory columns.
+// matcher is a Query's filters over the in-memory columns. Each filter
+// has a bit.
 type matcher struct {
-	// accept[c] lists the codes accepted in column c; nil accepts all.
-	accept   [nSingle + 1][]uint32
-	docs     map[string]bool // nil accepts all
-	from, to int32
-	none     bool // a filter no value can pass
+	checks []check
+	// own holds the bits of the multi-select facets' filters: a row that
+	// fails only one of them still counts for that facet.
+	own uint32
+	// facet maps a filter bit's position to its facet (a FacetFields
+	// index).
+	facet [16]int
 }
+
+// Kinds of check.
+const (
+	checkColumn = iota
+	checkTheme
+	checkYear
+	checkDoc
+)
+
+// check is one filter.
+type check struct {
+	kind   int
+	col    int
+	bit    uint32
+	accept []uint8 // 1 by accepted code (or document ordinal for checkDoc)
+	themes uint64  // accepted theme codes below 64
+	lo, hi int32   // checkYear: accepted dates, yyyymmdd
+}
+
+// facetYear is the index of "year" in FacetFields.
+const facetYear = cYear
 
 // filterColumn maps a filter name to its column; -1 for doc_id.
 var filterColumn = map[string]int{
@@ -186,64 +223,97 @@ var filterColumn = map[string]int{
 // matcher builds q's filters against the table's dictionaries. t.mu must
 // be held.
 func (q *Query) matcher(t *table) *matcher {
-	m := &matcher{from: int32(q.From), to: int32(q.To)}
+	m := &matcher{}
+	add := func(ch check, facet int) {
+		ch.bit = 1 << len(m.checks)
+		m.facet[len(m.checks)] = facet
+		if facet >= 0 && slices.Contains(q.MultiSelect, FacetFields[facet]) {
+			m.own |= ch.bit
+		}
+		m.checks = append(m.checks, ch)
+	}
 	for _, f := range q.filters() {
 		if len(f.values) == 0 {
 			continue
 		}
 		c := filterColumn[f.name]
 		if c < 0 {
-			m.docs = map[string]bool{}
+			ch := check{kind: checkDoc, accept: make([]uint8, len(t.dlist))}
 			for _, v := range f.values {
-				m.docs[v] = true
+				if d := t.docs[v]; d != nil && int(d.ord) < len(ch.accept) {
+					ch.accept[d.ord] = 1
+				}
 			}
+			add(ch, -1)
 			continue
 		}
-		codes := []uint32{}
+		ch := check{kind: checkColumn, col: c, accept: make([]uint8, t.dicts[c].size())}
+		if c == cTheme {
+			ch.kind = checkTheme
+		}
 		for _, v := range f.values {
 			if code, ok := t.dicts[c].lookup(v); ok {
-				codes = append(codes, code)
+				ch.accept[code] = 1
+				if code < 64 {
+					ch.themes |= 1 << code
+				}
 			}
 		}
-		if len(codes) == 0 {
-			m.none = true
+		ch.themes &^= 1
+		add(ch, c)
+	}
+	if q.From != 0 || q.To != 0 {
+		ch := check{kind: checkYear, lo: 0, hi: 1<<31 - 1}
+		if q.From != 0 {
+			ch.lo = int32(q.From) * 10000
 		}
-		m.accept[c] = codes
+		if q.To != 0 {
+			ch.hi = int32(q.To)*10000 + 9999
+		}
+		add(ch, facetYear)
 	}
 	return m
 }
 
-func (m *matcher) ok(r *row) bool {
-	if m.none {
-		return false
-	}
-	for c := range nSingle {
-		if a := m.accept[c]; a != nil && !slices.Contains(a, r.v[c]) {
-			return false
+// word returns a bit per row of c from base to end (at most 64 rows): set
+// when the row passes ch.
+func (ch *check) word(c *cols, base, end int) uint64 {
+	var w uint64
+	acc := ch.accept
+	switch ch.kind {
+	case checkColumn:
+		col := c.v[ch.col]
+		if col == nil {
+			return 0 // no row has a value
 		}
-	}
-	if a := m.accept[cTheme]; a != nil {
-		found := false
-		for _, th := range r.themes {
-			if slices.Contains(a, th) {
-				found = true
-				break
+		for i, v := range col[base:end] {
+			if int(v) < len(acc) {
+				w |= uint64(acc[v]) << i
 			}
 		}
-		if !found {
-			return false
+	case checkTheme:
+		if c.themes == nil {
+			return 0
+		}
+		for i, b := range c.themes[base:end] {
+			if b&ch.themes != 0 || (b&1 != 0 && c.hasTheme(uint32(base+i), ch.themes, acc)) {
+				w |= 1 << i
+			}
+		}
+	case checkYear:
+		for i, d := range c.date[base:end] {
+			if d != 0 && d >= ch.lo && d <= ch.hi {
+				w |= 1 << i
+			}
+		}
+	case checkDoc:
+		for i, o := range c.doc[base:end] {
+			if int(o) < len(acc) {
+				w |= uint64(acc[o]) << i
+			}
 		}
 	}
-	if m.from != 0 && (r.year == 0 || r.year < m.from) {
-		return false
-	}
-	if m.to != 0 && (r.year == 0 || r.year > m.to) {
-		return false
-	}
-	if m.docs != nil && !m.docs[r.doc.id] {
-		return false
-	}
-	return true
+	return w
 }
 
 // textQuery parses a query string with AND semantics: every plain word of
@@ -263,7 +333,7 @@ func textQuery(s string) (query.Query, error) {
 				b.Should = nil
 			}
 		}
-		alts = append(alts, keywordPhrases(qq))
+		alts = append(alts, simplify(singleTerms(keywordPhrases(qq))))
 	}
 	switch len(alts) {
 	case 0:
@@ -337,6 +407,65 @@ func keywordPhrases(q query.Query) query.Query {
 	case *query.MatchPhraseQuery:
 		if keywordFields[x.FieldVal] {
 			t := termQuery(x.FieldVal, x.MatchPhrase)
+			t.BoostVal = x.BoostVal
+			return t
+		}
+	}
+	return q
+}
+
+// simplify drops the boolean and conjunction wrapped around a query that
+// only requires other queries: bleve then runs fewer searchers.
+func simplify(q query.Query) query.Query {
+	b, ok := q.(*query.BooleanQuery)
+	if !ok || b.Should != nil || b.MustNot != nil || b.Must == nil {
+		return q
+	}
+	c, ok := b.Must.(*query.ConjunctionQuery)
+	if !ok || b.BoostVal != nil || c.BoostVal != nil {
+		return q
+	}
+	if len(c.Conjuncts) == 1 {
+		return c.Conjuncts[0]
+	}
+	return c
+}
+
+// textAnalyzer is the analyzer of the text field.
+var textAnalyzer = sync.OnceValue(func() analysis.Analyzer {
+	return findingsMapping().AnalyzerNamed(en.AnalyzerName)
+})
+
+// singleTerms rewrites a plain match of the text that analyses to one term
+// into a term query: the same hits and order, without the disjunction
+// bleve wraps around a match.
+func singleTerms(q query.Query) query.Query {
+	switch x := q.(type) {
+	case *query.BooleanQuery:
+		if x.Must != nil {
+			x.Must = singleTerms(x.Must)
+		}
+		if x.Should != nil {
+			x.Should = singleTerms(x.Should)
+		}
+		if x.MustNot != nil {
+			x.MustNot = singleTerms(x.MustNot)
+		}
+	case *query.ConjunctionQuery:
+		for i, c := range x.Conjuncts {
+			x.Conjuncts[i] = singleTerms(c)
+		}
+	case *query.DisjunctionQuery:
+		for i, d := range x.Disjuncts {
+			x.Disjuncts[i] = singleTerms(d)
+		}
+	case *query.MatchQuery:
+		an := textAnalyzer()
+		if !onText(x.FieldVal) || x.Analyzer != "" || x.Fuzziness != 0 || x.Prefix != 0 || an == nil {
+			return q
+		}
+		if toks := an.Analyze([]byte(x.Match)); len(toks) == 1 {
+			t := termQuery(fText, string(toks[0].Term))
 			t.BoostVal = x.BoostVal
 			return t
 		}

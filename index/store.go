@@ -8,24 +8,17 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/cqcmine/cqcmine/extract"
 )
 
-// Each indexed document has a summary, kept in the internal store of each
+// Each indexed document has a summary, stored in a head document in each
 // bleve index (so that it commits atomically with the bleve documents it
 // describes) and loaded into memory at Open: its record's metadata and, per
 // finding and page, the values the filters and facets use. The in-memory
 // form is a table of rows, one per bleve document, found by the serial
 // number each bleve document carries as a doc value.
-
-// Internal-store key prefixes of the summaries.
-const (
-	findingsSummaryPrefix = "d/" // in the findings index
-	pagesSummaryPrefix    = "p/" // in the pages index
-)
 
 // Column numbers of the single-valued facet fields, in FacetFields order;
 // theme, the last facet, is multi-valued and kept apart.
@@ -54,6 +47,9 @@ type docEntry struct {
 	docType   string
 	published string
 	pageCount int
+	// ord is the document's place in table.dlist, 0 until its rows are
+	// in the table.
+	ord uint32
 
 	// Rows in the findings table: the record and the other findings,
 	// fCount rows from fSerial. nums[i] is the finding number of row
@@ -78,67 +74,7 @@ func (d *docEntry) bleveIDs() (findings, pages []string) {
 	for _, p := range d.pages {
 		pages = append(pages, pageID(d.id, int(p)))
 	}
-	if d.pages != nil {
-		pages = append(pages, blobID(d.id))
-	}
 	return findings, pages
-}
-
-// row is one page or finding in the in-memory columns.
-type row struct {
-	doc    *docEntry
-	num    int32 // the finding number (-1 for the record) or page number
-	page   int32 // a finding's page
-	date   int32 // publication date as yyyymmdd, 0 when unknown
-	year   int32
-	live   bool // committed and not deleted
-	v      [nSingle]uint32
-	themes []uint32
-}
-
-// dict numbers the values of one facet field; code 0 is "no value".
-type dict struct {
-	codes map[string]uint32
-	vals  []string
-}
-
-func (d *dict) code(s string) uint32 {
-	if s == "" {
-		return 0
-	}
-	if c, ok := d.codes[s]; ok {
-		return c
-	}
-	if d.codes == nil {
-		d.codes = map[string]uint32{}
-		d.vals = []string{""}
-	}
-	c := uint32(len(d.vals))
-	d.codes[s] = c
-	d.vals = append(d.vals, s)
-	return c
-}
-
-func (d *dict) lookup(s string) (uint32, bool) {
-	c, ok := d.codes[s]
-	return c, ok
-}
-
-func (d *dict) value(c uint32) string {
-	if int(c) < len(d.vals) {
-		return d.vals[c]
-	}
-	return ""
-}
-
-// table is the in-memory state searches read: the committed documents and
-// the rows of both indexes.
-type table struct {
-	mu    sync.RWMutex
-	docs  map[string]*docEntry
-	frows []row // by serial, findings index
-	prows []row // by serial, pages index
-	dicts [nSingle + 1]dict
 }
 
 // findingCols is the summary of one finding: its facet values and page.
@@ -275,8 +211,9 @@ func (s *findingsSummary) encode() []byte {
 // scanFindingsSummary decodes a findings summary: it returns the document
 // and calls fn per finding with the summary's table of values, the
 // finding's number and page, and the table indexes of its column values
-// (in summaryCols order) and themes, valid during the call.
-func scanFindingsSummary(id string, b []byte, fn func(table []string, num, page int32, refs []uint64, themes []uint64)) (*docEntry, error) {
+// (in summaryCols order) and themes, valid during the call. The document
+// passed to fn has its metadata and serials but not yet all its numbers.
+func scanFindingsSummary(id string, b []byte, fn func(d *docEntry, i int, table []string, num, page int32, refs []uint64, themes []uint64) error) (*docEntry, error) {
 	if len(b) == 0 || b[0] != summaryVersion {
 		return nil, fmt.Errorf("summary of %s: unknown encoding", id)
 	}
@@ -323,7 +260,9 @@ func scanFindingsSummary(id string, b []byte, fn func(table []string, num, page 
 			}
 		}
 		d.nums[i] = num
-		fn(table, num, page, refs, themes)
+		if err := fn(d, i, table, num, page, refs, themes); err != nil {
+			return nil, err
+		}
 	}
 	if dd.err != nil {
 		return nil, fmt.Errorf("summary of %s: %w", id, dd.err)
@@ -352,7 +291,7 @@ func findingsSerials(id string, b []byte) (first, n uint32, err error) {
 
 func decodeFindingsSummary(id string, b []byte) (*findingsSummary, error) {
 	s := &findingsSummary{}
-	d, err := scanFindingsSummary(id, b, func(table []string, num, page int32, refs, themes []uint64) {
+	d, err := scanFindingsSummary(id, b, func(_ *docEntry, _ int, table []string, num, page int32, refs, themes []uint64) error {
 		c := findingCols{num: num, page: page}
 		for j, col := range summaryCols {
 			c.vals[col] = table[refs[j]]
@@ -361,73 +300,13 @@ func decodeFindingsSummary(id string, b []byte) (*findingsSummary, error) {
 			c.themes = append(c.themes, table[th])
 		}
 		s.findings = append(s.findings, c)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.entry = *d
 	return s, nil
-}
-
-// loadFindingRows decodes a findings summary straight into rows of the
-// findings table, not yet live; buf is scratch space. t.mu must be held.
-func (t *table) loadFindingRows(id string, b []byte, buf *[]row) (*docEntry, error) {
-	var codes [8][]uint32 // per summary column: table index -> code, 0 not yet known
-	var themeCodes []uint32
-	code := func(cache *[]uint32, dict *dict, table []string, ref uint64) uint32 {
-		if *cache == nil {
-			*cache = make([]uint32, len(table))
-		}
-		c := (*cache)[ref]
-		if c == 0 && ref != 0 {
-			c = dict.code(table[ref])
-			(*cache)[ref] = c
-		}
-		return c
-	}
-	rows := (*buf)[:0]
-	d, err := scanFindingsSummary(id, b, func(table []string, num, page int32, refs, themes []uint64) {
-		r := row{num: num, page: page}
-		for j, col := range summaryCols {
-			r.v[col] = code(&codes[j], &t.dicts[col], table, refs[j])
-		}
-		for _, th := range themes {
-			r.themes = append(r.themes, code(&themeCodes, &t.dicts[cTheme], table, th))
-		}
-		rows = append(rows, r)
-	})
-	*buf = rows
-	if err != nil {
-		return nil, err
-	}
-	if int(d.fSerial)+len(rows) > len(t.frows) {
-		return nil, fmt.Errorf("summary of %s: serials out of range", id)
-	}
-	date, year := dateKey(d.published)
-	var yearCode uint32
-	if year != 0 {
-		yearCode = t.dicts[cYear].code(strconv.Itoa(int(year)))
-	}
-	docType := t.dicts[cDocType].code(d.docType)
-	provider := t.dicts[cProvider].code(d.provider)
-	dirs := map[[2]uint32]uint32{}
-	for i := range rows {
-		r := &rows[i]
-		r.doc, r.date, r.year = d, date, year
-		r.v[cDocType], r.v[cYear] = docType, yearCode
-		if r.v[cProvider] == 0 {
-			r.v[cProvider] = provider
-		}
-		k := [2]uint32{r.v[cRating], r.v[cPrevious]}
-		dir, ok := dirs[k]
-		if !ok {
-			dir = t.dicts[cDirection].code(Direction(t.dicts[cRating].value(k[0]), t.dicts[cPrevious].value(k[1])))
-			dirs[k] = dir
-		}
-		r.v[cDirection] = dir
-		t.frows[d.fSerial+uint32(i)] = *r
-	}
-	return d, nil
 }
 
 func (s *pagesSummary) encode() []byte {
@@ -474,70 +353,6 @@ func dateKey(published string) (key, year int32) {
 	return y*10000 + int32(t.Month())*100 + int32(t.Day()), y
 }
 
-// addFindingRows puts the rows of s into the findings table at s.entry's
-// serials, not yet live. t.mu must be held.
-func (t *table) addFindingRows(d *docEntry, s *findingsSummary) {
-	date, year := dateKey(d.published)
-	yearCode := uint32(0)
-	if year != 0 {
-		yearCode = t.dicts[cYear].code(strconv.Itoa(int(year)))
-	}
-	for i := range s.findings {
-		f := &s.findings[i]
-		r := row{doc: d, num: f.num, page: f.page, date: date, year: year}
-		for _, c := range []int{cKind, cRating, cPrevious, cDomain, cSubject, cProvider, cRegulation, cSpeaker} {
-			r.v[c] = t.dicts[c].code(f.vals[c])
-		}
-		if r.v[cProvider] == 0 {
-			r.v[cProvider] = t.dicts[cProvider].code(d.provider)
-		}
-		r.v[cDirection] = t.dicts[cDirection].code(Direction(f.vals[cRating], f.vals[cPrevious]))
-		r.v[cDocType] = t.dicts[cDocType].code(d.docType)
-		r.v[cYear] = yearCode
-		for _, th := range f.themes {
-			r.themes = append(r.themes, t.dicts[cTheme].code(th))
-		}
-		setRow(&t.frows, d.fSerial+uint32(i), r)
-	}
-}
-
-// addPageRows puts the rows of a document's pages into the pages table,
-// not yet live. t.mu must be held.
-func (t *table) addPageRows(d *docEntry, s *pagesSummary) {
-	date, year := dateKey(s.published)
-	r := row{doc: d, date: date, year: year}
-	r.v[cProvider] = t.dicts[cProvider].code(s.provider)
-	r.v[cDocType] = t.dicts[cDocType].code(s.docType)
-	if year != 0 {
-		r.v[cYear] = t.dicts[cYear].code(strconv.Itoa(int(year)))
-	}
-	for i, p := range s.pages {
-		r.num = p
-		setRow(&t.prows, s.pSerial+uint32(i), r)
-	}
-}
-
-func setRow(rows *[]row, serial uint32, r row) {
-	for uint32(len(*rows)) <= serial {
-		*rows = append(*rows, row{})
-	}
-	(*rows)[serial] = r
-}
-
-// setLive marks a document's rows live or dead. t.mu must be held.
-func (t *table) setLive(d *docEntry, live bool) {
-	for i := range d.nums {
-		if s := d.fSerial + uint32(i); int(s) < len(t.frows) && t.frows[s].doc == d {
-			t.frows[s].live = live
-		}
-	}
-	for i := range d.pages {
-		if s := d.pSerial + uint32(i); int(s) < len(t.prows) && t.prows[s].doc == d {
-			t.prows[s].live = live
-		}
-	}
-}
-
 // Page texts are stored once per document, in the pages index, as one
 // blob: a uvarint page count, then per page its number (varint), the
 // length of its compressed text (uvarint) and the text compressed with
@@ -547,6 +362,32 @@ var flatePool = sync.Pool{New: func() any {
 	w, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
 	return w
 }}
+
+// inflater is a reusable DEFLATE reader.
+type inflater struct {
+	r   io.ReadCloser
+	src bytes.Reader
+	buf bytes.Buffer
+}
+
+var inflatePool = sync.Pool{New: func() any { return &inflater{} }}
+
+// inflate decompresses comp.
+func inflate(comp []byte) (string, error) {
+	z := inflatePool.Get().(*inflater)
+	defer inflatePool.Put(z)
+	z.src.Reset(comp)
+	if z.r == nil {
+		z.r = flate.NewReader(&z.src)
+	} else if err := z.r.(flate.Resetter).Reset(&z.src, nil); err != nil {
+		return "", err
+	}
+	z.buf.Reset()
+	if _, err := z.buf.ReadFrom(z.r); err != nil {
+		return "", err
+	}
+	return z.buf.String(), nil
+}
 
 func encodePages(pages []extract.Page) ([]byte, error) {
 	e := &enc{}
@@ -573,6 +414,9 @@ func encodePages(pages []extract.Page) ([]byte, error) {
 // decodePages returns the pages of a blob that keep accepts (all when keep
 // is nil).
 func decodePages(b []byte, keep func(int) bool) ([]extract.Page, error) {
+	if len(b) == 0 {
+		return nil, nil // a document without pages
+	}
 	d := &dec{b: b}
 	n := d.uint()
 	var out []extract.Page
@@ -587,11 +431,11 @@ func decodePages(b []byte, keep func(int) bool) ([]extract.Page, error) {
 		if keep != nil && !keep(num) {
 			continue
 		}
-		var sb strings.Builder
-		if _, err := io.Copy(&sb, flate.NewReader(bytes.NewReader(comp))); err != nil {
+		text, err := inflate(comp)
+		if err != nil {
 			return nil, fmt.Errorf("decompress page %d: %w", num, err)
 		}
-		out = append(out, extract.Page{Number: num, Text: sb.String()})
+		out = append(out, extract.Page{Number: num, Text: text})
 	}
 	if d.err != nil {
 		return nil, d.err
@@ -659,4 +503,9 @@ func findingColsOf(num int32, f *extract.Finding) findingCols {
 	c.vals[cRegulation] = f.Regulation
 	c.vals[cSpeaker] = f.Speaker
 	return c
+}
+
+// headDoc is the bleve document holding a summary.
+func headDoc(summary []byte) map[string]any {
+	return map[string]any{fType: typeHead, fHead: "1", fSummary: string(summary)}
 }

@@ -2,7 +2,12 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -127,7 +132,8 @@ func TestHalfCommitted(t *testing.T) {
 	for _, id := range pageIDs {
 		b.Delete(id)
 	}
-	b.DeleteInternal([]byte(pagesSummaryPrefix + idC))
+	b.Delete(headID(idC))
+	b.DeleteInternal(colsKey) // as every commit does
 	if err := durable(ix.px, b); err != nil {
 		t.Fatal(err)
 	}
@@ -146,8 +152,8 @@ func TestHalfCommitted(t *testing.T) {
 		if res := doSearch(t, ix, Query{Text: "falls", Scope: ScopeAll}); res.Total != 0 {
 			t.Errorf("half-committed document still found: %v", hitKeys(res))
 		}
-		if v, err := ix.fx.GetInternal([]byte(findingsSummaryPrefix + idC)); err != nil || v != nil {
-			t.Errorf("summary of the half-committed document: %q, %v", v, err)
+		if doc, err := ix.fx.Document(headID(idC)); err != nil || doc != nil {
+			t.Errorf("summary of the half-committed document: %v, %v", doc, err)
 		}
 		ix.Close()
 	}
@@ -250,8 +256,11 @@ func TestFacetsAgainstBleve(t *testing.T) {
 	for _, text := range []string{"staff", "care OR patients", "kind:quote", ""} {
 		res := doSearch(t, ix, Query{Text: text, Facets: true, FacetSize: 100})
 		tq, _ := textQuery(text)
-		if tq == nil {
-			tq = bleve.NewMatchAllQuery()
+		if tq == nil { // every finding, not the head documents
+			all := bleve.NewBooleanQuery()
+			all.AddMust(bleve.NewMatchAllQuery())
+			all.AddMustNot(termQuery(fHead, "1"))
+			tq = all
 		}
 		if n := bleveCount(t, ix, tq); n != res.Total {
 			t.Errorf("%q: total %d, bleve %d", text, res.Total, n)
@@ -290,4 +299,230 @@ func bleveCount(t *testing.T, ix *Index, q query.Query) uint64 {
 		t.Fatal(err)
 	}
 	return res.Total
+}
+
+// TestMultiSelect checks that a multi-select facet counts the hits of the
+// same search without that facet's filter, in one search.
+func TestMultiSelect(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	g := newGen(11)
+	for i := range 30 {
+		doc, finds := g.doc(i, 2, 12)
+		if err := ix.Add(ctx, doc, finds); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	queries := []Query{
+		{Kinds: []string{"rating"}, Ratings: []string{"good", "inadequate"}, Domains: []string{"safe"}},
+		{Text: "staff", Kinds: []string{"quote", "must-do"}, Themes: []string{"medicines", "staffing"}},
+		{Ratings: []string{"good"}, From: 2016, To: 2019},
+		{Text: "care", Scope: ScopeAll, Providers: []string{benchProvider(1), benchProvider(2)}, Kinds: []string{"quote"}},
+	}
+	for _, q := range queries {
+		q.Facets, q.FacetSize = true, 100
+		q.MultiSelect = []string{"kind", "rating", "domain", "theme", "year", "provider"}
+		got := doSearch(t, ix, q)
+		plain := q
+		plain.MultiSelect = nil
+		if want := doSearch(t, ix, plain); got.Total != want.Total || !slices.Equal(hitKeys(got), hitKeys(want)) {
+			t.Errorf("%+v: hits differ with multi-select", q)
+		}
+		for _, f := range got.Facets {
+			without := plain
+			switch f.Field {
+			case "kind":
+				without.Kinds = nil
+			case "rating":
+				without.Ratings = nil
+			case "domain":
+				without.Domains = nil
+			case "theme":
+				without.Themes = nil
+			case "year":
+				without.From, without.To = 0, 0
+			case "provider":
+				without.Providers = nil
+			}
+			res := doSearch(t, ix, without)
+			for _, w := range res.Facets {
+				if w.Field == f.Field && (w.Total != f.Total || w.Missing != f.Missing || !slices.Equal(w.Terms, f.Terms)) {
+					t.Errorf("%+v: facet %s = %+v, want %+v", q, f.Field, f, w)
+				}
+			}
+		}
+	}
+	if err := (&Query{MultiSelect: []string{"colour"}}).Validate(); err == nil {
+		t.Error("unknown multi-select facet accepted")
+	}
+}
+
+// TestColumnFile checks that an index opened from its column file answers
+// as one rebuilt from the summaries, and that a commit not flushed makes
+// Open ignore the file.
+func TestColumnFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	g := newGen(5)
+	for i := range 25 {
+		doc, finds := g.doc(i, 2, 10)
+		if i == 3 {
+			finds[1].Themes = make([]string, 70) // codes past 63
+			for j := range finds[1].Themes {
+				finds[1].Themes[j] = fmt.Sprintf("theme %d", j)
+			}
+		}
+		if err := ix.Add(ctx, doc, finds); err != nil {
+			t.Fatal(err)
+		}
+		if i%7 == 2 {
+			if err := ix.Delete(ctx, doc.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	queries := []Query{
+		{Facets: true, FacetSize: 100},
+		{Text: "staff", Scope: ScopeAll, Facets: true},
+		{Themes: []string{"theme 66"}, Facets: true},
+		{Kinds: []string{"rating"}, Sort: SortDate, Limit: 50},
+	}
+	answers := func(wantFile bool) []string {
+		ix, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		if ix.colsStale == wantFile {
+			t.Fatalf("opened from the column file: %v, want %v", !ix.colsStale, wantFile)
+		}
+		var out []string
+		for _, q := range queries {
+			res := doSearch(t, ix, q)
+			res.Took = 0
+			b, _ := json.Marshal(res)
+			out = append(out, string(b))
+		}
+		ids, _ := ix.DocIDs(ctx)
+		for _, id := range ids {
+			info, err := ix.Document(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(info)
+			out = append(out, string(b))
+		}
+		return out
+	}
+	fromFile := answers(true)
+	if err := os.Remove(filepath.Join(dir, colsFile)); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt := answers(false)
+	if !slices.Equal(fromFile, rebuilt) {
+		t.Errorf("answers from the column file differ from the summaries':\n%v\n%v", fromFile, rebuilt)
+	}
+	again := answers(true) // the close after a rebuild wrote the file
+	if !slices.Equal(again, rebuilt) {
+		t.Error("answers differ after the file was written again")
+	}
+
+	// A commit persisted without a flush leaves the file out of date.
+	ix, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, finds := g.doc(100, 1, 3)
+	if err := ix.Add(ctx, doc, finds); err != nil {
+		t.Fatal(err)
+	}
+	ix.mu.Lock()
+	err = ix.commitLocked(ctx)
+	if err == nil {
+		err = ix.waitLocked()
+	}
+	ix.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, idx := range []bleve.Index{ix.fx, ix.px} {
+		b := idx.NewBatch() // waits for the persister to write the commit too
+		b.SetInternal([]byte("test.sync"), []byte("1"))
+		if err := durable(idx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ok, err := ix.loadColumns(); ok || err != nil {
+		t.Errorf("column file trusted after an unflushed commit: %v, %v", ok, err)
+	}
+	ix.Close()
+}
+
+// FuzzDecodeColumns checks that no column file, however damaged, makes
+// the decoder panic. The checksum is set right, so that damage reaches the
+// decoder.
+func FuzzDecodeColumns(f *testing.F) {
+	// A table as Add fills it, without bleve, which is slow to start in
+	// every fuzzing worker.
+	t := newTable()
+	g := newGen(3)
+	var fSerial, pSerial uint32
+	for i := range 3 {
+		doc, finds := g.doc(i, 2, 4)
+		finds[1].Themes = append(finds[1].Themes, "a theme")
+		d := &docEntry{id: doc.ID, path: doc.Path, title: finds[0].Title, provider: finds[0].Provider,
+			docType: finds[0].DocType, published: finds[0].Published, fSerial: fSerial, pSerial: pSerial}
+		fs := &findingsSummary{}
+		for j := range finds {
+			d.nums = append(d.nums, int32(j-1))
+			fs.findings = append(fs.findings, findingColsOf(int32(j-1), &finds[j]))
+		}
+		ps := &pagesSummary{provider: d.provider, docType: d.docType, published: d.published, pSerial: pSerial}
+		for _, p := range doc.Pages {
+			d.pages = append(d.pages, int32(p.Number))
+		}
+		ps.pages = d.pages
+		t.addFindingRows(d, fs)
+		t.addPageRows(d, ps)
+		t.docs[d.id] = d
+		t.setLive(d, true)
+		fSerial += uint32(len(d.nums))
+		pSerial += uint32(len(d.pages))
+	}
+	b := encodeColumns(newToken(), t, [2]map[uint64][]uint32{{7: {0, 1, 2}}, {9: {3, noSerial}}})
+	if _, err := decodeColumns(b); err != nil {
+		f.Fatalf("decode an encoded table: %v", err)
+	}
+	f.Add(b)
+	f.Add([]byte(colsMagic))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) >= 4 {
+			binary.LittleEndian.PutUint32(b[len(b)-4:], crc32.ChecksumIEEE(b[:len(b)-4]))
+		}
+		cf, err := decodeColumns(b)
+		if err != nil {
+			return
+		}
+		for _, c := range []*cols{&cf.tab.f, &cf.tab.p} {
+			for s := range c.n {
+				if int(c.doc[s]) >= len(cf.tab.dlist) {
+					t.Fatalf("row %d: document %d of %d", s, c.doc[s], len(cf.tab.dlist))
+				}
+			}
+		}
+	})
 }

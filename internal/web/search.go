@@ -1,8 +1,6 @@
 package web
 
 import (
-	"context"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -111,16 +109,13 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st.q.Facets = true
+	st.q.MultiSelect = multiSelect(st)
 	res, err := s.ix.Search(r.Context(), st.q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	facets, err := s.facets(r.Context(), st, res)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	facets := s.facets(st, res)
 	p := &searchPage{
 		Title:    "Search",
 		Q:        st.q.Text,
@@ -212,37 +207,29 @@ func makeHit(n int, h *index.Hit) hitView {
 	return v
 }
 
-// facets builds the sidebar. A facet with values selected counts hits as
-// if its own filter were off, so that its other values can still be
-// added (multi-select); the others count the hits shown.
-func (s *server) facets(ctx context.Context, st *searchState, res *index.Results) ([]facetView, error) {
+// multiSelect lists the facets with values selected. Each counts hits as
+// if its own filter were off, so that its other values can still be added
+// (multi-select); the others count the hits shown.
+func multiSelect(st *searchState) []string {
+	var out []string
+	for _, fp := range filterParams {
+		if fp.param != "doc_id" && len(*fp.field(&st.q)) > 0 {
+			out = append(out, fp.param)
+		}
+	}
+	if st.q.From != 0 || st.q.To != 0 {
+		out = append(out, "year")
+	}
+	return out
+}
+
+// facets builds the sidebar from the counts of a search with
+// multiSelect's facets.
+func (s *server) facets(st *searchState, res *index.Results) []facetView {
 	byField := map[string]index.Facet{}
 	for _, f := range res.Facets {
 		byField[f.Field] = f
 	}
-	// Counts without a field's own filter.
-	for _, fp := range filterParams {
-		if len(*fp.field(&st.q)) == 0 {
-			continue
-		}
-		q := st.q
-		*fp.field(&q) = nil
-		f, err := s.facetWithout(ctx, q, fp.param)
-		if err != nil {
-			return nil, err
-		}
-		byField[fp.param] = f
-	}
-	if st.q.From != 0 || st.q.To != 0 {
-		q := st.q
-		q.From, q.To = 0, 0
-		f, err := s.facetWithout(ctx, q, "year")
-		if err != nil {
-			return nil, err
-		}
-		byField["year"] = f
-	}
-
 	var out []facetView
 	for _, fp := range filterParams {
 		if fp.param == "doc_id" {
@@ -269,21 +256,7 @@ func (s *server) facets(ctx context.Context, st *searchState, res *index.Results
 			}
 		}
 	}
-	return out, nil
-}
-
-func (s *server) facetWithout(ctx context.Context, q index.Query, field string) (index.Facet, error) {
-	q.Limit, q.Offset, q.Facets = 1, 0, true
-	res, err := s.ix.Search(ctx, q)
-	if err != nil {
-		return index.Facet{}, fmt.Errorf("facet %s: %w", field, err)
-	}
-	for _, f := range res.Facets {
-		if f.Field == field {
-			return f, nil
-		}
-	}
-	return index.Facet{Field: field}, nil
+	return out
 }
 
 func (s *server) term(st *searchState, param, value string, count int) termView {
