@@ -65,8 +65,10 @@ func originals(man *corpus.Manifest) func(path string) (fs.File, error) {
 // runServe indexes paths (or, for a new index, the demo corpus) and serves
 // the UI until ctx ends. ready, when set, receives the listening address.
 func runServe(ctx context.Context, o serveOptions, paths []string, stdout, stderr io.Writer, ready chan<- string) error {
-	_, statErr := os.Stat(filepath.Join(o.dir, index.ManifestName))
-	if len(paths) > 0 || statErr != nil {
+	// With no paths, an existing index is served as it is; only a new one
+	// is filled with the demo corpus.
+	entries, _ := os.ReadDir(o.dir)
+	if len(paths) > 0 || len(entries) == 0 {
 		o.quiet = true
 		if err := runIndex(ctx, o.indexOptions, paths, stdout, stderr); err != nil && !errors.Is(err, errSomeFailed) {
 			return err
