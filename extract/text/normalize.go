@@ -82,13 +82,13 @@ func Normalize(s string) string {
 					i++
 					continue
 				}
-				if sp, n := utf8.DecodeRuneInString(s[i:]); isSpaceLike(sp) {
+				if sp, n := utf8.DecodeRuneInString(s[i:]); isSpaceLike(sp) || sp == '\u00ad' || sp == '\u200b' || sp == '\ufeff' {
 					i += n
 					continue
 				}
 				break
 			}
-			if i == len(s) || s[i] == '\n' || s[i] == '\r' {
+			if next, _ := utf8.DecodeRuneInString(s[i:]); i == len(s) || next == '\n' || next == '\r' || next == '\u2028' || next == '\u2029' {
 				b.WriteString(strings.TrimSuffix(Bullet, " "))
 			} else {
 				b.WriteString(Bullet)
@@ -124,6 +124,8 @@ func isBullet(r rune, rest string) bool {
 	case '•', '●', '▪', '■', '◦', '‣', '⁃', '\uf0b7', '\uf0a7':
 		return true
 	case '–':
+		// Characters Normalize deletes do not count as what follows.
+		rest = strings.TrimLeft(rest, "\u00ad\u200b\ufeff")
 		if rest == "" {
 			return false
 		}
