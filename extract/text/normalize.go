@@ -130,7 +130,7 @@ func isBullet(r rune, rest string) bool {
 			return false
 		}
 		n, _ := utf8.DecodeRuneInString(rest)
-		return n == ' ' || n == '\t' || n == '\u00a0'
+		return n == ' ' || n == '\t' || isSpaceLike(n)
 	}
 	return false
 }
