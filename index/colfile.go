@@ -14,6 +14,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/cqcmine/cqcmine/corpus"
 )
 
 // The column file keeps the in-memory table (dictionaries, documents and
@@ -115,7 +117,7 @@ func (ix *Index) writeColumns(token []byte) error {
 	ix.tab.mu.RLock()
 	b := encodeColumns(token, ix.tab, maps)
 	ix.tab.mu.RUnlock()
-	return writeAtomic(filepath.Join(ix.dir, colsFile), b)
+	return corpus.WriteFileAtomic(filepath.Join(ix.dir, colsFile), b)
 }
 
 // encodeColumns encodes the column file of t and the serial maps of the
@@ -387,34 +389,4 @@ func (c *segCache) current(idx bleve.Index) ([]uint64, [][]uint32, error) {
 		ids[i] = ss.Id()
 	}
 	return ids, maps, nil
-}
-
-// writeAtomic writes b to path through a temporary file in the same
-// directory, synced and renamed, then syncs the directory.
-func writeAtomic(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".cols-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
 }

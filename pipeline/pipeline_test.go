@@ -10,29 +10,20 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/cqcmine/cqcmine/corpus"
 	"github.com/cqcmine/cqcmine/extract"
-	"github.com/cqcmine/cqcmine/extract/tag"
 	"github.com/cqcmine/cqcmine/pipeline"
 )
 
-var (
-	taggerOnce sync.Once
-	tagger     *tag.Tagger
-	taggerErr  error
-)
-
+// config is a run with the real extractors and tagger and default limits.
 func config(t testing.TB) pipeline.Config {
 	t.Helper()
-	taggerOnce.Do(func() { tagger, taggerErr = tag.New() })
-	if taggerErr != nil {
-		t.Fatal(taggerErr)
-	}
-	return pipeline.Config{Workers: 2, Extractors: pipeline.Extractors(), Tagger: tagger}
+	cfg := bulkConfig(t)
+	cfg.Limits = extract.Limits{}
+	return cfg
 }
 
 // collect is a sink that keeps every result it is given.
