@@ -381,29 +381,42 @@ var keywordFields = map[string]bool{
 	fSubject: true, fRegulation: true, fSpeaker: true, fTheme: true,
 }
 
+// rewriteChildren applies f to the children of a boolean, conjunction or
+// disjunction query, in place, and reports whether q was one.
+func rewriteChildren(q query.Query, f func(query.Query) query.Query) bool {
+	switch x := q.(type) {
+	case *query.BooleanQuery:
+		if x.Must != nil {
+			x.Must = f(x.Must)
+		}
+		if x.Should != nil {
+			x.Should = f(x.Should)
+		}
+		if x.MustNot != nil {
+			x.MustNot = f(x.MustNot)
+		}
+	case *query.ConjunctionQuery:
+		for i, c := range x.Conjuncts {
+			x.Conjuncts[i] = f(c)
+		}
+	case *query.DisjunctionQuery:
+		for i, d := range x.Disjuncts {
+			x.Disjuncts[i] = f(d)
+		}
+	default:
+		return false
+	}
+	return true
+}
+
 // keywordPhrases rewrites field:"quoted value" on a keyword field, which
 // the query string makes a phrase query, into a term query: keyword fields
 // keep no positions for phrases.
 func keywordPhrases(q query.Query) query.Query {
+	if rewriteChildren(q, keywordPhrases) {
+		return q
+	}
 	switch x := q.(type) {
-	case *query.BooleanQuery:
-		if x.Must != nil {
-			x.Must = keywordPhrases(x.Must)
-		}
-		if x.Should != nil {
-			x.Should = keywordPhrases(x.Should)
-		}
-		if x.MustNot != nil {
-			x.MustNot = keywordPhrases(x.MustNot)
-		}
-	case *query.ConjunctionQuery:
-		for i, c := range x.Conjuncts {
-			x.Conjuncts[i] = keywordPhrases(c)
-		}
-	case *query.DisjunctionQuery:
-		for i, d := range x.Disjuncts {
-			x.Disjuncts[i] = keywordPhrases(d)
-		}
 	case *query.MatchPhraseQuery:
 		if keywordFields[x.FieldVal] {
 			t := termQuery(x.FieldVal, x.MatchPhrase)
@@ -440,25 +453,10 @@ var textAnalyzer = sync.OnceValue(func() analysis.Analyzer {
 // into a term query: the same hits and order, without the disjunction
 // bleve wraps around a match.
 func singleTerms(q query.Query) query.Query {
+	if rewriteChildren(q, singleTerms) {
+		return q
+	}
 	switch x := q.(type) {
-	case *query.BooleanQuery:
-		if x.Must != nil {
-			x.Must = singleTerms(x.Must)
-		}
-		if x.Should != nil {
-			x.Should = singleTerms(x.Should)
-		}
-		if x.MustNot != nil {
-			x.MustNot = singleTerms(x.MustNot)
-		}
-	case *query.ConjunctionQuery:
-		for i, c := range x.Conjuncts {
-			x.Conjuncts[i] = singleTerms(c)
-		}
-	case *query.DisjunctionQuery:
-		for i, d := range x.Disjuncts {
-			x.Disjuncts[i] = singleTerms(d)
-		}
 	case *query.MatchQuery:
 		an := textAnalyzer()
 		if !onText(x.FieldVal) || x.Analyzer != "" || x.Fuzziness != 0 || x.Prefix != 0 || an == nil {

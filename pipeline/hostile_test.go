@@ -19,6 +19,7 @@ import (
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/extract/tag"
 	"github.com/cqcmine/cqcmine/internal/hostile"
+	"github.com/cqcmine/cqcmine/internal/shared"
 	"github.com/cqcmine/cqcmine/pipeline"
 )
 
@@ -54,35 +55,6 @@ type keep struct{ results []*pipeline.Result }
 func (k *keep) Put(_ context.Context, r *pipeline.Result) error {
 	k.results = append(k.results, r)
 	return nil
-}
-
-// sharedDir returns dir under the read-only shared folder beside the
-// module, or "" when it is absent outside CI.
-func sharedDir(tb testing.TB, dir string) string {
-	tb.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	root := wd
-	for {
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			break
-		}
-		up := filepath.Dir(root)
-		if up == root {
-			tb.Fatal("no go.mod above the package directory")
-		}
-		root = up
-	}
-	p := filepath.Join(root, "..", "shared", filepath.FromSlash(dir))
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("shared material missing in CI: %v", err)
-		}
-		return ""
-	}
-	return p
 }
 
 // goodDocs writes a few well-formed text and HTML documents into dir.
@@ -202,7 +174,10 @@ func TestHostileInputs(t *testing.T) {
 	}
 	goodDocs(t, gdir)
 	paths := []string{gdir, hdir}
-	if pdfs := sharedDir(t, "pdfs/generated"); pdfs != "" {
+	if pdfs, err := shared.Path("pdfs/generated"); err == nil || os.Getenv("CI") != "" {
+		if err != nil {
+			t.Fatal(err)
+		}
 		ms, _ := filepath.Glob(filepath.Join(pdfs, "*.pdf"))
 		paths = append(paths, ms...)
 	} else {

@@ -20,6 +20,7 @@ var layers = []struct {
 	{"extract", 1},
 	{"extract/", 2},
 	{"internal/golden", 0},
+	{"internal/shared", 0},
 	{"internal/hostile", 2},
 	{"pipeline", 3},
 	{"index", 4},

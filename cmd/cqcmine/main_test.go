@@ -16,21 +16,8 @@ import (
 	"time"
 
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/internal/shared"
 )
-
-// shared returns the path of the shared test material beside the
-// repository, skipping the test when it is absent outside CI.
-func shared(t *testing.T, sub string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", sub)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("shared material not found at %s", p)
-		}
-		t.Fatalf("shared material missing in CI: %v", err)
-	}
-	return p
-}
 
 // run runs the command line and returns its exit code, stdout and stderr.
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -107,7 +94,7 @@ func overlap(a, b string) float64 {
 // and checks that it finds at least one correct rating, must-do and quote
 // (as the gold annotations beside them say).
 func TestExtractSeeds(t *testing.T) {
-	dir := shared(t, "corpus/seeds")
+	dir := shared.Dir(t, "corpus/seeds")
 	txts, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 	out := filepath.Join(t.TempDir(), "findings.jsonl")
 	code, _, stderr := run(t, append([]string{"extract", "--quiet", "--out", out}, txts...)...)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/internal/shared"
 )
 
 // fileScore is one file of the real corpus run through both tools.
@@ -50,7 +51,7 @@ func parallel(n int, fn func(i int)) time.Duration {
 }
 
 func realPDFs(b testing.TB) []string {
-	dir := sharedDir(b, "pdfs/real")
+	dir := shared.Dir(b, "pdfs/real")
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
 	var out []string
 	for _, f := range files {

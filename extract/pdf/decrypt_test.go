@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/internal/shared"
 )
 
 // encCase describes one encrypted test file.
@@ -322,7 +323,7 @@ func TestDecrypt(t *testing.T) {
 // TestDecryptRealFiles reads the encrypted files of the real corpus that
 // pdftotext reads, and checks words that pdftotext finds in them.
 func TestDecryptRealFiles(t *testing.T) {
-	dir := sharedDir(t, "pdfs/real")
+	dir := shared.Dir(t, "pdfs/real")
 	for _, tc := range []struct {
 		file string
 		want []string // "" as the only entry: no text layer expected

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/internal/shared"
 )
 
 func extractFile(t testing.TB, path string) *extract.Content {
@@ -31,7 +32,7 @@ func extractFile(t testing.TB, path string) *extract.Content {
 // TestGenerated checks the PDFs made from a known text: the words must
 // all be there, in order.
 func TestGenerated(t *testing.T) {
-	dir := sharedDir(t, "pdfs/generated")
+	dir := shared.Dir(t, "pdfs/generated")
 	pdfs, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
 	if len(pdfs) == 0 {
 		t.Fatal("no generated PDFs")
@@ -72,9 +73,9 @@ var furnitureRE = regexp.MustCompile(`(?im)^\s*(page\s+\d+\s+of\s+\d+|\d{1,3})\s
 // and by Chromium (two justified, hyphenated columns with a running
 // header and a "Page N of M" footer) against their source text.
 func TestSeeds(t *testing.T) {
-	gold := sharedDir(t, "corpus/seeds")
+	gold := shared.Dir(t, "corpus/seeds")
 	for _, set := range []string{"seeds-pdf", "seeds-pdf-2col"} {
-		dir := sharedDir(t, "corpus/"+set)
+		dir := shared.Dir(t, "corpus/"+set)
 		pdfs, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
 		if len(pdfs) == 0 {
 			t.Fatalf("no PDFs in %s", set)
@@ -116,7 +117,7 @@ func TestRealFiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	dir := sharedDir(t, "pdfs/real")
+	dir := shared.Dir(t, "pdfs/real")
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
 	var pdfs []string
 	for _, f := range files {

@@ -2,8 +2,6 @@ package pdf
 
 import (
 	"math/bits"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -115,33 +113,4 @@ func TestScoreHelpers(t *testing.T) {
 	if l := lcsRatio(long, shifted); l < 0.99 {
 		t.Errorf("lcsRatio long = %v", l)
 	}
-}
-
-// sharedDir returns the shared test material beside the module root. It
-// skips the test when the folder is absent and CI is unset, and fails it
-// when CI is set.
-func sharedDir(t testing.TB, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("module root not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", sub)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("shared material absent: %v", err)
-		}
-		t.Fatalf("shared material absent: %v", err)
-	}
-	return p
 }

@@ -7,16 +7,17 @@ import (
 	"testing"
 
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/internal/shared"
 )
 
 // BenchmarkTag tags the seed and real-dev texts end to end; the MB/s it
 // reports is text tagged per second on one core.
 func BenchmarkTag(b *testing.B) {
-	shared := sharedDir(b)
+	root := shared.Dir(b, "")
 	var docs []*extract.Document
 	var size int64
 	for _, folder := range []string{"seeds", "real-dev"} {
-		names, _ := filepath.Glob(filepath.Join(shared, "corpus", folder, "*.txt"))
+		names, _ := filepath.Glob(filepath.Join(root, "corpus", folder, "*.txt"))
 		for _, n := range names {
 			t, err := os.ReadFile(n)
 			if err != nil {

@@ -16,23 +16,10 @@ import (
 	"testing"
 
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/internal/shared"
 )
 
 var showMisses = flag.Bool("misses", false, "print score.py's misses in TestGoldAccuracy")
-
-// sharedDir returns the read-only shared material beside the module root,
-// or skips the test when it is absent outside CI.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("shared corpus not found at %s", dir)
-		}
-		t.Fatalf("shared corpus not found at %s: %v", dir, err)
-	}
-	return dir
-}
 
 var (
 	taggerOnce sync.Once
@@ -91,13 +78,13 @@ func tagFolder(t testing.TB, tg *Tagger, dir, out string) {
 var reFigure = regexp.MustCompile(`(?m)^(ratings|actions|quotes)\s+P=\S+ R=\S+ F1=([0-9.]+)|^(rating previous|quote speaker)\s+([0-9.]+)`)
 
 // score runs score.py and returns its figures and full output.
-func score(t *testing.T, shared, gold, pred string) (map[string]float64, string) {
+func score(t *testing.T, root, gold, pred string) (map[string]float64, string) {
 	t.Helper()
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 not found: the gold accuracy test needs it to run score.py")
 	}
-	args := []string{filepath.Join(shared, "eval", "score.py"), "--gold", gold, "--pred", pred}
+	args := []string{filepath.Join(root, "eval", "score.py"), "--gold", gold, "--pred", pred}
 	if *showMisses {
 		args = append(args, "--show-misses")
 	}
@@ -119,15 +106,15 @@ func score(t *testing.T, shared, gold, pred string) (map[string]float64, string)
 // TestGoldAccuracy scores the taggers against the hand-made gold of the
 // shared corpus with the project's scorer.
 func TestGoldAccuracy(t *testing.T) {
-	shared := sharedDir(t)
+	root := shared.Dir(t, "")
 	tg := testTagger(t)
 	bars := map[string]float64{"ratings": 0.95, "actions": 0.90, "quotes": 0.90, "quote speaker": 0.90, "rating previous": 0.90}
 	for _, folder := range []string{"seeds", "real-dev"} {
 		t.Run(folder, func(t *testing.T) {
-			gold := filepath.Join(shared, "corpus", folder)
+			gold := filepath.Join(root, "corpus", folder)
 			pred := filepath.Join(t.TempDir(), "findings.jsonl")
 			tagFolder(t, tg, gold, pred)
-			figs, out := score(t, shared, gold, pred)
+			figs, out := score(t, root, gold, pred)
 			lines := strings.Split(strings.TrimSpace(out), "\n")
 			t.Logf("%s: %s", folder, lines[len(lines)-1])
 			if *showMisses {

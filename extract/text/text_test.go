@@ -13,6 +13,7 @@ import (
 
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/internal/golden"
+	"github.com/cqcmine/cqcmine/internal/shared"
 )
 
 // TestExtractGolden extracts every testdata/*.txt and compares the page
@@ -167,7 +168,7 @@ func TestExtractBadInput(t *testing.T) {
 // every annotated evidence string is still in the extracted text: the
 // extractor must not reflow or rewrite what the taggers look for.
 func TestSharedCorpusFaithful(t *testing.T) {
-	root := sharedDir(t)
+	root := shared.Dir(t, "")
 	var files []string
 	for _, set := range []string{"seeds", "real-dev"} {
 		m, err := filepath.Glob(filepath.Join(root, "corpus", set, "*.txt"))
@@ -228,34 +229,6 @@ func goldStrings(t *testing.T, gold []byte) []string {
 		out = append(out, q.Text)
 	}
 	return out
-}
-
-// sharedDir returns the read-only shared folder beside the module root. It
-// skips the test when the folder is absent, unless CI is set.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("module root not found")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("shared folder absent: %v", err)
-		}
-		t.Fatalf("shared folder absent under CI: %v", err)
-	}
-	return shared
 }
 
 func FuzzExtract(f *testing.F) {
