@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	cqcorpus "github.com/cqcmine/cqcmine/corpus"
@@ -186,7 +188,10 @@ func newTab(t *testing.T, bctx context.Context, srv *httptest.Server) *tab {
 	// As for the browser, the first Run opens the tab and binds it to its
 	// context, so that context carries no deadline; later steps do.
 	hung := time.AfterFunc(stepTimeout, cancel)
-	err := chromedp.Do(ctx, chromedp.EmulateViewport(viewWidth, viewHeight))
+	err := chromedp.Do(ctx, chromedp.Steps(
+		chromedp.EmulateViewport(viewWidth, viewHeight),
+		reducedMotion(),
+	))
 	if !hung.Stop() {
 		t.Fatalf("open a tab: no answer within %s (%v)", stepTimeout, err)
 	}
@@ -194,6 +199,18 @@ func newTab(t *testing.T, bctx context.Context, srv *httptest.Server) *tab {
 		t.Fatalf("open a tab: %v", err)
 	}
 	return &tab{t: t, ctx: ctx, srv: srv}
+}
+
+// reducedMotion asks the tab's pages for no animation: the stylesheet
+// scrolls smoothly to a fragment otherwise, and a click aimed while the page
+// still moves can land beside its target.
+func reducedMotion() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
+		})
+		return err
+	})
 }
 
 // step runs an action under stepTimeout and fails the test on error.

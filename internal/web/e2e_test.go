@@ -456,9 +456,10 @@ func e2eKeyboard(tb *tab) {
 		}
 	}
 	tb.open("/?q=ligature")
-	tb.follow("open evidence", chromedp.Click(chromedp.CSS(`#results li.hit a.hit-link`)))
+	// Links are followed as a keyboard user does: focus, then Enter.
+	tb.follow("open evidence", chromedp.Focus(chromedp.CSS(`#results li.hit a.hit-link`)), chromedp.KeyEvent(kb.Enter))
 	tb.checkA11y()
-	tb.follow("open provider", chromedp.Click(chromedp.CSS(`.doc-meta a[href^="/provider/"]`)))
+	tb.follow("open provider", chromedp.Focus(chromedp.CSS(`.doc-meta a[href^="/provider/"]`)), chromedp.KeyEvent(kb.Enter))
 	tb.checkA11y()
 }
 
