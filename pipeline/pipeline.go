@@ -182,7 +182,7 @@ func Run(ctx context.Context, cfg Config, inputs []corpus.Item, sinks ...Sink) (
 
 	// Results are delivered in input order. A window of slots bounds how
 	// far workers may run ahead of the slowest document, and so memory.
-	window := 4 * workers
+	window := 64 * workers
 	slots := make(chan struct{}, window)
 	type job struct {
 		i   int

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/pipeline"
@@ -30,8 +29,10 @@ func runChildCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if ex == nil {
 		return &usageError{fmt.Sprintf("%s: unknown format %q", childCommand, args[0])}
 	}
+	limit := int64(pipeline.ChildHeapLimit)
 	if maxMem > 0 {
-		debug.SetMemoryLimit(maxMem * 3 / 4) // the parent kills at maxMem
+		limit = min(limit, maxMem*3/4) // the parent kills at maxMem
 	}
+	pipeline.TuneGC(limit)
 	return pipeline.ServeChild(ctx, ex, os.Stdin, stdout)
 }

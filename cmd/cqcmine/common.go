@@ -120,10 +120,12 @@ func (o *runOptions) config(stderr io.Writer) (cfg pipeline.Config, done func(),
 		level = slog.LevelError
 	}
 	exs := pipeline.Extractors()
-	done = func() {}
+	restoreGC := pipeline.TuneGC(pipeline.BulkHeapLimit)
+	done = restoreGC
 	if o.isolate {
 		exe, err := os.Executable()
 		if err != nil {
+			restoreGC()
 			return cfg, nil, fmt.Errorf("isolate: %w", err)
 		}
 		child := &pipeline.Child{
@@ -131,7 +133,10 @@ func (o *runOptions) config(stderr io.Writer) (cfg pipeline.Config, done func(),
 			MaxMemory: o.maxMem << 20,
 		}
 		exs[extract.FormatPDF] = child
-		done = func() { child.Close() }
+		done = func() {
+			child.Close()
+			restoreGC()
+		}
 	}
 	return pipeline.Config{
 		Workers:    o.workers,

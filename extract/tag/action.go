@@ -3,6 +3,7 @@ package tag
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/cqcmine/cqcmine/extract"
 )
@@ -52,14 +53,16 @@ func (st *docState) actionKind(c string) extract.Kind {
 	if containsAny(l, "provider", "registered", "cqc", "commission", "we ", "i ", "you ", "inspector", "nhs ") && reNotOurs.MatchString(l) {
 		return ""
 	}
-	if containsAny(l, "told", "order", "asked", "instruct", "direct", "requir") && reTold.MatchString(l) {
+	if containsAny(l, "told", "ordered", "asked", "instructed", "directed", "requiring", "required the", "required this") && reTold.MatchString(l) {
 		return extract.KindMustDo
 	}
-	if m := reReported.FindStringSubmatch(l); m != nil {
-		return modalKind(m[1])
-	}
-	if m := reItAlso.FindStringSubmatch(l); m != nil {
-		return modalKind(m[1])
+	if containsAny(l, "said", "says", "stated", "noted", "found", "concluded") {
+		if m := reReported.FindStringSubmatch(l); m != nil {
+			return modalKind(m[1])
+		}
+		if m := reItAlso.FindStringSubmatch(l); m != nil {
+			return modalKind(m[1])
+		}
 	}
 	ts := tokenize(c, 0, len(c))
 	for i, t := range ts {
@@ -231,17 +234,23 @@ func (st *docState) tagActions() {
 	}
 }
 
+// headStarts are the first words of the headings that reMustHead,
+// reShouldHead and reUndHead match, in lower case.
+var headStarts = set("area", "areas", "action", "actions", "what", "must", "requirement", "enforcement",
+	"breaches", "regulation", "regulations", "should", "recommendation", "recommendations", "undertakings", "the")
+
 // sectionHeading updates the action section for a heading line and
 // reports whether the line was a section heading.
 func (st *docState) sectionHeading(sec *actionSection, line string, b block) bool {
 	l := strings.ToLower(line)
-	headish := false
-	for _, w := range []string{"must", "should", "requirement", "enforcement", "undertaking", "breach", "regulation", "improvement", "recommendation", "action"} {
-		if strings.Contains(l, w) {
-			headish = true
+	first := l
+	for i, r := range l {
+		if !unicode.IsLetter(r) {
+			first = l[:i]
 			break
 		}
 	}
+	headish := headStarts[first]
 	switch {
 	case !headish:
 	case reMustHead.MatchString(line):

@@ -16,7 +16,7 @@ var (
 	reDateNum        = regexp.MustCompile(`\b(\d{1,2})/(\d{1,2})/(\d{4})\b`)
 	reDateMY         = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b`)
 	rePublish        = regexp.MustCompile(`(?i)(?:date of publication|published(?: on)?|publication date)\s*:?\s*([^\n]{0,40})`)
-	reInspect        = regexp.MustCompile(`(?i)(?:date of inspection visits?|inspection carried out on|inspected (?:on|between)|inspection (?:took place )?(?:on|between)|we (?:inspected|visited) [^\n.]{0,80}? (?:on|between|from)|inspection (?:of|at) [^\n.]{0,80}? (?:on|between|from))\s*:?\s*([^\n]{0,80})`)
+	reInspect        = regexp.MustCompile(`(?:date of inspection visits?|inspection carried out on|inspected (?:on|between)|inspection (?:took place )?(?:on|between)|we (?:inspected|visited) [^\n.]{0,80}? (?:on|between|from)|inspection (?:of|at) [^\n.]{0,80}? (?:on|between|from))\s*:?\s*([^\n]{0,80})`)
 	reDay            = regexp.MustCompile(`\d{1,2}`)
 	rePublishedToday = regexp.MustCompile(`(?i)\bpublished[^.\n]{0,40}?\btoday\s*\(([^)]{0,40})\)`)
 	reRangeDMY       = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?(?:(?:,| and| to|-|–) ?\d{1,2}(?:st|nd|rd|th)?)* (January|February|March|April|May|June|July|August|September|October|November|December)(?: (\d{4}))?`)
@@ -106,7 +106,7 @@ func (st *docState) findProvider() string {
 	if best != "" {
 		return best
 	}
-	if m := reRunBy.FindStringSubmatch(st.text); m != nil {
+	if m := st.runBy(); m != nil {
 		n := strings.TrimSpace(m[1])
 		if i := strings.IndexAny(n, ".,;"); i > 0 {
 			n = n[:i]
@@ -116,6 +116,48 @@ func (st *docState) findProvider() string {
 		}
 	}
 	return ""
+}
+
+// runBy returns the submatches of the first "Provided and run by:" or
+// "Registered provider:" label. The regexp runs only where the lower-case
+// text holds a label followed by a colon, not over the whole text.
+func (st *docState) runBy() []string {
+	var best []string
+	bestAt := len(st.lower)
+	for _, w := range []string{"provided and run by", "provider"} {
+		if at, m := st.firstLabel(w, bestAt); m != nil {
+			best, bestAt = m, at
+		}
+	}
+	return best
+}
+
+// firstLabel returns where the first label w before limit, followed by a
+// colon, starts reRunBy's match, and its submatches.
+func (st *docState) firstLabel(w string, limit int) (int, []string) {
+	l := st.lower
+	for off := 0; off < limit; {
+		k := strings.Index(l[off:], w)
+		if k < 0 || off+k >= limit {
+			break
+		}
+		at := off + k
+		off = at + len(w)
+		j := off
+		for j < len(l) && isSpaceByte(l[j]) {
+			j++
+		}
+		if j == len(l) || l[j] != ':' {
+			continue
+		}
+		if w == "provider" && strings.HasSuffix(l[:at], "registered ") {
+			at -= len("registered ")
+		}
+		if m := reRunBy.FindStringSubmatch(st.text[at:min(len(l), j+400)]); m != nil {
+			return at, m
+		}
+	}
+	return 0, nil
 }
 
 var reOverallHeader = regexp.MustCompile(`(?m)^\s*Overall(?: rating)?\s*:\s*(?:Good|Outstanding|Inadequate|Requires improvement)`)
@@ -269,7 +311,11 @@ func (st *docState) inspectionDates() (string, string) {
 	var m []string
 	for tries := 0; k >= 0 && m == nil && tries < 6; tries++ {
 		from := max(0, k-100)
-		m = reInspect.FindStringSubmatch(head[from:min(len(head), k+200)])
+		// reInspect is in lower case: it runs on the lower-case text,
+		// whose offsets are the text's.
+		if ix := reInspect.FindStringSubmatchIndex(lower[from:min(len(head), k+200)]); ix != nil {
+			m = []string{head[from+ix[0] : from+ix[1]], head[from+ix[2] : from+ix[3]]}
+		}
 		next := strings.Index(lower[k+7:], "inspect")
 		if next < 0 {
 			break
@@ -410,8 +456,8 @@ func (st *docState) docFinding() extract.Finding {
 	if st.doc.Paged() {
 		f.Pages = len(st.doc.Pages)
 	}
-	if strings.Contains(lower, "code") || strings.Contains(lower, " id") {
-		if m := reODS.FindStringSubmatch(head[:min(len(head), 3000)]); m != nil && strings.ContainsAny(m[1], "0123456789") {
+	if l := lower[:min(len(lower), 3000)]; containsAny(l, "ods", "code", "location id", "provider id") {
+		if m := reODS.FindStringSubmatch(head[:len(l)]); m != nil && strings.ContainsAny(m[1], "0123456789") {
 			f.ODSCode = strings.ToUpper(m[1])
 		}
 	}

@@ -76,15 +76,15 @@ var (
 func (st *docState) near(re *regexp.Regexp, anchors []string, before, after int) [][]int {
 	var out [][]int
 	seen := map[int]bool{}
+	starts := st.wordStarts()
 	for _, a := range anchors {
-		for from := 0; ; {
-			i := strings.Index(st.lower[from:], a)
-			if i < 0 {
-				break
+		for _, i := range starts[[2]byte{a[0], a[1]}] {
+			i := int(i)
+			if !strings.HasPrefix(st.lower[i:], a) {
+				continue
 			}
-			i += from
-			from = i + len(a)
-			if i > 0 && isWordByte(st.lower[i-1]) || len(a) <= 4 && from < len(st.lower) && isWordByte(st.lower[from]) {
+			from := i + len(a)
+			if len(a) <= 4 && from < len(st.lower) && isWordByte(st.lower[from]) {
 				continue // inside a longer word
 			}
 			w0, w1 := max(0, i-before), min(len(st.text), from+after)
@@ -108,6 +108,37 @@ func (st *docState) near(re *regexp.Regexp, anchors []string, before, after int)
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a][0] < out[b][0] })
 	return out
+}
+
+// anchorKeys holds the first two bytes of every anchor.
+var anchorKeys = func() map[[2]byte]bool {
+	m := map[[2]byte]bool{}
+	for _, as := range [][]string{titleAnchors, roleAnchors, orgAnchors} {
+		for _, a := range as {
+			m[[2]byte{a[0], a[1]}] = true
+		}
+	}
+	return m
+}()
+
+// wordStarts indexes, once per document, where each word of the lower-case
+// text starts, by its first two bytes, so that near visits only the words
+// that may begin with an anchor instead of scanning the text per anchor.
+func (st *docState) wordStarts() map[[2]byte][]int32 {
+	if st.starts2 != nil {
+		return st.starts2
+	}
+	st.starts2 = map[[2]byte][]int32{}
+	l := st.lower
+	for i := 0; i+1 < len(l); i++ {
+		if isWordByte(l[i]) && (i == 0 || !isWordByte(l[i-1])) {
+			k := [2]byte{l[i], l[i+1]}
+			if anchorKeys[k] {
+				st.starts2[k] = append(st.starts2[k], int32(i))
+			}
+		}
+	}
+	return st.starts2
 }
 
 func isWordByte(c byte) bool {

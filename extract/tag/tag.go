@@ -110,6 +110,7 @@ type docState struct {
 
 	rs         ratingState
 	quoteSpans []qspan
+	starts2    map[[2]byte][]int32 // word starts by their first two bytes (wordStarts)
 }
 
 // Tag returns the findings of doc: the document finding first, then the
