@@ -85,6 +85,7 @@ type Limits struct {
 	MaxPages int
 	// MaxStreamBytes bounds the decompressed size of any one stream (PDF
 	// content streams, DOCX zip members): it stops decompression bombs.
+	// Text is small: 64 MiB of page content is tens of thousands of pages.
 	MaxStreamBytes int64
 	// Timeout bounds the time spent on one document.
 	Timeout time.Duration
@@ -94,7 +95,7 @@ type Limits struct {
 var DefaultLimits = Limits{
 	MaxBytes:       512 << 20,
 	MaxPages:       5000,
-	MaxStreamBytes: 256 << 20,
+	MaxStreamBytes: 64 << 20,
 	Timeout:        2 * time.Minute,
 }
 

@@ -31,6 +31,8 @@ import (
 
 var bulkDir = flag.String("bulk-dir", "", "run BenchmarkBulk on the files of this folder instead of a synthetic corpus")
 
+var bulkKeep = flag.String("bulk-keep", "", "write BenchmarkBulk's synthetic corpus into this folder and keep it (to time cqcmine extract on it)")
+
 var bulkDocs = flag.Int("bulk-docs", envInt("CQCMINE_BULK_DOCS", 300),
 	"documents in BenchmarkBulk's synthetic corpus (env CQCMINE_BULK_DOCS)")
 
@@ -241,7 +243,12 @@ func BenchmarkBulk(b *testing.B) {
 	n := *bulkDocs
 	dir, want := *bulkDir, map[string]string(nil)
 	if dir == "" {
-		dir = b.TempDir()
+		dir = *bulkKeep
+		if dir == "" {
+			dir = b.TempDir()
+		} else if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
 		want = bulkCorpus(b, dir, n)
 	}
 	inputs, err := corpus.Walk(context.Background(), []string{dir})

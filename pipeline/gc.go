@@ -14,11 +14,11 @@ const BulkGCPercent = 400
 // BulkHeapLimit is the heap size a bulk run's collector aims to stay
 // under: room for the tagger's models and the results waiting to be
 // delivered in input order.
-const BulkHeapLimit = 384 << 20
+const BulkHeapLimit = 256 << 20
 
 // ChildHeapLimit is the same for a child process extracting PDFs (see
 // Child), when its memory cap allows.
-const ChildHeapLimit = 256 << 20
+const ChildHeapLimit = 96 << 20
 
 // TuneGC sets the garbage collector of this process for a bulk run:
 // collect less often (BulkGCPercent) but keep the heap near or under limit

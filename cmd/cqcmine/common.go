@@ -86,6 +86,7 @@ type runOptions struct {
 	workers int
 	timeout time.Duration
 	maxMB   int64
+	maxStr  int64
 	pages   int
 	quiet   bool
 	report  string
@@ -97,6 +98,7 @@ func (o *runOptions) addFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.workers, "workers", 0, "documents processed at once (default: one per CPU)")
 	fs.DurationVar(&o.timeout, "timeout", extract.DefaultLimits.Timeout, "time limit per document")
 	fs.Int64Var(&o.maxMB, "max-size", extract.DefaultLimits.MaxBytes>>20, "largest input file read, in MiB")
+	fs.Int64Var(&o.maxStr, "max-stream", extract.DefaultLimits.MaxStreamBytes>>20, "largest decompressed stream (PDF content, DOCX part), in MiB")
 	fs.IntVar(&o.pages, "max-pages", extract.DefaultLimits.MaxPages, "largest page count extracted per document")
 	fs.BoolVar(&o.isolate, "isolate", true, "extract each PDF in a child process, so that a hostile file cannot take the run down")
 	fs.Int64Var(&o.maxMem, "max-memory", 2048, "memory cap of each child process, in MiB")
@@ -114,6 +116,7 @@ func (o *runOptions) config(stderr io.Writer) (cfg pipeline.Config, done func(),
 	lim := extract.DefaultLimits
 	lim.Timeout = o.timeout
 	lim.MaxBytes = o.maxMB << 20
+	lim.MaxStreamBytes = o.maxStr << 20
 	lim.MaxPages = o.pages
 	level := slog.LevelInfo
 	if o.quiet {
