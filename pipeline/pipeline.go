@@ -182,6 +182,9 @@ func Run(ctx context.Context, cfg Config, inputs []corpus.Item, sinks ...Sink) (
 
 	// Results are delivered in input order. A window of slots bounds how
 	// far workers may run ahead of the slowest document, and so memory.
+	// It is wide, so that one long report does not leave the other
+	// workers idle: with four slots a worker, real folders of mixed
+	// sizes ran a sixth slower.
 	window := 64 * workers
 	slots := make(chan struct{}, window)
 	type job struct {

@@ -63,7 +63,7 @@ func runExtractCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 // goes on with the documents the journal does not list: nothing is
 // missing and nothing is written twice.
 func runExtract(ctx context.Context, o extractOptions, paths []string, stdout, stderr io.Writer) error {
-	cfg, done, err := o.config(stderr)
+	cfg, done, err := o.config(stderr, pipeline.BulkHeapLimit)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,10 @@ func (o *indexOptions) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.dir, "index", defaultIndexDir(), "index `DIR`")
 }
 
+// indexHeapLimit is the heap an index run's collector aims to stay under:
+// bleve's batches and segment merges need more room than extraction.
+const indexHeapLimit = 512 << 20
+
 func runIndexCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o indexOptions
 	fs := newFlagSet("index", "index [flags] [PATH...]", indexExamples, stderr)
@@ -77,7 +81,7 @@ func runIndex(ctx context.Context, o indexOptions, paths []string, stdout, stder
 	if err != nil {
 		return err
 	}
-	cfg, done, err := o.config(stderr)
+	cfg, done, err := o.config(stderr, indexHeapLimit)
 	if err != nil {
 		return err
 	}

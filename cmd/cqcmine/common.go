@@ -108,7 +108,10 @@ func (o *runOptions) addFlags(fs *flag.FlagSet) {
 
 // config builds the pipeline configuration: the extractor table and the
 // tagger, with the limits from the flags. Call done when the run is over.
-func (o *runOptions) config(stderr io.Writer) (cfg pipeline.Config, done func(), err error) {
+//
+// heapLimit is the heap size the collector aims to stay under during the
+// run (see pipeline.TuneGC).
+func (o *runOptions) config(stderr io.Writer, heapLimit int64) (cfg pipeline.Config, done func(), err error) {
 	t, err := tag.New()
 	if err != nil {
 		return cfg, nil, fmt.Errorf("load tagger: %w", err)
@@ -123,7 +126,7 @@ func (o *runOptions) config(stderr io.Writer) (cfg pipeline.Config, done func(),
 		level = slog.LevelError
 	}
 	exs := pipeline.Extractors()
-	restoreGC := pipeline.TuneGC(pipeline.BulkHeapLimit)
+	restoreGC := pipeline.TuneGC(heapLimit)
 	done = restoreGC
 	if o.isolate {
 		exe, err := os.Executable()

@@ -121,24 +121,24 @@ var anchorKeys = func() map[[2]byte]bool {
 	return m
 }()
 
-// wordStarts indexes, once per document, where each word of the lower-case
-// text starts, by its first two bytes, so that near visits only the words
-// that may begin with an anchor instead of scanning the text per anchor.
+// wordStarts indexes, once per document, where the words of the lower-case
+// text that begin as an anchor does (same first two bytes) start, so that
+// near visits only those words instead of scanning the text per anchor.
 func (st *docState) wordStarts() map[[2]byte][]int32 {
-	if st.starts2 != nil {
-		return st.starts2
+	if st.anchorStarts != nil {
+		return st.anchorStarts
 	}
-	st.starts2 = map[[2]byte][]int32{}
+	st.anchorStarts = map[[2]byte][]int32{}
 	l := st.lower
 	for i := 0; i+1 < len(l); i++ {
 		if isWordByte(l[i]) && (i == 0 || !isWordByte(l[i-1])) {
 			k := [2]byte{l[i], l[i+1]}
 			if anchorKeys[k] {
-				st.starts2[k] = append(st.starts2[k], int32(i))
+				st.anchorStarts[k] = append(st.anchorStarts[k], int32(i))
 			}
 		}
 	}
-	return st.starts2
+	return st.anchorStarts
 }
 
 func isWordByte(c byte) bool {

@@ -108,9 +108,9 @@ type docState struct {
 	mainSubject string // the location a location page is about, else ""
 	trustVoice  bool   // the document speaks as the provider ("our staff")
 
-	rs         ratingState
-	quoteSpans []qspan
-	starts2    map[[2]byte][]int32 // word starts by their first two bytes (wordStarts)
+	rs           ratingState
+	quoteSpans   []qspan
+	anchorStarts map[[2]byte][]int32 // see wordStarts
 }
 
 // Tag returns the findings of doc: the document finding first, then the
