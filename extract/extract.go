@@ -34,6 +34,60 @@ const (
 type Page struct {
 	Number int    `json:"number"`
 	Text   string `json:"text"`
+	// Tables are the tables found on the page, in reading order. They are
+	// an addition to Text, which stays the page's full text: each cell
+	// points into Text by byte offsets.
+	Tables []Table `json:"tables,omitempty"`
+}
+
+// Table is one table on a page: a ratings grid, a requirement-notice
+// table, any ruled or aligned grid of cells.
+type Table struct {
+	// Rows and Cols are the table's size in grid positions; a cell may
+	// span several.
+	Rows int `json:"rows"`
+	Cols int `json:"cols"`
+	// HeaderRows is how many rows at the top are column headers.
+	HeaderRows int `json:"header_rows,omitempty"`
+	// Continued reports a table that runs on from the previous page: its
+	// first rows continue the last table there and it repeats no header,
+	// or repeats the header of the table it continues.
+	Continued bool `json:"continued,omitempty"`
+	// Start and End are the byte span in the page text that the table's
+	// cells cover.
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// Cells in row-major order, each once (a spanning cell sits at its
+	// top-left position).
+	Cells []Cell `json:"cells"`
+}
+
+// Cell is one cell of a Table.
+type Cell struct {
+	Row     int `json:"row"`
+	Col     int `json:"col"`
+	RowSpan int `json:"row_span,omitempty"` // 0 or 1: one row
+	ColSpan int `json:"col_span,omitempty"` // 0 or 1: one column
+	// Text is the cell's text, its lines joined by single spaces; it may
+	// differ from Text[Start:End] where the page text interleaves the cell
+	// with its neighbours (vertically centred cells).
+	Text string `json:"text"`
+	// Start and End are the byte offsets in the page text from the first
+	// to the last byte of the cell's text; both 0 when the cell is empty.
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// At returns the cell covering row r and column c, or nil.
+func (t *Table) At(r, c int) *Cell {
+	for i := range t.Cells {
+		x := &t.Cells[i]
+		rs, cs := max(x.RowSpan, 1), max(x.ColSpan, 1)
+		if r >= x.Row && r < x.Row+rs && c >= x.Col && c < x.Col+cs {
+			return x
+		}
+	}
+	return nil
 }
 
 // Content is what an Extractor gets out of a file.

@@ -26,13 +26,17 @@ const (
 	KindQuote Kind = "quote"
 	// KindUndertaking is a commitment a provider gives ("The trust will ...").
 	KindUndertaking Kind = "undertaking"
+	// KindScore is a single assessment framework score: one quality
+	// statement of one key question (or local authority theme) scored 1 to
+	// 4.
+	KindScore Kind = "score"
 	// KindEntity is a person or organisation the document names, once per
 	// document, where it is first named.
 	KindEntity Kind = "entity"
 )
 
 // Kinds lists every kind in the order the contract documents them.
-var Kinds = []Kind{KindDocument, KindRating, KindMustDo, KindShouldDo, KindQuote, KindUndertaking, KindEntity}
+var Kinds = []Kind{KindDocument, KindRating, KindMustDo, KindShouldDo, KindQuote, KindUndertaking, KindScore, KindEntity}
 
 // Rating values, as the contract spells them.
 const (
@@ -44,6 +48,16 @@ const (
 
 // Domains are CQC's five key questions plus the overall rating.
 var Domains = []string{"safe", "effective", "caring", "responsive", "well-led", "overall"}
+
+// Directions of change since the last rating, as a ratings grid's arrows
+// show them.
+const (
+	DirectionUpTwo   = "up two"
+	DirectionUp      = "up"
+	DirectionSame    = "same"
+	DirectionDown    = "down"
+	DirectionDownTwo = "down two"
+)
 
 // Speakers of quotes.
 const (
@@ -77,6 +91,9 @@ type Finding struct {
 	InspectedTo   string `json:"inspected_to,omitempty"`
 	Pages         int    `json:"pages,omitempty"`
 	ODSCode       string `json:"ods_code,omitempty"`
+	// Regulator is who wrote or is reported in the document as having
+	// inspected: "CQC", "Ofsted", ... ; empty when unknown.
+	Regulator string `json:"regulator,omitempty"`
 
 	// every kind: the provider the document is about, when known.
 	Provider string `json:"provider,omitempty"`
@@ -86,6 +103,17 @@ type Finding struct {
 	Domain   string `json:"domain,omitempty"`
 	Rating   string `json:"rating,omitempty"`
 	Previous string `json:"previous,omitempty"`
+	// Direction is the change since the last rating that a grid's arrow
+	// shows (DirectionUp, ...); Date the month or day a grid cell gives
+	// for the rating (YYYY-MM-DD or YYYY-MM).
+	Direction string `json:"direction,omitempty"`
+	Date      string `json:"date,omitempty"`
+
+	// score: the quality statement (canonical name) and its score 1-4, 0
+	// when only a word is given (JSON null); Domain holds the key question,
+	// empty for local authority themes.
+	QualityStatement string `json:"quality_statement,omitempty"`
+	Score            int    `json:"score,omitempty"`
 
 	// must-do, should-do
 	Regulation string `json:"regulation,omitempty"`
@@ -99,6 +127,10 @@ type Finding struct {
 
 	// Themes from the theme taxonomy, any kind.
 	Themes []string `json:"themes,omitempty"`
+
+	// Why explains the finding: the rule that made it and the mentions
+	// it used. Set only when the tagger is asked to explain.
+	Why string `json:"why,omitempty"`
 }
 
 // MarshalJSON writes the contract: the common fields, then the fields of
@@ -134,11 +166,20 @@ func (f Finding) MarshalJSON() ([]byte, error) {
 		if f.ODSCode != "" {
 			w.str("ods_code", f.ODSCode)
 		}
+		if f.Regulator != "" {
+			w.str("regulator", f.Regulator)
+		}
 	case KindRating:
 		w.str("subject", f.Subject)
 		w.str("domain", f.Domain)
 		w.str("rating", f.Rating)
 		w.opt("previous", f.Previous)
+		if f.Direction != "" {
+			w.str("direction", f.Direction)
+		}
+		if f.Date != "" {
+			w.str("date", f.Date)
+		}
 	case KindMustDo, KindShouldDo:
 		w.opt("regulation", f.Regulation)
 		w.opt("subject", f.Subject)
@@ -147,6 +188,15 @@ func (f Finding) MarshalJSON() ([]byte, error) {
 		w.opt("speaker_name", f.SpeakerName)
 	case KindUndertaking:
 		w.opt("subject", f.Subject)
+	case KindScore:
+		w.opt("subject", f.Subject)
+		w.opt("domain", f.Domain)
+		w.str("quality_statement", f.QualityStatement)
+		if f.Score > 0 {
+			w.num("score", f.Score)
+		} else {
+			w.null("score")
+		}
 	case KindEntity:
 		w.str("entity_type", f.EntityType)
 	default:
@@ -165,6 +215,9 @@ func (f Finding) MarshalJSON() ([]byte, error) {
 	}
 	if len(f.Themes) > 0 {
 		w.val("themes", f.Themes)
+	}
+	if f.Why != "" {
+		w.str("why", f.Why)
 	}
 	return w.finish()
 }

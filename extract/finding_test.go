@@ -16,13 +16,16 @@ import (
 var contract = []extract.Finding{
 	{Doc: "reports/harrowfield.pdf", DocID: "ab12", Kind: extract.KindDocument, Text: "Harrowfield and Wyre NHS Foundation Trust Inspection report",
 		Title: "Inspection report", Provider: "Harrowfield and Wyre NHS Foundation Trust", DocType: "inspection report",
-		Published: "2024-07-19", InspectedFrom: "2024-03-12", InspectedTo: "2024-04-25", Pages: 30, ODSCode: "RZ9"},
+		Published: "2024-07-19", InspectedFrom: "2024-03-12", InspectedTo: "2024-04-25", Pages: 30, ODSCode: "RZ9", Regulator: "CQC"},
 	{Doc: "statement.txt", DocID: "cd34", Kind: extract.KindDocument, Text: "statement.txt"},
 	{Doc: "reports/harrowfield.pdf", DocID: "ab12", Kind: extract.KindRating, Text: "Are services safe? Requires improvement",
 		Page: 2, Start: 10, End: 49, Subject: "trust overall", Domain: "safe", Rating: extract.RatingRequiresImp, Previous: extract.RatingGood,
 		Provider: "Harrowfield and Wyre NHS Foundation Trust"},
 	{Doc: "statement.txt", DocID: "cd34", Kind: extract.KindRating, Text: "rated good for caring", Start: 0, End: 21,
 		Subject: "Maternity", Domain: "caring", Rating: extract.RatingGood},
+	{Doc: "reports/harrowfield.pdf", DocID: "ab12", Kind: extract.KindRating, Text: "Requires improvement", Page: 4, Start: 310, End: 330,
+		Subject: "Maternity (Harrowfield General Hospital)", Domain: "safe", Rating: extract.RatingRequiresImp,
+		Direction: extract.DirectionDown, Date: "2024-07", Why: "grid-cell: row label, column header, cell"},
 	{Doc: "reports/harrowfield.pdf", DocID: "ab12", Kind: extract.KindMustDo, Text: "The trust must ensure that ligature risks are assessed.",
 		Page: 26, Start: 100, End: 155, Regulation: "Regulation 12", Subject: "Acute wards for adults of working age and psychiatric intensive care units",
 		Themes: []string{"ligature risks"}},
@@ -32,11 +35,15 @@ var contract = []extract.Finding{
 	{Doc: "statement.txt", DocID: "cd34", Kind: extract.KindQuote, Text: "We accept the findings in full", Start: 90, End: 120,
 		Speaker: extract.SpeakerTrust, SpeakerName: "Dr Amira Osei"},
 	{Doc: "undertakings.txt", DocID: "ef56", Kind: extract.KindUndertaking, Text: "The trust will develop an action plan.", Start: 0, End: 38},
+	{Doc: "assessment.txt", DocID: "gh78", Kind: extract.KindScore, Text: "Safe environments Score: 3", Start: 12, End: 38,
+		Subject: "the service", Domain: "safe", QualityStatement: "Safe environments", Score: 3},
+	{Doc: "assessment.txt", DocID: "gh78", Kind: extract.KindScore, Text: "Assessing needs", Start: 50, End: 65,
+		QualityStatement: "Assessing needs"},
 	{Doc: "statement.txt", DocID: "cd34", Kind: extract.KindEntity, Text: "Dr Amira Osei", Start: 70, End: 83, EntityType: "person"},
 }
 
 func TestFindingContract(t *testing.T) {
-	if len(extract.Kinds) != 7 {
+	if len(extract.Kinds) != 8 {
 		t.Fatalf("%d kinds: add the new kind to this test and its golden file", len(extract.Kinds))
 	}
 	var buf bytes.Buffer
