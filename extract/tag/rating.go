@@ -1092,7 +1092,7 @@ func (st *docState) subjectKey(s string) string {
 	// a core service by any of its names, at a place if one is given:
 	// "Urgent and emergency care", "Urgent and emergency services (X
 	// Hospital)"
-	if cs := leadingService(strings.ToLower(s)); cs != "" {
+	if cs := leadingService(reCAMHS.ReplaceAllString(strings.ToLower(s), "camhs")); cs != "" {
 		at := ""
 		if i := strings.LastIndex(s, " ("); i >= 0 && strings.HasSuffix(s, ")") && isPlaceName(s[i+2:len(s)-1]) {
 			at = " @ " + strings.ToLower(s[i+2:len(s)-1])
@@ -1167,7 +1167,7 @@ func (st *docState) addRating(sn sentence, h rHit) {
 				}
 				continue
 			}
-			subj := s
+			subj := canonicalService(s)
 			if (isProviderLevel(s) || strings.EqualFold(s, st.provider)) && st.mainSubject == "" {
 				subj = "trust overall"
 			}
