@@ -54,7 +54,7 @@ var (
 	reQuoted  = regexp.MustCompile(`[‘'“"]([^‘’'“”"]{3,160})[’'”"](?:,? and [‘'“"]([^‘’'“”"]{3,160})[’'”"])*\s+(?:which|that|who)?\s*(?:were|was|have been|has been|are|is)\s+(?:both\s+)?rated`)
 	reQuoted1 = regexp.MustCompile(`[‘'“"]([^‘’'“”"]{3,160})[’'”"]`)
 	reAggr    = regexp.MustCompile(`(?i)\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|many|several|some|most|all|few|any|other|those|these)\b(?: out)?(?: of)?(?: (?:the|our|its|their|these|those))?(?: [\w'’-]+){0,4} (?:services|practices|wards|areas|locations|hospitals|homes|units|teams|service|practice|ward|location|hospital|home|unit|team|providers|trusts)(?: inspected| visited)?(?: (?:which|that|who))?(?: (?:have|has|were|are|was|is))?(?: been)?(?: previously| now| all| also| currently)? (?:rated|judged|requiring|require|requires|achieved|received)\b|\bnumber of\b|\b(?:the|those|other|some|these) areas\b(?: (?:which|that|who))?(?: (?:have|has|were|are))?(?: been)? (?:rated|achieved)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:have|has|were|are|was)?\s*(?:been\s+)?rated\b`)
-	reAllKQ   = regexp.MustCompile(`^all (?:the )?(?:five |5 )?(?:key questions?|kq|domains?|areas)`)
+	reAllKQ   = regexp.MustCompile(`^(?:all|each) (?:of )?(?:the |its |our )?(?:five |5 )?(?:of )?(?:the |its )?(?:cqc'?s? )?(?:key questions?|kqs?|domains?|areas|categories|key areas|key lines|inspection areas|questions)|^the board\b`)
 	reRatedN  = regexp.MustCompile(`(?i)\b(?:rated|judged) (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all|most|some|many|several|none) (?:out )?of\b`)
 	reRatedIt = regexp.MustCompile(`\b(?:rated|rate) (?:it|this)\b`)
 	reTrustIt = regexp.MustCompile(`(?i)\brating (?:of|for) (?:this|the) (?:trust|provider|organisation)\b`)
@@ -75,7 +75,7 @@ var followers = set("rating", "ratings", "overall", "for", "in", "and", "or", "b
 	"six", "one", "both", "said", "says", "according", "so", "until", "during", "last", "previously",
 	"then", "now", "rather", "compared", "same", "in", "within", "among", "amongst", "not")
 
-var cues = set("rated", "rate", "rates", "rating", "ratings", "judged", "remain", "remains", "remained",
+var cues = set("rated", "assessed", "graded", "rate", "rates", "rating", "ratings", "judged", "remain", "remains", "remained",
 	"remaining", "retained", "retain", "retains", "downgraded", "upgraded", "improved", "progressed",
 	"deteriorated", "given", "awarded", "received", "receiving", "moved", "dropped", "went", "gone", "rerated", "re-rated",
 	"stayed", "stays")
@@ -366,6 +366,9 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		// subjects
 		h.subjects = st.subjectsFor(sn, ts, i, subjAt, end)
 		if h.subjects == nil {
+			h.subjects = st.orgSubjects(ts, lo, i)
+		}
+		if h.subjects == nil {
 			if st.isAggregate(ts, i, doms) {
 				continue
 			}
@@ -559,6 +562,19 @@ func (st *docState) validRating(ts []tok, i int, cued bool) bool {
 	if i == 0 && len(ts) > 1 && ts[1].w == "for" {
 		return true
 	}
+	// a label line: "Elmstead Care Home: Good, last inspected …"
+	if i > 1 && (prevW == ":" || prevW == "-") && ts[0].cap && i <= 9 {
+		label := true
+		for k := 0; k < i-1; k++ {
+			if !nameRunWord(ts, k) {
+				label = false
+				break
+			}
+		}
+		if label {
+			return true
+		}
+	}
 	for k := i - 1; k >= 0 && i-k <= 12; k-- {
 		if cues[ts[k].w] {
 			return true
@@ -683,7 +699,7 @@ func afterList(ts []tok, i int) (doms []string, subjAt, end int) {
 			j++
 		}
 	}
-	if w(j) == "for" || w(j) == "in" {
+	if w(j) == "for" || w(j) == "in" || w(j) == "across" || w(j) == "on" {
 		k := j + 1
 		for set("being", "providing", "how", "the", "its", "our", "their", "a")[w(k)] {
 			k++
@@ -725,6 +741,7 @@ func afterList(ts []tok, i int) (doms []string, subjAt, end int) {
 		if w(j) == "for" {
 			return doms, k, k
 		}
+		return doms, -1, j
 	}
 	return doms, -1, j
 }
@@ -802,13 +819,19 @@ func domainsBefore(ts []tok, i int, state []byte) []string {
 	return doms
 }
 
-// keyQuestionAfter reads "in response to the question 'Are services
-// caring?'".
+// keyQuestionAfter reads a key question asked after the rating word: "in
+// response to the question 'Are services caring?'", "in the question of
+// whether the organisation is well-led", "when asking whether its services
+// are caring".
 func keyQuestionAfter(ts []tok, i int) []string {
-	for k := i + 1; k+2 < len(ts); k++ {
-		if ts[k].w == "are" && ts[k+1].w == "services" {
-			for f := k + 2; f < len(ts) && f <= k+6; f++ {
-				if ts[f].kind == kDomain {
+	for k := i + 1; k+1 < len(ts) && k-i <= 12; k++ {
+		w := ts[k].w
+		if w == ";" || w == "." || ts[k].kind == kRating {
+			return nil
+		}
+		if w == "whether" || (w == "are" || w == "is") && (ts[k+1].w == "services" || ts[k+1].w == "service" || ts[k+1].w == "the") {
+			for f := k + 1; f < len(ts) && f <= k+6; f++ {
+				if ts[f].kind == kDomain && ts[f].val != "overall" {
 					return []string{ts[f].val}
 				}
 			}

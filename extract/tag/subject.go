@@ -1,0 +1,170 @@
+package tag
+
+import (
+	"strings"
+)
+
+// Subjects named as organisations: councils, care homes, practices,
+// hospitals and the like, alone or in a coordinated list before the words
+// that rate them.
+//
+//	Northvale Council and Elmstead Council were both rated good
+//	Elmstead Care Home, Larkspur House in Brackenford and Oak Lodge achieved outstanding ratings
+//	Brackenford, Elmstead and Northvale hospitals were awarded outstanding ratings
+//	- Larkspur County Council – indicative rating of good
+//	• The Willows: Requires improvement, last inspected on 4 May.
+
+// orgNouns end the name of an organisation or place that CQC rates.
+var orgNouns = set("council", "hospital", "home", "house", "practice", "surgery", "centre", "center",
+	"lodge", "gardens", "court", "limited", "ltd", "hospice", "clinic", "infirmary", "manor", "hall",
+	"place", "villa", "villas", "grange", "cottage", "view", "mews", "service", "services", "partnership",
+	"group", "care", "homecare", "agency", "llp", "plc", "cic", "trust", "borough", "unit", "ward")
+
+// pluralOrg are plural nouns that follow a list of place names:
+// "Brackenford and Elmstead hospitals".
+var pluralOrg = map[string]string{"hospitals": "hospital", "homes": "home", "practices": "practice",
+	"councils": "Council", "surgeries": "surgery", "hospices": "hospice", "clinics": "clinic"}
+
+// cueFillers are the words between a subject and the rating word that do
+// not stop the subject from being the one rated.
+var cueFillers = set("rated", "rating", "ratings", "as", "were", "was", "is", "are", "have", "has", "had",
+	"been", "all", "both", "now", "also", "being", "given", "awarded", "achieved", "received", "receive",
+	"assessed", "judged", "a", "an", "of", "indicative", "-", ":", "(", "each", "again", "overall",
+	"still", "remains", "remain", "retained", "found", "to", "be", "given", "re-rated", "once", "their",
+	"its", "the", "cqc", "by")
+
+// orgSubjects returns the organisations that the rating word ts[i] rates
+// when a name or list of names ends just before its cue words, or nil.
+// lo bounds the search (the token after an earlier rating word).
+func (st *docState) orgSubjects(ts []tok, lo, i int) []string {
+	k := i - 1
+	for k >= lo && cueFillers[ts[k].w] && !ts[k].cap {
+		k--
+	}
+	// "The Willows: Good", "Elmstead Council – indicative rating of good"
+	for k >= lo && (ts[k].w == ":" || ts[k].w == "-") {
+		k--
+	}
+	if k < lo || k < 0 {
+		return nil
+	}
+	plural := ""
+	if p, ok := pluralOrg[ts[k].w]; ok && !ts[k].cap {
+		plural = p
+		k--
+	}
+	// the run of name words and separators ending at k
+	j := k
+	for j > lo && nameRunWord(ts, j-1) {
+		j--
+	}
+	for j <= k && !ts[j].cap {
+		j++ // a run starts with a name
+	}
+	if j > k {
+		return nil
+	}
+	label := j == 0 || ts[j-1].w == "-" && j == 1 || ts[j-1].w == "•"
+	items := splitNames(ts[j : k+1])
+	// a sentence adverb before the list: "Conversely, A and B achieved …"
+	if len(items) > 1 && j == 0 && len(items[0]) == 1 && !orgNouns[items[0][0].w] {
+		items = items[1:]
+	}
+	var out []string
+	for _, it := range items {
+		name := st.text[it[0].s:it[len(it)-1].e]
+		last := it[len(it)-1]
+		switch {
+		case plural != "":
+			if len(it) > 3 {
+				return nil
+			}
+			name += " " + plural
+		case orgNouns[last.w] && (len(it) > 1 || label) || label && len(items) == 1 && ts[k+1].w == ":" || strings.HasPrefix(strings.ToLower(name), "london borough of"):
+		default:
+			return nil
+		}
+		out = append(out, clean(name))
+	}
+	if len(out) == 0 || len(out) == 1 && plural == "" && isProviderLevel(out[0]) {
+		return nil
+	}
+	for _, o := range out {
+		l := strings.ToLower(o)
+		if strings.Contains(l, "care quality commission") || l == "cqc" {
+			return nil
+		}
+	}
+	return out
+}
+
+// nameRunWord reports whether ts[k] can be inside a run of names: a
+// capitalised word, a separator, or a small word inside a name.
+func nameRunWord(ts []tok, k int) bool {
+	t := ts[k]
+	if t.cap && t.kind != kRating {
+		return true
+	}
+	switch t.w {
+	case ",", "and", "&", "of", "upon", "on", "in", "at", "the", "st", "'s", "-le-", "by", "under":
+		return true
+	}
+	return false
+}
+
+// splitNames splits a run of name words into names at commas and "and",
+// keeping "and" inside a name whose first part is not a name on its own
+// ("Brighton and Hove City Council"), and dropping a place after "in" or
+// "at" ("Larkspur House in Brackenford") and an owner before a possessive
+// ("Northvale Health's Elmstead").
+func splitNames(ts []tok) [][]tok {
+	var items [][]tok
+	cur := []tok{}
+	flush := func() {
+		for len(cur) > 0 && !cur[0].cap {
+			cur = cur[1:]
+		}
+		for len(cur) > 0 && !cur[len(cur)-1].cap {
+			cur = cur[:len(cur)-1]
+		}
+		if len(cur) > 0 {
+			items = append(items, cur)
+		}
+		cur = []tok{}
+	}
+	for n := 0; n < len(ts); n++ {
+		t := ts[n]
+		switch {
+		case t.w == ",":
+			flush()
+		case t.w == "and" && len(cur) > 0 && orgNouns[cur[len(cur)-1].w]:
+			flush()
+		case t.w == "and" && len(cur) > 0 && n+1 < len(ts) && ts[n+1].cap && runEndsOrg(ts[n+1:]):
+			cur = append(cur, t) // "Brighton and Hove City Council"
+		case t.w == "and":
+			flush()
+		case (t.w == "in" || t.w == "at") && len(cur) > 0 && orgNouns[cur[len(cur)-1].w]:
+			// skip the place: up to the next separator
+			for n+1 < len(ts) && ts[n+1].w != "," && ts[n+1].w != "and" {
+				n++
+			}
+		case strings.HasSuffix(t.w, "'s") && t.cap && !(len(cur) == 1 && (cur[0].w == "st" || cur[0].w == "saint")):
+			cur = []tok{} // "Northvale Health's Elmstead": the owner is not the name
+		default:
+			cur = append(cur, t)
+		}
+	}
+	flush()
+	return items
+}
+
+// runEndsOrg reports whether the name starting ts ends in an organisation
+// noun before the next separator.
+func runEndsOrg(ts []tok) bool {
+	for n, t := range ts {
+		if t.w == "," || t.w == "and" {
+			return n > 0 && orgNouns[ts[n-1].w]
+		}
+	}
+	return len(ts) > 0 && orgNouns[ts[len(ts)-1].w]
+}
