@@ -53,6 +53,9 @@ func (st *docState) orgSubjects(ts []tok, lo, i int) []string {
 		plural = p
 		k--
 	}
+	if k < lo || k < 0 || !ts[k].cap || ts[k].kind != kWord || numberWords[ts[k].w] {
+		return nil
+	}
 	// the run of name words and separators ending at k
 	j := k
 	for j > lo && nameRunWord(ts, j-1) {
@@ -64,7 +67,7 @@ func (st *docState) orgSubjects(ts []tok, lo, i int) []string {
 	if j > k {
 		return nil
 	}
-	label := j == 0 || ts[j-1].w == "-" && j == 1 || ts[j-1].w == "•"
+	label := (j == 0 || ts[j-1].w == "-" && j == 1 || ts[j-1].w == "•") && k+1 < len(ts) && (ts[k+1].w == ":" || ts[k+1].w == "-")
 	items := splitNames(ts[j : k+1])
 	// a sentence adverb before the list: "Conversely, A and B achieved …"
 	if len(items) > 1 && j == 0 && len(items[0]) == 1 && !orgNouns[items[0][0].w] {
@@ -80,7 +83,7 @@ func (st *docState) orgSubjects(ts []tok, lo, i int) []string {
 				return nil
 			}
 			name += " " + plural
-		case orgNouns[last.w] && (len(it) > 1 || label) || label && len(items) == 1 && ts[k+1].w == ":" || strings.HasPrefix(strings.ToLower(name), "london borough of"):
+		case orgNouns[last.w] && (len(it) > 1 || label) || label && len(items) == 1 || strings.HasPrefix(strings.ToLower(name), "london borough of"):
 		default:
 			return nil
 		}
@@ -102,7 +105,7 @@ func (st *docState) orgSubjects(ts []tok, lo, i int) []string {
 // capitalised word, a separator, or a small word inside a name.
 func nameRunWord(ts []tok, k int) bool {
 	t := ts[k]
-	if t.cap && t.kind != kRating {
+	if t.cap && t.kind == kWord {
 		return true
 	}
 	switch t.w {
@@ -167,4 +170,116 @@ func runEndsOrg(ts []tok) bool {
 		}
 	}
 	return len(ts) > 0 && orgNouns[ts[len(ts)-1].w]
+}
+
+// localNouns name the kind of single location a document may be about,
+// with the generic subject used when its name is not found.
+var localNouns = []struct{ phrase, generic string }{
+	{"the practice", "the practice"}, {"this practice", "the practice"},
+	{"the surgery", "the practice"},
+	{"the care home", "the service"}, {"the home", "the service"}, {"this home", "the service"},
+	{"the service", "the service"}, {"this service", "the service"},
+	{"the hospice", "the hospice"}, {"the council", "the council"}, {"the local authority", "the council"},
+}
+
+// localNameEnds end the name of a single location.
+var localNameEnds = []string{"Care Home", "Nursing Home", "Residential Home", "Home", "House", "Lodge", "Court",
+	"Gardens", "Manor", "Hall", "Practice", "Surgery", "Medical Centre", "Health Centre", "Medical Practice",
+	"Hospice", "Clinic", "Council"}
+
+// findLocalSubject returns the single location a document is about when
+// no trust is: a care home, a GP practice, a hospice, a council. The name
+// named most often wins ("Elmstead Care Home"); without one, the generic
+// phrase the document uses most ("the practice"), or "".
+func (st *docState) findLocalSubject() string {
+	if st.provider != "" && strings.Contains(strings.ToLower(st.provider), "trust") {
+		return ""
+	}
+	l := st.lower
+	if strings.Count(l, "the trust") >= 2 {
+		return ""
+	}
+	counts := map[string]int{}
+	first := map[string]int{}
+	for _, end := range localNameEnds {
+		for off := 0; ; {
+			k := strings.Index(st.text[off:], " "+end)
+			if k < 0 {
+				break
+			}
+			at := off + k + 1
+			off = at + len(end)
+			if off < len(st.text) && isWordRune(rune(st.text[off])) {
+				continue
+			}
+			name := capitalisedRunBefore(st.text, at) + end
+			if name == end || len(strings.Fields(name)) > 6 {
+				continue
+			}
+			counts[name]++
+			if _, ok := first[name]; !ok {
+				first[name] = at
+			}
+		}
+	}
+	best := ""
+	for n, c := range counts {
+		if best == "" || c > counts[best] || c == counts[best] && (len(n) > len(best) || len(n) == len(best) && first[n] < first[best]) {
+			best = n
+		}
+	}
+	generic, gn := "", 0
+	for _, ln := range localNouns {
+		if c := strings.Count(l, ln.phrase); c > gn {
+			generic, gn = ln.generic, c
+		}
+	}
+	if best != "" && (counts[best] >= 2 || gn >= 1) {
+		return strings.TrimPrefix(best, "the ")
+	}
+	if gn >= 2 {
+		return generic
+	}
+	return ""
+}
+
+// capitalisedRunBefore returns the capitalised words (with "of", "and",
+// "St", "&") that end right before offset at, with a trailing space.
+func capitalisedRunBefore(text string, at int) string {
+	start := at
+	for start > 0 {
+		e := start - 1
+		if e < 0 || text[e] != ' ' {
+			break
+		}
+		b := e
+		for b > 0 && text[b-1] != ' ' && text[b-1] != '\n' && text[b-1] != '\f' && text[b-1] != '(' && text[b-1] != '"' {
+			b--
+		}
+		w := text[b:e]
+		if w == "" {
+			break
+		}
+		r := rune(w[0])
+		if !(r >= 'A' && r <= 'Z' || w == "of" || w == "and" || w == "&" || w == "on" || w == "upon") {
+			break
+		}
+		if strings.ContainsAny(w, ".,;:!?") && w != "St." {
+			break
+		}
+		start = b
+	}
+	run := text[start:at]
+	// a run may not start with a small word
+	for _, small := range []string{"of ", "and ", "& ", "on ", "upon "} {
+		for strings.HasPrefix(run, small) {
+			run = run[len(small):]
+		}
+	}
+	for _, lead := range []string{"The ", "At ", "In ", "From ", "For ", "By ", "A ", "An "} {
+		if strings.HasPrefix(run, lead) && start == 0 || strings.HasPrefix(run, lead) && lead != "The " {
+			run = run[len(lead):]
+		}
+	}
+	return run
 }
