@@ -199,6 +199,11 @@ func (st *docState) findLocalSubject() string {
 	if strings.Count(l, "the trust") >= 2 {
 		return ""
 	}
+	for _, w := range []string{"this trust", "our trust", "trust overall", "overall trust"} {
+		if strings.Contains(l, w) {
+			return ""
+		}
+	}
 	counts := map[string]int{}
 	first := map[string]int{}
 	for _, end := range localNameEnds {
