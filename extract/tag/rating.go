@@ -26,6 +26,8 @@ type ratingState struct {
 	sections    []sectionEvent
 	fromSection bool         // subjectBefore named the section's service
 	pending     []pendingHit // grid and table ratings not yet recorded
+	svc         string       // the core service last named as a subject …
+	svcSent     int          // … in this sentence
 }
 
 // sectionEvent is a heading that starts a core service section (section
@@ -45,7 +47,7 @@ type ratingKey struct {
 }
 
 var (
-	reHistory = regexp.MustCompile(`(?i)\b(previous inspection|last inspection|previous report|last report|last inspected|when we last|last rated|at (?:an|our|the) (?:previous |last |earlier )?inspection (?:in|on)|previously inspected|prior inspection|in our last|the last time we)\b`)
+	reHistory = regexp.MustCompile(`(?i)\b(last rating|previous rating|had (?:previously )?been rated|had been given|rating at (?:the|its|our) last|previous inspection|last inspection|previous report|last report|last inspected|when we last|last rated|at (?:an|our|the) (?:previous |last |earlier )?inspection (?:in|on)|previously inspected|prior inspection|in our last|the last time we)\b`)
 	reSince   = regexp.MustCompile(`(?i)\bsince (?:the|our|its|their) (?:last|previous|prior) inspection`)
 	reContHis = regexp.MustCompile(`(?i)\b(was rated|were rated|we rated|they rated|it was rated)\b`)
 	reNowCur  = regexp.MustCompile(`(?i)\b(now|this inspection|is rated|are rated|currently)\b`)
@@ -341,7 +343,7 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		if n > 0 {
 			lo = ri[n-1] + 1
 		}
-		if isNegated(ts, lo, i) || isTarget(ts, i) || isConditional(ts, i) {
+		if isNegated(ts, lo, i) || isTarget(ts, i) || isConditional(ts, i) || st.outOfScope(sn, ts, lo, i) != "" {
 			continue
 		}
 		// domains after: "good for caring", "rated ... overall"
@@ -874,6 +876,28 @@ func (st *docState) subjectsFor(sn sentence, ts []tok, i, subjAt, end int) []str
 			}
 		}
 	}
+	// "We rated surgery, end of life care and diagnostic imaging as good",
+	// "rated all four core services as good"
+	if i > 2 && ts[i-1].w == "as" {
+		for k := i - 2; k > 0 && i-k <= 30; k-- {
+			if ts[k].kind == kRating || ts[k].kind == kDomain || ts[k].w == ";" {
+				break
+			}
+			if ts[k-1].w == "rated" || ts[k-1].w == "rate" {
+				obj := st.text[ts[k].s:ts[i-2].e]
+				if g := groupSubject(obj); g != "" {
+					return []string{g}
+				}
+				if items := splitItems(obj); len(items) > 0 && namedItems(items) {
+					return items
+				}
+				break
+			}
+		}
+	}
+	if g := groupSubject(st.text[sn.s:ts[i].s]); g != "" {
+		return []string{g}
+	}
 	// quoted service names before "which were rated"
 	from := sn.s
 	if m := reQuoted.FindAllStringIndex(st.text[from:ts[i].s], -1); m != nil {
@@ -888,6 +912,30 @@ func (st *docState) subjectsFor(sn sentence, ts []tok, i, subjAt, end int) []str
 		}
 	}
 	return nil
+}
+
+var reGroup = regexp.MustCompile(`(?i)\ball (?:of )?(?:the |its |our |their )?(two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2}) (?:of )?(?:the |its |our |their )?(?:trust'?’?s )?((?:[a-z-]+ ){0,3}(?:core services|services|wards|locations|hospitals|homes|practices))\b`)
+
+// groupSubject returns a defined group whose every member is rated, as a
+// subject: "all four core services" → "Core services (all four)", or "".
+func groupSubject(t string) string {
+	m := reGroup.FindStringSubmatch(t)
+	if m == nil {
+		return ""
+	}
+	name := strings.ToUpper(m[2][:1]) + m[2][1:]
+	return name + " (all " + strings.ToLower(m[1]) + ")"
+}
+
+// namedItems reports whether every item of a list names a core service
+// or a place by name, not "the service" or "it".
+func namedItems(items []string) bool {
+	for _, it := range items {
+		if _, at := coreService(strings.ToLower(it)); at != 0 && !(it != "" && it[0] >= 'A' && it[0] <= 'Z' && len(strings.Fields(it)) > 1) {
+			return false
+		}
+	}
+	return true
 }
 
 // clauseEnd returns where the clause starting at s ends: at ";", a full
@@ -1002,6 +1050,11 @@ func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
 		if st.rs.trustRef >= 0 && st.rs.trustRef >= st.rs.cur-1 {
 			return st.providerSubject()
 		}
+		// "In maternity we rated safe as good. We rated the service as
+		// good overall."
+		if st.rs.svc != "" && st.rs.svcSent >= st.rs.cur-1 && st.rs.svcSent < st.rs.cur {
+			return st.rs.svc
+		}
 		if st.rs.section != "" {
 			st.rs.fromSection = true
 			return st.rs.section
@@ -1076,6 +1129,7 @@ func (st *docState) namedSubject(sn sentence, ts []tok, from, i int) string {
 	}
 	if csAt >= 0 {
 		st.rs.lastSubject = cs
+		st.rs.svc, st.rs.svcSent = cs, st.rs.cur
 		return cs
 	}
 	return ""

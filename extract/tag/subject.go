@@ -288,3 +288,85 @@ func capitalisedRunBefore(text string, at int) string {
 	}
 	return run
 }
+
+// Scope rules: a rating word that a rating cue reaches may still not state
+// a current CQC rating of a named subject. outOfScope names the rule that
+// rules it out, or returns "".
+//
+//	Was the trust rated inadequate?                      question
+//	rated requires improvement for its use of resources  use of resources
+//	the draft report proposed a rating of inadequate     draft
+//	a location rated good is likely to …                 generic
+//	nearly half of the homes are rated good              aggregate
+func (st *docState) outOfScope(sn sentence, ts []tok, lo, i int) string {
+	if len(ts) == 0 {
+		return ""
+	}
+	// a question that asks about the rating
+	asked := questionWords[ts[0].w]
+	for k := 0; k < i && asked; k++ {
+		asked = ts[k].w != "?" && ts[k].w != "." && ts[k].w != ";"
+	}
+	if asked {
+		for k := i + 1; k < len(ts); k++ {
+			if ts[k].w == "?" {
+				return "question"
+			}
+			if ts[k].w == "." || ts[k].w == ";" {
+				break
+			}
+		}
+	}
+	// use of resources and the combined rating are not quality ratings
+	from, to := ts[max(lo, i-8)].s, ts[min(len(ts)-1, i+8)].e
+	win := st.lower[from:to]
+	if strings.Contains(win, "use of resource") || strings.Contains(win, "combined rating") || strings.Contains(win, "combined quality and") {
+		return "use of resources"
+	}
+	// draft, proposed, suspended ratings and ratings under appeal
+	for k := max(0, i-12); k < len(ts) && k <= i+10; k++ {
+		switch ts[k].w {
+		case "draft", "proposed", "provisional", "suspended", "appeal", "appealed", "appealing":
+			return "not final"
+		}
+	}
+	// a generic subject: "a location rated good", "services rated
+	// requires improvement", "any provider rated inadequate"
+	for k := i - 1; k > 0 && i-k <= 3; k-- {
+		if ts[k].w != "rated" {
+			continue
+		}
+		n := ts[k-1].w
+		if genericNouns[n] {
+			d := ""
+			if k > 1 {
+				d = ts[k-2].w
+			}
+			if d == "" || d == "a" || d == "an" || d == "any" || d == "every" || d == "each" || d == "for" || d == "of" ||
+				d == "all" || d == "those" || d == "with" || d == "that" || d == "where" {
+				return "generic"
+			}
+		}
+		break
+	}
+	// aggregates by fraction or percentage
+	for k := i - 1; k >= lo && i-k <= 16; k-- {
+		w := ts[k].w
+		if w == ";" {
+			break
+		}
+		if fractionWords[w] || w == "%" || w == "percent" || w == "cent" {
+			return "aggregate"
+		}
+	}
+	return ""
+}
+
+var questionWords = set("was", "were", "is", "are", "has", "have", "did", "does", "do", "will", "would", "could",
+	"should", "can", "how", "why", "what", "which", "who")
+
+var genericNouns = set("location", "locations", "service", "services", "provider", "providers", "practice",
+	"practices", "home", "homes", "trust", "trusts", "hospital", "hospitals", "organisation", "organisations")
+
+var fractionWords = set("half", "third", "thirds", "quarter", "quarters", "majority", "minority", "proportion",
+	"fifth", "fifths", "tenth", "percentage")
