@@ -336,7 +336,7 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		// "previously rated X", "the previous X rating"
 		if prevMarked(ts, i) {
 			h.asPrev = true
-			h.upFrom = i > 0 && ts[i-1].w == "from"
+			h.upFrom = i > 0 && (ts[i-1].w == "from" || ts[i-1].w == "(")
 			state[i] = 'p'
 		}
 		lo := 0
@@ -356,6 +356,9 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		}
 		if len(doms) == 0 {
 			doms = keyQuestionAfter(ts, i)
+		}
+		if len(doms) == 0 {
+			doms = headDomains(ts, lo, i)
 		}
 		if len(doms) == 0 && st.rs.domRef >= 0 && st.rs.domRef == si-1 && reRatedIt.MatchString(st.lower[sn.s:ts[i].s]) {
 			// "Our rating of safe went down. We rated it as inadequate."
@@ -635,6 +638,10 @@ func isConditional(ts []tok, i int) bool {
 // prevMarked reports "previously rated X", "previous X rating", "was
 // previously X", "last rated ... as X".
 func prevMarked(ts []tok, i int) bool {
+	// "rated requires improvement (good in 2017)"
+	if i > 0 && ts[i-1].w == "(" && i+2 < len(ts) && (ts[i+1].w == "in" || ts[i+1].w == "at") && isDigit(ts[i+2].w[0]) {
+		return true
+	}
 	if i > 0 && ts[i-1].w == "from" && !(i+2 < len(ts) && ts[i+1].w == "to" && ts[i+2].kind == kRating) {
 		return true // "outstanding, up from good"
 	}
@@ -652,7 +659,7 @@ func prevMarked(ts []tok, i int) bool {
 // sameMarked reports words saying the rating did not change.
 func sameMarked(ts []tok, lo, i int, ri []int, n int) bool {
 	for k := i - 1; k >= lo && i-k <= 10; k-- {
-		if sameBefore[ts[k].w] {
+		if sameBefore[ts[k].w] && !(k+1 < len(ts) && (ts[k+1].w == "in" || ts[k+1].w == "under")) {
 			return true
 		}
 		if ts[k].w == "still" && k+1 < len(ts) && (ts[k+1].w == "rated" || ts[k+1].w == "is") {
@@ -703,7 +710,8 @@ func afterList(ts []tok, i int) (doms []string, subjAt, end int) {
 	}
 	if w(j) == "for" || w(j) == "in" || w(j) == "across" || w(j) == "on" {
 		k := j + 1
-		for set("being", "providing", "how", "the", "its", "our", "their", "a")[w(k)] {
+		for set("being", "providing", "how", "the", "its", "our", "their", "a", "whether", "services", "service",
+			"were", "was", "are", "is", "it", "they", "them", "both")[w(k)] {
 			k++
 		}
 		if k < len(ts) && ts[k].kind == kDomain {
@@ -819,6 +827,44 @@ func domainsBefore(ts []tok, i int, state []byte) []string {
 		doms[a], doms[b] = doms[b], doms[a]
 	}
 	return doms
+}
+
+// headVerbs follow key questions at the head of a clause: "Effective
+// stayed the same", "Responsive and well-led got better and were rated".
+var headVerbs = set("stayed", "stays", "got", "went", "were", "was", "is", "are", "has", "have", "had", "improved",
+	"remained", "remains", "declined", "dropped", "deteriorated", "moved", "fell", "rose", "also", "both", "all",
+	"continues", "continued", "now", "again", "each")
+
+// headDomains reads the key questions at the head of the clause that holds
+// ts[i]: "Safe and effective were found to have got worse and are now rated
+// requires improvement", "The rating for safe went down to inadequate".
+func headDomains(ts []tok, lo, i int) []string {
+	k := lo
+	for n := i - 1; n > lo; n-- {
+		if ts[n].w == ";" || ts[n].w == "." {
+			k = n + 1
+			break
+		}
+	}
+	for k < i && set("the", "our", "its", "their", "this", "rating", "ratings", "for", "of", "in", "key", "question", "questions")[ts[k].w] {
+		k++
+	}
+	var doms []string
+	for k < i {
+		t := ts[k]
+		switch {
+		case t.kind == kDomain && t.val != "overall":
+			doms = append(doms, t.val)
+		case t.w == "," || t.w == "and" || t.w == "&":
+		default:
+			if len(doms) > 0 && headVerbs[t.w] {
+				return doms
+			}
+			return nil
+		}
+		k++
+	}
+	return nil
 }
 
 // keyQuestionAfter reads a key question asked after the rating word: "in

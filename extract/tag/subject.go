@@ -64,13 +64,13 @@ func (st *docState) orgSubjects(ts []tok, lo, i int) []string {
 	for j <= k && !ts[j].cap {
 		j++ // a run starts with a name
 	}
-	if j > k {
-		return nil
+	if j > k || j > 0 && (ts[j-1].w == "at" || ts[j-1].w == "in") {
+		return nil // a place where something else is rated: "maternity at X Hospital"
 	}
 	label := (j == 0 || ts[j-1].w == "-" && j == 1 || ts[j-1].w == "•") && k+1 < len(ts) && (ts[k+1].w == ":" || ts[k+1].w == "-")
 	items := splitNames(ts[j : k+1])
 	// a sentence adverb before the list: "Conversely, A and B achieved …"
-	if len(items) > 1 && j == 0 && len(items[0]) == 1 && !orgNouns[items[0][0].w] {
+	if len(items) > 1 && j == 0 && len(items[0]) == 1 && !orgNouns[items[0][0].w] && plural == "" {
 		items = items[1:]
 	}
 	var out []string
@@ -333,7 +333,7 @@ func (st *docState) outOfScope(sn sentence, ts []tok, lo, i int) string {
 	// a generic subject: "a location rated good", "services rated
 	// requires improvement", "any provider rated inadequate"
 	for k := i - 1; k > 0 && i-k <= 3; k-- {
-		if ts[k].w != "rated" {
+		if ts[k].w != "rated" && ts[k].w != "given" && ts[k].w != "awarded" && ts[k].w != "achieving" && ts[k].w != "with" {
 			continue
 		}
 		n := ts[k-1].w
