@@ -364,7 +364,9 @@ func (st *docState) outOfScope(sn sentence, ts []tok, lo, i int) string {
 		case "behind", "below", "above", "worst", "lowest", "scale", "ranging", "between":
 			return "scale"
 		case "can", "could", "may", "might", "would":
-			return "hypothetical"
+			if !ts[k].cap { // not the month
+				return "hypothetical"
+			}
 		}
 		if w == "for" && k+2 < i && ts[k+1].w == "a" && strings.HasPrefix(ts[k+2].w, "rating") {
 			return "hypothetical" // "for a rating of good, the score …"

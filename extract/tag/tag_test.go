@@ -14,7 +14,6 @@ import (
 	"github.com/cqcmine/cqcmine/internal/golden"
 )
 
-
 // fixtureDoc reads a testdata text; form feeds in it separate numbered
 // pages, as the PDF extractor makes them.
 func fixtureDoc(t testing.TB, path string) *extract.Document {
