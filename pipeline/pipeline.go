@@ -6,7 +6,8 @@
 // Documents are processed by a bounded pool of workers and delivered to
 // the sinks in input order. Each document is isolated: an error, a panic
 // or a blown budget fails that document only, with a DocError naming the
-// file, the stage and the reason, and the run goes on. Cancelling the
+// file, the stage and the reason, and the run goes on. A panic's reason
+// is one line (an *extract.PanicError); its stack goes to the log. Cancelling the
 // context stops the run cleanly: the sinks have then received exactly the
 // results of a prefix of the inputs, and the Report says how far it got.
 package pipeline

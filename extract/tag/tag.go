@@ -32,6 +32,10 @@
 // prose's named-entity model is loaded once by New and used only to find a
 // speaker's name in the few words that introduce a quote when the cheaper
 // rules find none.
+//
+// Each rule sets its findings' Why; TagDoc keeps it only when asked to
+// explain. A panic in a rule fails the document with an
+// *extract.PanicError.
 package tag
 
 import (
