@@ -1142,6 +1142,9 @@ func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
 			return st.rs.section
 		}
 	}
+	if st.reportLoc != "" && (strings.Contains(region, "this hospital") || strings.Contains(region, "the hospital")) {
+		return st.reportLoc
+	}
 	if reGenericLocal.MatchString(region) && st.mainSubject != "" {
 		return st.mainSubject
 	}
@@ -1329,7 +1332,7 @@ func (st *docState) addRating(sn sentence, h rHit) {
 				}
 				continue
 			}
-			subj := canonicalService(s)
+			subj := st.atReportLocation(canonicalService(s))
 			if (isProviderLevel(s) || strings.EqualFold(s, st.provider)) && st.mainSubject == "" {
 				subj = "trust overall"
 			}

@@ -116,6 +116,7 @@ type docState struct {
 
 	provider    string
 	mainSubject string // the location a location page is about, else ""
+	reportLoc   string // the hospital a one-hospital Quality Report is about, else ""
 	trustVoice  bool   // the document speaks as the provider ("our staff")
 
 	rs           ratingState
@@ -178,6 +179,7 @@ func (t *Tagger) tag(ctx context.Context, doc *extract.Document, opt Options, re
 	if st.mainSubject == "" {
 		st.mainSubject = st.findLocalSubject()
 	}
+	st.reportLoc = st.findReportLocation()
 	st.trustVoice = st.findTrustVoice()
 
 	st.tagRatings()
