@@ -154,6 +154,15 @@ func (st *docState) tagRatings() {
 			if m := reDomRef.FindStringSubmatch(l); m != nil {
 				st.rs.domRef, st.rs.domRefVal = si, domainWords[strings.Replace(m[1], " ", "-", 1)]
 			}
+			// "Our rating of the maternity service at X Hospital stayed the
+			// same." names the service the next sentences rate
+			if _, at := coreService(l); at >= 0 && strings.Contains(l[:at], "rating") && !hasRatingWord(l) {
+				if ts := tokenize(st.text, sn.s, sn.e); len(ts) > 0 {
+					if name := st.namedSubject(sn, ts, 0, len(ts)); leadingService(strings.ToLower(name)) != "" {
+						st.rs.svc, st.rs.svcSent = name, si
+					}
+				}
+			}
 		}
 		if !ratingish {
 			if strings.Contains(l, "the same") {
@@ -362,7 +371,16 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		}{
 			{"key questions before", func() []string { return domainsBefore(ts, i, state) }},
 			{"key question asked after", func() []string { return keyQuestionAfter(ts, i) }},
-			{"key questions heading the clause", func() []string { return headDomains(ts, lo, i) }},
+			{"key questions heading the clause", func() []string {
+				hl := lo // before a previous rating: "… have dropped from good to inadequate"
+				for m := n - 1; m >= 0 && state[ri[m]] == 'p'; m-- {
+					hl = 0
+					if m > 0 {
+						hl = ri[m-1] + 1
+					}
+				}
+				return headDomains(ts, hl, i)
+			}},
 			{"key question of the sentence before", func() []string {
 				if st.rs.domRef >= 0 && st.rs.domRef == si-1 && reRatedIt.MatchString(st.lower[sn.s:ts[i].s]) {
 					// "Our rating of safe went down. We rated it as inadequate."
@@ -879,6 +897,27 @@ func headDomains(ts []tok, lo, i int) []string {
 			break
 		}
 	}
+	// "The overall rating for the service, and the ratings for how safe
+	// and well-led the service is, have dropped from good to inadequate."
+	if k < i && (ts[k].w == "the" || ts[k].w == "our" || ts[k].w == "its") {
+		var doms []string
+		rating := false
+		for n := k; n < i && n-k <= 25; n++ {
+			t := ts[n]
+			if t.kind == kDomain {
+				doms = appendUniq(doms, t.val)
+			}
+			if t.w == "rating" || t.w == "ratings" {
+				rating = true
+			}
+			if n > k && headVerbs[t.w] && t.w != "is" && t.w != "all" && t.w != "each" && t.w != "also" {
+				if rating && len(doms) > 0 {
+					return doms
+				}
+				break
+			}
+		}
+	}
 	for k < i && set("the", "our", "its", "their", "this", "rating", "ratings", "for", "of", "in", "key", "question", "questions")[ts[k].w] {
 		k++
 	}
@@ -1147,6 +1186,11 @@ func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
 	}
 	if reGenericLocal.MatchString(region) && st.mainSubject != "" {
 		return st.mainSubject
+	}
+	// "Our rating of the maternity service remains requires improvement.
+	// The rating for safe and well-led remains requires improvement."
+	if st.rs.svc != "" && st.rs.svcSent == st.rs.cur-1 && !reGenericTrust.MatchString(region) && !reGenericLocal.MatchString(region) {
+		return st.rs.svc
 	}
 	if reGenericTrust.MatchString(region) {
 		return st.providerSubject()

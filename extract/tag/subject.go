@@ -234,6 +234,12 @@ func (st *docState) findLocalSubject() string {
 			best = n
 		}
 	}
+	// "Elmstead House Care Home" over "Elmstead House" that it holds
+	for n := range counts {
+		if best != "" && len(n) > len(best) && strings.HasPrefix(n, best+" ") {
+			best = n
+		}
+	}
 	generic, gn := "", 0
 	for _, ln := range localNouns {
 		if c := strings.Count(l, ln.phrase); c > gn {
