@@ -28,6 +28,7 @@ type ratingState struct {
 	pending     []pendingHit // grid and table ratings not yet recorded
 	svc         string       // the core service last named as a subject …
 	svcSent     int          // … in this sentence
+	histPara    int          // a paragraph that tells of an earlier visit, or -1
 }
 
 // sectionEvent is a heading that starts a core service section (section
@@ -51,9 +52,9 @@ var (
 	// "We carried out an announced comprehensive inspection of this
 	// practice on 5 April 2016 when we rated …": an earlier visit told as
 	// history in a later report
-	reEarlierVisit = regexp.MustCompile(`^we (?:previously )?(?:carried out|undertook|conducted|completed) (?:an? |our )?(?:[a-z-]+ ){0,4}inspection (?:of [a-z' ]{2,40} )?(?:on|in) (?:\d{1,2} )?(?:january|february|march|april|may|june|july|august|september|october|november|december) \d{4}[ ,]+(?:when|which|where|at which)\b`)
+	reEarlierVisit = regexp.MustCompile(`(?:^|\n|\. )we (?:previously )?(?:carried out|undertook|conducted|completed) (?:an? |our )?(?:[a-z-]+ ){0,4}inspection (?:of [a-z' ]{2,40} )?(?:on|in) (?:\d{1,2} )?(?:january|february|march|april|may|june|july|august|september|october|november|december) \d{4}[ ,]+(?:when|which|where|at which)\b`)
 	reSince        = regexp.MustCompile(`(?i)\bsince (?:the|our|its|their) (?:last|previous|prior) inspection`)
-	reContHis      = regexp.MustCompile(`(?i)\b(was rated|were rated|we rated|they rated|it was rated)\b`)
+	reContHis      = regexp.MustCompile(`(?i)\b(was rated|were rated|we rated|they rated|it was rated|continued to be rated|was revised|had been rated)\b`)
 	reNowCur       = regexp.MustCompile(`(?i)\b(now|this inspection|is rated|are rated|currently)\b`)
 	reSameNxt      = regexp.MustCompile(`(?i)\brating of [\w -]{2,40}?\b(?:stayed|remained) the same\b`)
 	reDomRef       = regexp.MustCompile(`^our rating (?:of|for) (safe|effective|caring|responsive|well[- ]led)\b`)
@@ -92,7 +93,7 @@ var determiners = set("a", "an", "very", "many", "some", "more", "most", "so", "
 var numberWords = set("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
 	"eleven", "twelve", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
 
-var negations = set("no", "not", "never", "none", "longer", "nor", "neither", "any")
+var negations = set("no", "not", "never", "none", "longer", "nor", "neither", "any", "failed", "fail", "fails", "failing", "without")
 
 var targets = set("towards", "toward", "aim", "aims", "aiming", "ambition", "aspire", "aspires",
 	"aspiration", "goal", "target", "strive", "striving", "achieving", "become", "becoming", "want", "hope")
@@ -121,7 +122,7 @@ type rHit struct {
 }
 
 func (st *docState) tagRatings() {
-	st.rs = ratingState{history: map[[2]string]string{}, prevHistory: -1, index: map[ratingKey]int{}, trustRef: -1, domRef: -1}
+	st.rs = ratingState{history: map[[2]string]string{}, prevHistory: -1, index: map[ratingKey]int{}, trustRef: -1, domRef: -1, histPara: -1}
 	lines := textLines(st.text)
 	st.rs.covered = st.tagLineGrids(lines)
 	st.rs.sections = st.serviceSections(lines)
@@ -151,6 +152,9 @@ func (st *docState) tagRatings() {
 		}
 		l := st.lower[sn.s:sn.e]
 		ratingish := mayRate(l)
+		if strings.Contains(l, "we ") && reEarlierVisit.MatchString(l) {
+			st.rs.histPara = st.blocks[sn.blk].para
+		}
 		if strings.Contains(l, "rating") {
 			if reTrustIt.MatchString(l) {
 				st.rs.trustRef = si
@@ -315,7 +319,8 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 			histAt += m[0]
 		}
 	}
-	if !history && st.rs.prevHistory == si-1 && si > 0 && st.blocks[st.sents[si-1].blk].para == st.blocks[sn.blk].para &&
+	if !history && (st.rs.prevHistory == si-1 && si > 0 && st.blocks[st.sents[si-1].blk].para == st.blocks[sn.blk].para ||
+		st.rs.histPara == st.blocks[sn.blk].para) &&
 		reContHis.MatchString(lower) && !reNowCur.MatchString(lower) {
 		history = true
 	}
@@ -369,6 +374,11 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 			state[k] = 'a'
 		}
 		domWhy := "key questions after"
+		// "We rated safe requires improvement overall": the key question
+		// rated, at the level of the whole
+		if len(doms) == 1 && doms[0] == "overall" && i > 1 && ts[i-1].kind == kDomain && ts[i-1].val != "overall" && (ts[i-2].w == "rated" || ts[i-2].w == "rate") {
+			doms = []string{ts[i-1].val}
+		}
 		for _, r := range []struct {
 			name string
 			find func() []string
@@ -1205,6 +1215,10 @@ func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
 	return st.providerSubject()
 }
 
+// reNumOf finds a count of a group: "27 of these care homes", "three of
+// the trust's services".
+var reNumOf = regexp.MustCompile(`\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|many|most|some|several) of (?:these|the|its|our|their|those|all)\b`)
+
 var reThisTrust = regexp.MustCompile(`\b(?:the|this) (?:nhs )?(?:foundation )?trust\b`)
 
 // namedSubject returns the subject named nearest before ts[i] in
@@ -1340,7 +1354,7 @@ func (st *docState) isAggregate(ts []tok, i int, doms []string) bool {
 	}
 	region := strings.ToLower(clean(st.text[ts[lo].s:ts[i].s]))
 	// "one of the eight core services as inadequate, three as good"
-	if i > 1 && ts[i-1].w == "as" && numberWords[ts[i-2].w] || reRatedN.MatchString(region) {
+	if i > 1 && ts[i-1].w == "as" && numberWords[ts[i-2].w] || reRatedN.MatchString(region) || reNumOf.MatchString(region) {
 		return true
 	}
 	if !reAggr.MatchString(region) {
