@@ -184,9 +184,15 @@ func (st *docState) scanFamily(single bool) {
 				break
 			}
 			r, m := decodeAt(t, j)
-			if !single {
-				if r == '“' {
-					break // a new quote opens: this one was never closed
+			if !single && (r == '“' || r == '"') {
+				if o, _ := opener(t, j); o {
+					if k := nestedEnd(t, j); k > 0 {
+						j = k // a quote inside this one: “… rated “outstanding” for …”
+						continue
+					}
+					if r == '“' {
+						break // a new quote opens: this one was never closed
+					}
 				}
 			}
 			if r == '\n' || r == '\f' {
@@ -225,6 +231,44 @@ func (st *docState) scanFamily(single bool) {
 		}
 		i = end
 	}
+}
+
+// nestedEnd reports, for a double opening mark at j inside an open double
+// quote, whether it opens a quote nested in that one: the rest of the
+// paragraph closes both, the inner one first. It returns the offset just
+// past the inner closing mark, or -1.
+func nestedEnd(t string, j int) int {
+	depth, inner := 2, -1
+	_, w := decodeAt(t, j)
+	for k := j + w; k < len(t) && k-j < maxQuote; {
+		if c, m := isDoubleClose(t, k); c {
+			depth--
+			if depth == 1 && inner < 0 {
+				inner = k + m
+			}
+			if depth == 0 {
+				return inner
+			}
+			k += m
+			continue
+		}
+		if o, m := isDoubleOpen(t, k); o {
+			depth++
+			k += m
+			continue
+		}
+		r, m := decodeAt(t, k)
+		if r == '\n' || r == '\f' {
+			if pe, _ := lineBreakAt(t, k, false); pe {
+				return -1
+			}
+		}
+		if m == 0 {
+			m = 1
+		}
+		k += m
+	}
+	return -1
 }
 
 // sentenceEnd returns the offset just past the first sentence end in
