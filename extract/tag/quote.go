@@ -2,6 +2,7 @@ package tag
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -295,10 +296,25 @@ var finiteVerbs = set("is", "are", "was", "were", "has", "have", "had", "will", 
 func isStatement(q string) bool {
 	q = strings.TrimSpace(q)
 	r, _ := utf8.DecodeRuneInString(q)
+	ws := strings.Fields(q)
 	if !unicode.IsUpper(r) {
+		// a lower-case sentence reported word for word: “it is very
+		// refreshing to work with them.” (not a quoted demand: “must …”)
+		switch strings.ToLower(ws[0]) {
+		case "must", "should", "needs", "need":
+			return false
+		}
+		last := q[len(q)-1]
+		if len(ws) < 8 || last != '.' && last != '!' && last != '?' {
+			return false
+		}
+		for _, w := range ws {
+			if finiteVerbs[strings.ToLower(strings.Trim(w, ",.;:"))] {
+				return true
+			}
+		}
 		return false
 	}
-	ws := strings.Fields(q)
 	if len(ws) < 3 {
 		return false
 	}
@@ -328,24 +344,58 @@ var reportVerbs = set("said", "says", "say", "added", "adds", "continued", "comm
 	"finds", "reported", "reports", "concluded", "concludes", "praised", "praises", "acknowledged",
 	"acknowledges", "observed", "wrote", "writes", "called", "quoted", "identified", "identifies",
 	"warned", "warns", "insisted", "argued", "claimed", "confirmed", "announced", "commended",
-	"feedback", "findings", "report", "according", "described", "reflect", "reflects", "labelled", "branded")
+	"feedback", "findings", "report", "according", "reflect", "reflects", "labelled", "branded",
+	"quote", "quotes", "comment", "comments", "remarked", "remarks", "stressed", "welcomed", "saying",
+	"describing", "calling", "telling", "writing", "explaining", "adding", "warning", "criticised")
 
 var followNouns = set("link", "links", "tab", "button", "page", "award", "awards", "programme", "scheme",
 	"initiative", "campaign", "policy", "strategy", "framework", "model", "approach", "training",
-	"event", "events", "sessions", "session", "project", "toolkit", "video", "videos", "group", "forum", "app")
+	"event", "events", "sessions", "session", "project", "toolkit", "video", "videos", "group", "forum", "app",
+	"category", "categories", "section", "sections", "heading", "headings", "column", "columns", "box",
+	"domain", "domains", "theme", "themes", "question", "questions", "label", "labels", "option", "options",
+	"menu", "field", "fields", "report", "reports", "document", "documents", "guidance", "leaflet",
+	"booklet", "publication", "survey", "pathway", "tool", "template", "form", "website", "webpage")
 
-// judge decides whether span q is a quoted finding or statement.
-func (st *docState) judge(i int) bool {
+// verdict is what judge makes of a quoted span.
+type verdict int
+
+const (
+	notQuote   verdict = iota // a name, label, title, term or rating word
+	unreported                // nothing reports it: a quote only if it echoes one
+	quoted
+)
+
+var (
+	// words that make the quoted text that follows a term or a title
+	reTermBefore = regexp.MustCompile(`(?i)(?:\bso[- ]called|\bknown as|\btermed|\bdubbed|\bthe (?:terms?|phrases?|word|expression|label|heading|title)|\bentitled|\btitled|\bheaded|\bnamed)\s*[,:]?\s*$`)
+	// a slogan named as one: "the trust core value of ‘putting patients first’"
+	reSloganBefore = regexp.MustCompile(`(?i)(?:\b(?:values?|motto|slogan|strapline|ethos|vision|mission|mantra|pledge|tagline|catchphrase|brand)(?:\s+(?:of|is|was))?)\s*[,:]?\s*$`)
+	// a quote that reads on from the words before it ("use the report “as a
+	// source of …”") is not a title
+	reLinkWord = regexp.MustCompile(`^(?:as|to|for|that|in|on|of|by|with|from|and|but|because|which|who)\b`)
+	// a document or page part named right before its title
+	reDocBefore = regexp.MustCompile(`(?i)\b(?:guidance|document|leaflet|booklet|publication|report|paper|handbook|toolkit|book|article|website|webpage|chapter|section|tab|menu|button|link|box|column|category|framework|strategy|policy|programme|plan)\s*,?\s*$`)
+	// a term inside a prepositional phrase: "awareness of the ‘lessons learned’"
+	rePrepDet = regexp.MustCompile(`(?i)\b(?:of|in|on|at|about|among|amongst|from|with|into|for|to|over|under|around|through|within|across|via)\s+(?:the|a|an|its|their|this|that|these|those|our|his|her|your|one)\s*$`)
+	// the separator between two items of a list of quoted terms
+	reListSep = regexp.MustCompile(`^[\s,;/]*(?:(?:and|or|and/or)\s*)?$`)
+	// words that introduce what people said rather than a list of names
+	reSpeechIntro = regexp.MustCompile(`(?i)\b(?:said|says|say|told|tell|comments?|quotes?|remarks?|described|describes|feedback|words|wrote|included comments|praised)\b`)
+)
+
+// judge decides whether span i is a quoted finding or statement, and
+// names the rule that decided.
+func (st *docState) judge(i int, run *quoteRun) (verdict, string) {
 	q := &st.quoteSpans[i]
 	t := st.text
 	inner := strings.TrimSpace(clean(t[q.s:q.e]))
 	if inner == "" {
-		return false
+		return notQuote, ""
 	}
 	lower := strings.ToLower(inner)
 	words := strings.Fields(strings.Trim(lower, ".,;:!?'\"“”‘’"))
 	if len(words) == 0 {
-		return false
+		return notQuote, ""
 	}
 	allRating := true
 	for _, w := range words {
@@ -355,57 +405,139 @@ func (st *docState) judge(i int) bool {
 		}
 	}
 	if allRating {
-		return false
+		return notQuote, "rating-name"
 	}
 	if strings.HasPrefix(lower, "are services") || strings.Contains(lower, "are services at this") || strings.HasPrefix(lower, "is the service") || strings.HasPrefix(lower, "is it ") || strings.HasPrefix(lower, "are they ") {
-		return false
+		return notQuote, "key-question"
 	}
 	// a defined term or abbreviation in brackets: (“CQC”), ('the CQC report')
 	before := strings.TrimRight(t[max(0, q.open-3):q.open], " ")
 	after := t[q.e:min(len(t), q.e+16)]
 	after = strings.TrimLeft(after, "”\"’'")
 	if strings.HasSuffix(before, "(") && strings.HasPrefix(strings.TrimLeft(after, " "), ")") {
-		return false
+		return notQuote, "defined-term"
 	}
 	al := strings.ToLower(strings.TrimLeft(after, " "))
 	if strings.HasPrefix(al, "means") || strings.HasPrefix(al, "refers to") || strings.HasPrefix(al, "shall mean") {
-		return false
-	}
-	fw := ""
-	if f := strings.Fields(al); len(f) > 0 {
-		fw = strings.Trim(f[0], ",.;:")
+		return notQuote, "defined-term"
 	}
 	stmt := q.statement
-	if !stmt && followNouns[fw] {
-		return false
+	lead := clean(t[max(0, q.open-48):q.open])
+	if reTermBefore.MatchString(lead) {
+		return notQuote, "term"
+	}
+	if !stmt && reSloganBefore.MatchString(lead) {
+		return notQuote, "slogan"
+	}
+	if !stmt && reDocBefore.MatchString(lead) && !reLinkWord.MatchString(lower) &&
+		!reSaidVerb.MatchString(st.unquoted(st.sentenceStartBefore(q.open), q.open)) {
+		return notQuote, "title"
+	}
+	if fw := st.nounAfter(i); !stmt && (followNouns[fw] || fw == "quality statement") {
+		return notQuote, "label"
 	}
 	if !stmt && isTitle(inner) {
-		return false
+		return notQuote, "title"
 	}
 	if len(words) == 1 && !stmt {
 		w := strings.Fields(inner)[0]
 		if hasInnerUpper(w) {
-			return false // an abbreviation or a name: 'WeImproveQ', "CQC"
+			return notQuote, "name" // an abbreviation or a name: 'WeImproveQ', "CQC"
 		}
 	}
 	if !stmt && len(words) <= 14 {
 		if _, at := coreService(lower); at >= 0 && at <= 4 {
-			return false
+			return notQuote, "service-name"
 		}
 		if strings.HasPrefix(al, "which were rated") || strings.HasPrefix(al, "was rated") || strings.HasPrefix(al, "were rated") || strings.HasPrefix(al, "and ‘") || strings.HasPrefix(al, "and '") {
 			if strings.Contains(strings.ToLower(t[q.e:min(len(t), q.e+300)]), "rated") {
-				return false
+				return notQuote, "service-name"
 			}
 		}
 	}
-	if q.para || q.cont >= 0 || stmt {
-		return true
+	if !stmt && st.inLabelList(i) {
+		return notQuote, "label-list"
+	}
+	if q.para || q.cont >= 0 {
+		return quoted, "paragraph"
+	}
+	if stmt {
+		return quoted, "statement"
 	}
 	switch words[0] {
 	case "must", "should", "will", "needs", "need", "cannot", "can't":
-		return true
+		return quoted, "demand"
 	}
-	return st.hasCue(q)
+	if len(words) <= 3 && rePrepDet.MatchString(lead) {
+		return unreported, "term"
+	}
+	if cue := st.cue(q); cue != "" {
+		return quoted, "cue '" + cue + "'"
+	}
+	// "The team found there was “a wealth of …”. Further, there were
+	// “long term, strong …” ...": the next sentence goes on reporting
+	if !q.single && len(words) >= 2 && run.last >= 0 {
+		p := st.quoteSpans[run.last]
+		if st.samePara(p.open, q.open) && st.sentencesBetween(p.e, q.open) <= 1 {
+			return quoted, "reported-before"
+		}
+	}
+	return unreported, ""
+}
+
+// nounAfter returns the word after the quote, past other quoted terms
+// coordinated with it ("the ‘feedback’ and ‘observation’ categories"),
+// or "quality statement".
+func (st *docState) nounAfter(i int) string {
+	t := st.text
+	end := st.quoteSpans[i].e
+	for k := i + 1; k < len(st.quoteSpans); k++ {
+		n := st.quoteSpans[k]
+		if n.open < end {
+			continue
+		}
+		gap := strings.Trim(clean(t[end:n.open]), "”\"’'")
+		if !reListSep.MatchString(gap) || strings.TrimSpace(gap) == "" {
+			break
+		}
+		end = n.e
+	}
+	rest := strings.TrimLeft(t[end:min(len(t), end+40)], "”\"’' ")
+	rest = strings.ToLower(clean(rest))
+	if strings.HasPrefix(rest, "quality statement") {
+		return "quality statement"
+	}
+	f := strings.Fields(rest)
+	if len(f) == 0 {
+		return ""
+	}
+	return strings.Trim(f[0], ",.;:")
+}
+
+// inLabelList reports a quote that is one of three or more quoted terms
+// listed one after another ("the nine areas: ‘a’, ‘b’, ‘c’ and ‘d’")
+// with no word of speech before the list.
+func (st *docState) inLabelList(i int) bool {
+	t, qs := st.text, st.quoteSpans
+	adjacent := func(a, b int) bool {
+		if qs[a].e > qs[b].open || qs[a].single != qs[b].single {
+			return false
+		}
+		gap := strings.Trim(clean(t[qs[a].e:qs[b].open]), "”\"’'")
+		return reListSep.MatchString(gap)
+	}
+	first, last := i, i
+	for first > 0 && adjacent(first-1, first) {
+		first--
+	}
+	for last+1 < len(qs) && adjacent(last, last+1) {
+		last++
+	}
+	if last-first < 2 {
+		return false
+	}
+	s := st.sentenceStartBefore(qs[first].open)
+	return !reSpeechIntro.MatchString(st.unquoted(s, qs[first].open))
 }
 
 func hasInnerUpper(w string) bool {
@@ -459,24 +591,132 @@ func (st *docState) sentenceStartBefore(p int) int {
 	return p
 }
 
-// hasCue reports words that report a statement before the quote in its
-// sentence ("the report highlights", "said", a colon) or after it
-// ("..., said Dr Smith").
-func (st *docState) hasCue(q *qspan) bool {
+// sentenceEndAfter returns where the sentence holding offset p ends.
+func (st *docState) sentenceEndAfter(p int) int {
+	i := sort.Search(len(st.sents), func(i int) bool { return st.sents[i].e >= p })
+	if i < len(st.sents) && st.sents[i].s <= p {
+		return st.sents[i].e
+	}
+	e := p
+	for e < len(st.text) && e-p < 200 && st.text[e] != '\n' && st.text[e] != '\f' {
+		e++
+	}
+	return e
+}
+
+// sentencesBetween counts the sentence starts in text[a:b].
+func (st *docState) sentencesBetween(a, b int) int {
+	n := 0
+	for _, s := range st.sents {
+		if s.s > a && s.s <= b {
+			n++
+		}
+	}
+	return n
+}
+
+// samePara reports whether offsets a and b lie in one paragraph.
+func (st *docState) samePara(a, b int) bool {
+	return st.blocks[st.blockAt(a)].para == st.blocks[st.blockAt(b)].para
+}
+
+// unquoted returns text[s:e] with line breaks as spaces and every quoted
+// span in it blanked, marks included, so that words inside other quotes
+// are not read as the words around this one. Offsets are kept.
+func (st *docState) unquoted(s, e int) string {
+	b := []byte(clean(st.text[s:e]))
+	for _, q := range st.quoteSpans {
+		if q.open >= e {
+			break
+		}
+		qe := q.e
+		if _, n := decodeAt(st.text, qe); q.closed && n > 0 {
+			qe += n
+		}
+		if qe <= s || qe > e {
+			continue // before the text, or a quote the text is inside
+		}
+		for k := max(q.open, s); k < min(qe, e); k++ {
+			b[k-s] = ' '
+		}
+	}
+	return string(b)
+}
+
+// cue returns the word that reports the quote: a reporting word before it
+// in its sentence ("the report highlights", "said", a colon) or an
+// attribution after it ("..., said Dr Smith"), else "".
+func (st *docState) cue(q *qspan) string {
 	s := st.sentenceStartBefore(q.open)
-	ctx := strings.TrimRight(st.text[s:q.open], " \t")
-	if strings.HasSuffix(ctx, ":") || strings.HasSuffix(ctx, ",") && strings.HasSuffix(strings.TrimRight(ctx, ","), "that") {
-		return true
+	ctx := strings.TrimRight(st.unquoted(s, q.open), " \t")
+	if strings.HasSuffix(ctx, ":") {
+		return ":"
+	}
+	if strings.HasSuffix(ctx, ",") && strings.HasSuffix(strings.TrimRight(ctx, ","), "that") {
+		return "that"
 	}
 	for _, w := range strings.Fields(strings.ToLower(ctx)) {
 		w = strings.Trim(w, ",.;:!?()'’\"“”‘")
 		if reportVerbs[w] {
-			return true
+			return w
 		}
 	}
-	after := strings.ToLower(st.text[q.e:min(len(st.text), q.e+40)])
-	after = strings.TrimLeft(after, "”\"’', ")
-	return strings.HasPrefix(after, "said") || strings.HasPrefix(after, "says") || strings.HasPrefix(after, "added")
+	if a := st.afterQuote(q); a != "" {
+		if m := reAfterVerbFirst.FindStringSubmatch(a); m != nil {
+			return m[1]
+		}
+		if m := reAfterVerbLast.FindStringSubmatch(a); m != nil && okAfterSubject(m[1]) {
+			return m[2]
+		}
+	}
+	return ""
+}
+
+// afterQuote returns the text after a closed quote's mark up to the end
+// of its sentence, with line breaks as spaces.
+func (st *docState) afterQuote(q *qspan) string {
+	if !q.closed {
+		return ""
+	}
+	_, n := decodeAt(st.text, q.e)
+	a := q.e + n
+	e := st.sentenceEndAfter(a)
+	if e < a {
+		return ""
+	}
+	e = min(e, a+200)
+	// stop at the next quote
+	for _, o := range st.quoteSpans {
+		if o.open >= a && o.open < e {
+			e = o.open
+			break
+		}
+	}
+	return clean(st.text[a:e])
+}
+
+const sayVerbs = `said|says|added|adds|continued|explained|commented|stated|told|wrote|writes|warned|insisted|admitted|acknowledged|stressed|remarked|concluded|noted|argued|claimed`
+
+var (
+	// “…,” said Dr Imogen Vale, chief executive of Northvale NHS Foundation Trust.
+	reAfterVerbFirst = regexp.MustCompile(`^\s*[,;:.!?]?[”"’']?\s*(` + sayVerbs + `)\s+([^.!?]{2,160})`)
+	// “…,” she added. / “…,” the report said.
+	reAfterVerbLast = regexp.MustCompile(`^\s*[,;:.!?]?[”"’']?\s*([^.!?;:“”"‘]{1,100}?)\s+(` + sayVerbs + `)\b`)
+)
+
+// okAfterSubject reports whether s, the words between a quote and the
+// verb after it, read as the subject of that verb: short, and not a new
+// clause ("and the trust said").
+func okAfterSubject(s string) bool {
+	ws := strings.Fields(s)
+	if len(ws) == 0 || len(ws) > 9 {
+		return false
+	}
+	switch strings.ToLower(ws[0]) {
+	case "and", "but", "while", "whilst", "as", "which", "that", "who", "where", "when", "because", "so", "or", "if":
+		return false
+	}
+	return true
 }
 
 var (
@@ -497,16 +737,24 @@ var (
 		"mrs", "mr", "ms", "dr", "prof", "as", "and", "but", "also", "so", "said", "says", "news", "media",
 		"press", "statement", "spokesperson", "spokeswoman", "spokesman", "unit", "centre", "ward", "wards",
 		"city", "county", "district", "regional", "region", "north", "south", "east", "west", "midlands",
-		"london", "officer", "assistant", "associate", "clinical", "corporate", "non", "chairwoman")
+		"london", "officer", "assistant", "associate", "clinical", "corporate", "non", "chairwoman",
+		// places and companies are not people: "Falcon House", "Minster Care Limited"
+		"house", "street", "road", "avenue", "gardens", "limited", "ltd", "plc", "llp", "home", "homes",
+		"surgery", "hospice", "lodge", "manor", "court")
 
-	reCQCWords     = regexp.MustCompile(`(?i)\b(cqc|cqc's|care quality commission|commission|inspectors?|inspection team|inspection|regulator|watchdog|chief inspector|findings|(?:the|their|its|cqc|cqc's|inspection) report|report said|report says|report found)\b`)
-	reTrustWords   = regexp.MustCompile(`(?i)\b(trust|chief executive|executive|medical director|director of nursing|nursing officer|medical officer|chair|chairman|chairwoman|spokesperson|spokeswoman|spokesman|the hospital|the practice|the home|staff|manager|managers|matron|nurse|consultant|midwife|the board)\b`)
-	rePatientWords = regexp.MustCompile(`(?i)\b(patients?|one person|a person|people using|people who use|service users?|residents?|a woman|a man|a mother|a father|one man|one woman|a patient|people told|person said|people said)\b`)
-	reOtherWords   = regexp.MustCompile(`(?i)\b(relatives?|family members?|families|carers?|son|daughter|wife|husband|partner|friend|visitors?|commissioners?|council|mp|union|the act|s\.\s?\d+|section \d+|legislation|the law|regulations? \d+|coroner)\b`)
+	reCQCWords = regexp.MustCompile(`(?i)\b(cqc|cqc's|care quality commission|commission|inspectors?|inspection team|inspection|regulator|watchdog|chief inspector|findings|(?:the|their|its|cqc|cqc's|inspection) report|report said|report says|report found)\b`)
+	// a role at CQC, named after it or before it
+	reCQCRole      = regexp.MustCompile(`(?i)\b(?:of|at|for|from)\s+(?:the\s+)?(?:cqc|care quality commission)\b|\bcqc(?:'s|’s)?\s+(?:chief|deputy|director|head|inspector|chair|spokes)`)
+	reCQCName      = regexp.MustCompile(`(?i)\b(?:cqc|care quality commission)\b`)
+	reTrustWords   = regexp.MustCompile(`(?i)\b(trust|chief executive|executive|medical director|director of nursing|nursing officer|medical officer|chair|chairman|chairwoman|spokesperson|spokeswoman|spokesman|the hospital|the practice|the home|staff|manager|managers|matron|nurse|consultant|midwife|the board|provider|operator|owners?|the company|limited|ltd|plc|which runs|which operates|care home)\b`)
+	rePatientWords = regexp.MustCompile(`(?i)\b(patients?|one person|a person|people using|people who use|service users?|residents?|a woman|a man|a mother|a father|one man|one woman|a patient|people told|person said|people said|children|a child|young people|a young person|care leavers?|pupils?|learners?)\b`)
+	reOtherWords   = regexp.MustCompile(`(?i)\b(relatives?|family members?|families|carers?|son|daughter|wife|husband|partner|friend|visitors?|commissioners?|council|mp|union|the act|s\.\s?\d+|section \d+|legislation|the law|regulations? \d+|coroner|parents?|professionals?|partners)\b`)
 )
 
-// category returns the speaker category named first in s, and where.
-func category(s string) (string, int) {
+// category returns the speaker category named first in s, and where. In a
+// document that is not about CQC, inspectors and reports are another
+// body's: other.
+func category(s string, cqcDoc bool) (string, int) {
 	best, at := "", len(s)+1
 	for _, c := range []struct {
 		re  *regexp.Regexp
@@ -517,7 +765,13 @@ func category(s string) (string, int) {
 				continue // "our report"
 			}
 			best, at = c.cat, m[0]
+			if c.cat == extract.SpeakerCQC && !cqcDoc && !reCQCName.MatchString(s[m[0]:m[1]]) {
+				best = extract.SpeakerOther
+			}
 		}
+	}
+	if best == extract.SpeakerTrust && reCQCRole.MatchString(s) {
+		best = extract.SpeakerCQC // "chief executive of the Care Quality Commission"
 	}
 	return best, at
 }
@@ -556,69 +810,61 @@ func personName(s string) string {
 	return ""
 }
 
-var reSaidVerb = regexp.MustCompile(`(?i)\b(said|says|added|continued|commented|stated|states|stating|explained|told|wrote|writes|admitted|highlights|highlighted|recognised|describes|described|found|reported|reflect|reflects)\b`)
+var (
+	reSaidVerb = regexp.MustCompile(`(?i)\b(said|says|added|continued|commented|stated|states|stating|explained|told|wrote|writes|admitted|highlights|highlighted|recognised|describes|described|found|reported|reflect|reflects|warned|criticised|praised|stressed|noted|concluded|labelled|branded|judged)\b`)
+	// "was found to have", "were warned by the CQC"
+	rePassive = regexp.MustCompile(`(?i)\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$`)
+	reByAgent = regexp.MustCompile(`(?i)^\s*(?:\w+\s+){0,2}?by\s+((?:\S+\s*){1,6})`)
+	// "one quote from a community professional", "comments from patients included"
+	reNounCue = regexp.MustCompile(`(?i)\b(?:quotes?|comments?|feedback|remarks?|words|praise|testimonials?)\s+(?:from|by|of)\s+(.{1,80})`)
+	reNounEnd = regexp.MustCompile(`(?i)\s+(?:about|on|regarding|included|includes|include|were|was|is|are|said|such)\b`)
+	reAccord  = regexp.MustCompile(`(?i)\baccording to\s+([^,;:]{1,80})`)
+	rePronoun = regexp.MustCompile(`(?i)^\s*(?:and\s+|but\s+)?(he|she|they|it|we)(?:\s+(?:also|further|then|later))?\s*$`)
+)
 
-// attribute sets the speaker of quote i.
-func (st *docState) attribute(i int, persons map[string][2]string, lastInPara map[int]int) {
+// quoteRun is what attribution keeps from one quote to the next.
+type quoteRun struct {
+	persons   map[string][2]string // surname -> name, category
+	lastName  string               // the last named speaker
+	lastCat   string
+	last      int          // index of the last quote taken, or -1
+	lastInPar map[int]int  // paragraph -> index of its last quote
+	cqcDoc    bool         // the document is by or about CQC
+	why       string       // how the last quote's speaker was found
+	verdicts  []verdict    // judge's verdict per span
+	accepted  map[int]bool // spans taken as quotes
+}
+
+var (
+	reOtherRegulator = regexp.MustCompile(`\b(?:ofsted|hmicfrs|hmi probation|hm inspectorate|estyn|care inspectorate|healthcare inspectorate wales|ofqual|ofcom|ofwat|ofgem|the information commissioner)\b`)
+	reCQCLanguage    = regexp.MustCompile(`\b(?:cqc|care quality commission|well-led|well led|key questions?|quality statements?|we rated|fundamental standards|registered manager|regulated activit|health and social care act|core services?|people who use services|people using the service|requires improvement|requiring improvement)\b`)
+)
+
+// isCQCDoc reports whether the document is by or about CQC: it names CQC
+// at least as often as another inspectorate (Ofsted, ...), or names none
+// and speaks CQC's language.
+func (st *docState) isCQCDoc() bool {
+	l := st.lower
+	nCQC := len(reCQCName.FindAllStringIndex(l, -1))
+	nOther := len(reOtherRegulator.FindAllStringIndex(l, -1))
+	if nOther > 0 {
+		return nCQC >= nOther
+	}
+	return nCQC > 0 || reCQCLanguage.MatchString(l)
+}
+
+// attribute sets the speaker of quote i and returns how it was found.
+func (st *docState) attribute(i int, run *quoteRun) string {
 	q := &st.quoteSpans[i]
 	if q.cont >= 0 {
 		p := st.quoteSpans[q.cont]
 		q.speaker, q.name = p.speaker, p.name
-		return
+		return "continued paragraph"
 	}
-	s := st.sentenceStartBefore(q.open)
-	ctx := st.text[s:q.open]
-	if strings.TrimSpace(ctx) == "" {
-		// "X said:" ends the block before
-		bi := st.blockAt(q.open)
-		if bi > 0 {
-			pb := st.blocks[bi-1]
-			pt := strings.TrimSpace(st.text[pb.s:pb.e])
-			if strings.HasSuffix(pt, ":") || strings.HasSuffix(pt, "said") {
-				ctx = pt
-			}
-		}
-	}
-	ctx = clean(ctx)
-	cue := reSaidVerb.FindAllStringIndex(ctx, -1)
-	name := ""
-	role := ctx
-	if len(cue) > 0 || strings.HasSuffix(strings.TrimSpace(ctx), ":") {
-		head := ctx
-		if len(cue) > 0 {
-			head = ctx[:cue[0][0]]
-		}
-		name = personName(head)
-		if name == "" {
-			// "Parker-Evans continued:", "Mrs Walker said"
-			for _, w := range strings.Fields(head) {
-				w = strings.Trim(w, ",;:")
-				if p, ok := persons[strings.ToLower(w)]; ok {
-					name = p[0]
-					break
-				}
-			}
-		}
-		if name == "" && len(cue) > 0 && st.t != nil && hasCapitalWord(head) {
-			name = cleanPerson(st.t.personIn(head))
-		}
-		role = head
-	}
-	cat, _ := category(role)
-	l := strings.ToLower(ctx)
-	if len(cue) == 0 {
-		// "trust 'must improve'": a demand quoted without its speaker is the regulator's
-		switch strings.ToLower(strings.Fields(st.text[q.s:q.e] + " x")[0]) {
-		case "must", "should", "needs":
-			cat = extract.SpeakerCQC
-		}
-	}
-	if strings.Contains(l, "told to") || strings.Contains(l, "been told") || strings.Contains(l, "ordered to") || strings.Contains(l, "asked to") {
-		cat = extract.SpeakerCQC
-	}
+	cat, name, why := st.speakerWords(q, run)
 	if name != "" {
 		if surname := lastWord(name); surname != "" {
-			if p, ok := persons[strings.ToLower(surname)]; ok {
+			if p, ok := run.persons[strings.ToLower(surname)]; ok {
 				if len(strings.Fields(p[0])) >= len(strings.Fields(name)) {
 					name = p[0]
 				}
@@ -632,28 +878,197 @@ func (st *docState) attribute(i int, persons map[string][2]string, lastInPara ma
 		cat = extract.SpeakerOther // a named person of no stated role
 	}
 	if cat == "" {
-		if k, ok := lastInPara[st.blocks[st.blockAt(q.open)].para]; ok {
+		// a quote that follows another in its paragraph, or opens the
+		// paragraph after it, goes on in that speaker's words
+		k, ok := run.lastInPar[st.blocks[st.blockAt(q.open)].para]
+		if !ok && run.last >= 0 && st.opensParagraph(q.open) && st.paraGap(st.quoteSpans[run.last].e, q.open) <= 1 {
+			k, ok = run.last, true
+		}
+		if ok {
 			cat = st.quoteSpans[k].speaker
 			if name == "" {
 				name = st.quoteSpans[k].name
 			}
+			why = "follows the quote before"
 		}
 	}
 	if cat == "" {
 		r, _ := utf8.DecodeRuneInString(st.text[q.s:q.e])
 		switch {
-		case !unicode.IsUpper(r):
-			cat = extract.SpeakerCQC
 		case st.trustVoice:
 			cat = extract.SpeakerTrust
-		default:
+			if !unicode.IsUpper(r) && run.cqcDoc {
+				cat = extract.SpeakerCQC // words quoted from the report
+			}
+		case run.cqcDoc:
 			cat = extract.SpeakerCQC
+		default:
+			cat = extract.SpeakerOther
 		}
+		why = "document voice"
 	}
 	q.speaker, q.name = cat, name
 	if name != "" {
-		persons[strings.ToLower(lastWord(name))] = [2]string{name, cat}
+		run.persons[strings.ToLower(lastWord(name))] = [2]string{name, cat}
+		run.lastName, run.lastCat = name, cat
 	}
+	return why
+}
+
+// opensParagraph reports whether offset p opens its block.
+func (st *docState) opensParagraph(p int) bool {
+	b := st.blocks[st.blockAt(p)]
+	return strings.TrimSpace(st.text[min(b.s, p):p]) == ""
+}
+
+// paraGap counts the paragraphs between offsets a and b.
+func (st *docState) paraGap(a, b int) int {
+	return st.blocks[st.blockAt(b)].para - st.blocks[st.blockAt(a)].para
+}
+
+// speakerWords reads the speaker of q from the words around it: an
+// attribution after the quote, the words that introduce it, or the block
+// before it that ends "X said:". It returns the category and name it
+// finds ("" when none) and how it found them.
+func (st *docState) speakerWords(q *qspan, run *quoteRun) (cat, name, why string) {
+	// after the quote: “…,” said Dr Vale, chief executive. / “…,” she added.
+	if a := st.afterQuote(q); a != "" {
+		subj := ""
+		if m := reAfterVerbFirst.FindStringSubmatch(a); m != nil {
+			subj = m[2]
+		} else if m := reAfterVerbLast.FindStringSubmatch(a); m != nil && okAfterSubject(m[1]) {
+			subj = m[1]
+		}
+		if subj != "" {
+			if c, n, ok := st.resolveSubject(subj, run); ok {
+				return c, n, "after: '" + strings.TrimSpace(subj) + "'"
+			}
+		}
+		// “…” by patients
+		if m := reByAgent.FindStringSubmatch(a); m != nil && strings.HasPrefix(strings.TrimSpace(strings.ToLower(a)), "by ") {
+			if c, _ := category(m[1], run.cqcDoc); c != "" {
+				return c, personName(m[1]), "after: 'by " + strings.TrimSpace(m[1]) + "'"
+			}
+		}
+	}
+	s := st.sentenceStartBefore(q.open)
+	ctx := st.unquoted(s, q.open)
+	if strings.TrimSpace(ctx) == "" {
+		// "X said:" ends the block before
+		bi := st.blockAt(q.open)
+		if bi > 0 {
+			pb := st.blocks[bi-1]
+			pt := strings.TrimSpace(st.unquoted(pb.s, pb.e))
+			if strings.HasSuffix(pt, ":") || strings.HasSuffix(pt, "said") {
+				ctx = pt
+			}
+		}
+	}
+	l := strings.ToLower(ctx)
+	if strings.Contains(l, "told to") || strings.Contains(l, "been told") || strings.Contains(l, "ordered to") || strings.Contains(l, "asked to") {
+		if run.cqcDoc {
+			return extract.SpeakerCQC, "", "told to act"
+		}
+	}
+	// "comments from patients included", "according to the report"
+	for _, re := range []*regexp.Regexp{reNounCue, reAccord} {
+		if ms := re.FindAllStringSubmatchIndex(ctx, -1); ms != nil {
+			m := ms[len(ms)-1]
+			who := ctx[m[2]:m[3]]
+			if e := reNounEnd.FindStringIndex(who); e != nil {
+				who = who[:e[0]]
+			}
+			c, _ := category(who, run.cqcDoc)
+			if c == "" {
+				c = extract.SpeakerOther
+			}
+			return c, personName(who), "from: '" + strings.TrimSpace(who) + "'"
+		}
+	}
+	cues := reSaidVerb.FindAllStringIndex(ctx, -1)
+	if len(cues) > 0 || strings.HasSuffix(strings.TrimSpace(ctx), ":") {
+		head := ctx
+		if len(cues) > 0 {
+			c := cues[len(cues)-1]
+			// the words between the last quote before the verb and it
+			start := strings.LastIndex(ctx[:c[0]], "   ")
+			if start < 0 {
+				start = 0
+			}
+			head = ctx[start:c[0]]
+			if rePassive.MatchString(head) {
+				// "the trust was warned by the CQC", "was found to have"
+				if m := reByAgent.FindStringSubmatch(ctx[c[1]:]); m != nil {
+					if cc, _ := category(m[1], run.cqcDoc); cc != "" {
+						return cc, personName(m[1]), "passive: 'by " + strings.TrimSpace(m[1]) + "'"
+					}
+				}
+				if run.cqcDoc {
+					return extract.SpeakerCQC, "", "passive: '" + strings.TrimSpace(ctx[c[0]:c[1]]) + "'"
+				}
+				return extract.SpeakerOther, "", "passive: '" + strings.TrimSpace(ctx[c[0]:c[1]]) + "'"
+			}
+			if strings.TrimSpace(head) == "" || strings.TrimSpace(strings.Trim(head, ",;")) == "" {
+				head = ctx[:cues[0][0]]
+			}
+		}
+		if c, n, ok := st.resolveSubject(head, run); ok {
+			return c, n, "before: '" + strings.TrimSpace(head) + "'"
+		}
+		if len(cues) > 0 {
+			// the first speaker named in the sentence
+			if c, n, ok := st.resolveSubject(ctx[:cues[0][0]], run); ok {
+				return c, n, "before: '" + strings.TrimSpace(ctx[:cues[0][0]]) + "'"
+			}
+		}
+	}
+	if len(cues) == 0 {
+		// "trust 'must improve'": a demand quoted without its speaker is the regulator's
+		switch strings.ToLower(strings.Fields(st.text[q.s:q.e] + " x")[0]) {
+		case "must", "should", "needs":
+			if run.cqcDoc {
+				return extract.SpeakerCQC, "", "demand"
+			}
+		}
+	}
+	if c, _ := category(ctx, run.cqcDoc); c != "" {
+		return c, "", "sentence: '" + strings.TrimSpace(ctx) + "'"
+	}
+	return "", "", ""
+}
+
+// resolveSubject reads a speaker from the subject of a reporting verb:
+// a pronoun (the last named speaker), a name, a role, a body.
+func (st *docState) resolveSubject(subj string, run *quoteRun) (cat, name string, ok bool) {
+	if m := rePronoun.FindStringSubmatch(subj); m != nil {
+		switch strings.ToLower(m[1]) {
+		case "he", "she":
+			if run.lastName != "" {
+				return run.lastCat, run.lastName, true
+			}
+		}
+		if run.last >= 0 {
+			p := st.quoteSpans[run.last]
+			return p.speaker, p.name, true
+		}
+		return "", "", false
+	}
+	name = personName(subj)
+	if name == "" {
+		// "Parker-Evans continued:", "Mrs Walker said"
+		for _, w := range strings.Fields(subj) {
+			w = strings.Trim(w, ",;:")
+			if p, ok := run.persons[strings.ToLower(w)]; ok {
+				name = p[0]
+				break
+			}
+		}
+	}
+	if name == "" && st.t != nil && hasCapitalWord(subj) {
+		name = cleanPerson(st.t.personIn(subj))
+	}
+	cat, _ = category(subj, run.cqcDoc)
+	return cat, name, cat != "" || name != ""
 }
 
 func hasCapitalWord(s string) bool {
@@ -689,9 +1104,57 @@ func lastWord(name string) string {
 	return ""
 }
 
+// insideTaken reports whether span i lies inside a quote already taken:
+// a slogan or rating word in single marks inside a double-quoted
+// statement is part of that statement.
+func (st *docState) insideTaken(i int, run *quoteRun) bool {
+	q := st.quoteSpans[i]
+	for k := range run.accepted {
+		o := st.quoteSpans[k]
+		if k != i && o.open < q.open && q.e <= o.e {
+			return true
+		}
+	}
+	return false
+}
+
+// echoOf returns a quote taken elsewhere in the document whose words hold
+// the words of span i: a crosshead ‘Poor culture’ or an adjective
+// “oppressive” repeating a reported finding. It returns -1 when none.
+func (st *docState) echoOf(i int, run *quoteRun) int {
+	q := st.quoteSpans[i]
+	w := strings.ToLower(strings.Trim(strings.TrimSpace(clean(st.text[q.s:q.e])), ".,;:!?"))
+	if len(w) < 4 {
+		return -1
+	}
+	best := -1
+	for k := range run.accepted {
+		o := st.quoteSpans[k]
+		ot := strings.ToLower(clean(st.text[o.s:o.e]))
+		at := strings.Index(ot, w)
+		if at < 0 || at > 0 && isWordRune(runeBefore(ot, at)) {
+			continue
+		}
+		if r, _ := decodeAt(ot, at+len(w)); isWordRune(r) {
+			continue
+		}
+		if best < 0 || k < best {
+			best = k
+		}
+	}
+	return best
+}
+
 func (st *docState) tagQuotes() {
-	persons := map[string][2]string{}
-	lastInPara := map[int]int{}
+	run := &quoteRun{
+		persons:   map[string][2]string{},
+		last:      -1,
+		lastInPar: map[int]int{},
+		cqcDoc:    st.isCQCDoc(),
+		verdicts:  make([]verdict, len(st.quoteSpans)),
+		accepted:  map[int]bool{},
+	}
+	whys := make([]string, len(st.quoteSpans))
 	for i := range st.quoteSpans {
 		if i%64 == 0 && st.ctx.Err() != nil {
 			return
@@ -700,13 +1163,42 @@ func (st *docState) tagQuotes() {
 		if q.cont >= 0 && !st.quoteSpans[q.cont].ok {
 			q.cont = -1
 		}
-		q.ok = st.judge(i)
+		v, rule := st.judge(i, run)
+		if st.insideTaken(i, run) && !strings.HasPrefix(rule, "cue ") {
+			// part of the statement around it, unless the statement
+			// itself reports it: “Their findings reflect … that ‘…’.”
+			continue
+		}
+		run.verdicts[i] = v
+		if v != quoted {
+			continue
+		}
+		q.ok = true
+		how := st.attribute(i, run)
+		whys[i] = "quote-" + strings.SplitN(rule, " ", 2)[0] + ": " + rule + ", speaker " + q.speaker + " (" + how + ")"
+		run.accepted[i] = true
+		run.last = i
+		run.lastInPar[st.blocks[st.blockAt(q.open)].para] = i
+	}
+	// quotes that nothing reports but that repeat a reported finding
+	for i := range st.quoteSpans {
+		if run.verdicts[i] != unreported || st.insideTaken(i, run) {
+			continue
+		}
+		k := st.echoOf(i, run)
+		if k < 0 {
+			continue
+		}
+		q := &st.quoteSpans[i]
+		q.ok = true
+		q.speaker = st.quoteSpans[k].speaker
+		whys[i] = "quote-echo: repeats '" + clean(st.text[st.quoteSpans[k].s:st.quoteSpans[k].e]) + "', speaker " + q.speaker
+	}
+	for i, q := range st.quoteSpans {
 		if !q.ok {
 			continue
 		}
-		st.attribute(i, persons, lastInPara)
-		lastInPara[st.blocks[st.blockAt(q.open)].para] = i
-		f := extract.Finding{Kind: extract.KindQuote, Speaker: q.speaker, SpeakerName: q.name}
+		f := extract.Finding{Kind: extract.KindQuote, Speaker: q.speaker, SpeakerName: q.name, Why: whys[i]}
 		st.add(f, q.s, q.e)
 	}
 }
