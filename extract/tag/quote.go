@@ -752,9 +752,9 @@ var (
 )
 
 // category returns the speaker category named first in s, and where. In a
-// document that is not about CQC, inspectors and reports are another
-// body's: other.
-func category(s string, cqcDoc bool) (string, int) {
+// document by or about another inspectorate (Ofsted, ...), its inspectors
+// and reports are that body's: other.
+func category(s string, otherReg bool) (string, int) {
 	best, at := "", len(s)+1
 	for _, c := range []struct {
 		re  *regexp.Regexp
@@ -765,7 +765,7 @@ func category(s string, cqcDoc bool) (string, int) {
 				continue // "our report"
 			}
 			best, at = c.cat, m[0]
-			if c.cat == extract.SpeakerCQC && !cqcDoc && !reCQCName.MatchString(s[m[0]:m[1]]) {
+			if c.cat == extract.SpeakerCQC && otherReg && !reCQCName.MatchString(s[m[0]:m[1]]) {
 				best = extract.SpeakerOther
 			}
 		}
@@ -830,6 +830,7 @@ type quoteRun struct {
 	last      int          // index of the last quote taken, or -1
 	lastInPar map[int]int  // paragraph -> index of its last quote
 	cqcDoc    bool         // the document is by or about CQC
+	otherReg  bool         // the document is by or about another inspectorate
 	why       string       // how the last quote's speaker was found
 	verdicts  []verdict    // judge's verdict per span
 	accepted  map[int]bool // spans taken as quotes
@@ -840,17 +841,18 @@ var (
 	reCQCLanguage    = regexp.MustCompile(`\b(?:cqc|care quality commission|well-led|well led|key questions?|quality statements?|we rated|fundamental standards|registered manager|regulated activit|health and social care act|core services?|people who use services|people using the service|requires improvement|requiring improvement)\b`)
 )
 
-// isCQCDoc reports whether the document is by or about CQC: it names CQC
-// at least as often as another inspectorate (Ofsted, ...), or names none
-// and speaks CQC's language.
-func (st *docState) isCQCDoc() bool {
+// regulatorOf reports whether the document is by or about CQC (it names
+// CQC at least as often as another inspectorate, or names none and speaks
+// CQC's language) and whether it is by or about another inspectorate
+// (Ofsted, ...).
+func (st *docState) regulatorOf() (cqc, other bool) {
 	l := st.lower
 	nCQC := len(reCQCName.FindAllStringIndex(l, -1))
 	nOther := len(reOtherRegulator.FindAllStringIndex(l, -1))
 	if nOther > 0 {
-		return nCQC >= nOther
+		return nCQC >= nOther, nCQC < nOther
 	}
-	return nCQC > 0 || reCQCLanguage.MatchString(l)
+	return nCQC > 0 || reCQCLanguage.MatchString(l), false
 }
 
 // attribute sets the speaker of quote i and returns how it was found.
@@ -946,7 +948,7 @@ func (st *docState) speakerWords(q *qspan, run *quoteRun) (cat, name, why string
 		}
 		// “…” by patients
 		if m := reByAgent.FindStringSubmatch(a); m != nil && strings.HasPrefix(strings.TrimSpace(strings.ToLower(a)), "by ") {
-			if c, _ := category(m[1], run.cqcDoc); c != "" {
+			if c, _ := category(m[1], run.otherReg); c != "" {
 				return c, personName(m[1]), "after: 'by " + strings.TrimSpace(m[1]) + "'"
 			}
 		}
@@ -978,7 +980,7 @@ func (st *docState) speakerWords(q *qspan, run *quoteRun) (cat, name, why string
 			if e := reNounEnd.FindStringIndex(who); e != nil {
 				who = who[:e[0]]
 			}
-			c, _ := category(who, run.cqcDoc)
+			c, _ := category(who, run.otherReg)
 			if c == "" {
 				c = extract.SpeakerOther
 			}
@@ -999,7 +1001,7 @@ func (st *docState) speakerWords(q *qspan, run *quoteRun) (cat, name, why string
 			if rePassive.MatchString(head) {
 				// "the trust was warned by the CQC", "was found to have"
 				if m := reByAgent.FindStringSubmatch(ctx[c[1]:]); m != nil {
-					if cc, _ := category(m[1], run.cqcDoc); cc != "" {
+					if cc, _ := category(m[1], run.otherReg); cc != "" {
 						return cc, personName(m[1]), "passive: 'by " + strings.TrimSpace(m[1]) + "'"
 					}
 				}
@@ -1031,7 +1033,7 @@ func (st *docState) speakerWords(q *qspan, run *quoteRun) (cat, name, why string
 			}
 		}
 	}
-	if c, _ := category(ctx, run.cqcDoc); c != "" {
+	if c, _ := category(ctx, run.otherReg); c != "" {
 		return c, "", "sentence: '" + strings.TrimSpace(ctx) + "'"
 	}
 	return "", "", ""
@@ -1067,7 +1069,7 @@ func (st *docState) resolveSubject(subj string, run *quoteRun) (cat, name string
 	if name == "" && st.t != nil && hasCapitalWord(subj) {
 		name = cleanPerson(st.t.personIn(subj))
 	}
-	cat, _ = category(subj, run.cqcDoc)
+	cat, _ = category(subj, run.otherReg)
 	return cat, name, cat != "" || name != ""
 }
 
@@ -1146,11 +1148,13 @@ func (st *docState) echoOf(i int, run *quoteRun) int {
 }
 
 func (st *docState) tagQuotes() {
+	cqcDoc, otherReg := st.regulatorOf()
 	run := &quoteRun{
 		persons:   map[string][2]string{},
 		last:      -1,
 		lastInPar: map[int]int{},
-		cqcDoc:    st.isCQCDoc(),
+		cqcDoc:    cqcDoc,
+		otherReg:  otherReg,
 		verdicts:  make([]verdict, len(st.quoteSpans)),
 		accepted:  map[int]bool{},
 	}
