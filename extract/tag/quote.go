@@ -476,9 +476,9 @@ func (st *docState) judge(i int, run *quoteRun) (verdict, string) {
 	}
 	// "The team found there was “a wealth of …”. Further, there were
 	// “long term, strong …” ...": the next sentence goes on reporting
-	if !q.single && len(words) >= 2 && run.last >= 0 {
+	if !q.single && len(words) >= 3 && run.last >= 0 {
 		p := st.quoteSpans[run.last]
-		if st.samePara(p.open, q.open) && st.sentencesBetween(p.e, q.open) <= 1 {
+		if !p.statement && run.cued[run.last] && st.samePara(p.open, q.open) && st.sentencesBetween(p.e, q.open) == 1 {
 			return quoted, "reported-before"
 		}
 	}
@@ -834,11 +834,12 @@ type quoteRun struct {
 	why       string       // how the last quote's speaker was found
 	verdicts  []verdict    // judge's verdict per span
 	accepted  map[int]bool // spans taken as quotes
+	cued      map[int]bool // spans taken for a word that reports them
 }
 
 var (
 	reOtherRegulator = regexp.MustCompile(`\b(?:ofsted|hmicfrs|hmi probation|hm inspectorate|estyn|care inspectorate|healthcare inspectorate wales|ofqual|ofcom|ofwat|ofgem|the information commissioner)\b`)
-	reCQCLanguage    = regexp.MustCompile(`\b(?:cqc|care quality commission|well-led|well led|key questions?|quality statements?|we rated|fundamental standards|registered manager|regulated activit|health and social care act|core services?|people who use services|people using the service|requires improvement|requiring improvement)\b`)
+	reCQCLanguage    = regexp.MustCompile(`\b(?:cqc|care quality commission|well-led|well led|quality statements?|we rated|fundamental standards|registered manager|regulated activit|health and social care act|people who use services|people using the service|requires improvement|requiring improvement|rated (?:good|outstanding|inadequate))\b`)
 )
 
 // regulatorOf reports whether the document is by or about CQC (it names
@@ -1120,31 +1121,51 @@ func (st *docState) insideTaken(i int, run *quoteRun) bool {
 	return false
 }
 
-// echoOf returns a quote taken elsewhere in the document whose words hold
-// the words of span i: a crosshead ‘Poor culture’ or an adjective
-// “oppressive” repeating a reported finding. It returns -1 when none.
+// echoOf returns a quote taken elsewhere in the document that span i
+// repeats: a crosshead (‘Poor culture’ on a line of its own) that is a
+// quoted phrase word for word, or marks around part of a quoted phrase
+// (an “oppressive” culture, where “oppressive culture” is quoted). It
+// returns -1 when none.
 func (st *docState) echoOf(i int, run *quoteRun) int {
 	q := st.quoteSpans[i]
-	w := strings.ToLower(strings.Trim(strings.TrimSpace(clean(st.text[q.s:q.e])), ".,;:!?"))
+	w := normPhrase(st.text[q.s:q.e])
 	if len(w) < 4 {
 		return -1
 	}
+	b := st.blocks[st.blockAt(q.open)]
+	crosshead := strings.TrimSpace(strings.Trim(strings.TrimSpace(st.text[b.s:b.e]), "‘’'“”\"")) == strings.TrimSpace(st.text[q.s:q.e])
+	// the words just outside the marks, to complete a partly marked phrase
+	_, n := decodeAt(st.text, q.e)
+	after := normPhrase(st.text[q.e+n : min(len(st.text), q.e+n+80)])
+	before := normPhrase(st.text[max(0, q.open-80):q.open])
 	best := -1
 	for k := range run.accepted {
 		o := st.quoteSpans[k]
-		ot := strings.ToLower(clean(st.text[o.s:o.e]))
-		at := strings.Index(ot, w)
-		if at < 0 || at > 0 && isWordRune(runeBefore(ot, at)) {
+		if o.statement {
 			continue
 		}
-		if r, _ := decodeAt(ot, at+len(w)); isWordRune(r) {
+		p := normPhrase(st.text[o.s:o.e])
+		if len(strings.Fields(p)) > 6 {
 			continue
 		}
-		if best < 0 || k < best {
+		ok := crosshead && p == w
+		if !ok && p != w && strings.HasPrefix(p, w+" ") {
+			ok = strings.HasPrefix(after+" ", strings.TrimPrefix(p, w+" ")+" ")
+		}
+		if !ok && p != w && strings.HasSuffix(p, " "+w) {
+			ok = strings.HasSuffix(" "+before, " "+strings.TrimSuffix(p, " "+w))
+		}
+		if ok && (best < 0 || k < best) {
 			best = k
 		}
 	}
 	return best
+}
+
+// normPhrase returns s in lower case with its words separated by single
+// spaces and no punctuation at either end.
+func normPhrase(s string) string {
+	return strings.Trim(strings.ToLower(strings.Join(strings.Fields(s), " ")), ".,;:!?‘’'“”\"()")
 }
 
 func (st *docState) tagQuotes() {
@@ -1157,6 +1178,7 @@ func (st *docState) tagQuotes() {
 		otherReg:  otherReg,
 		verdicts:  make([]verdict, len(st.quoteSpans)),
 		accepted:  map[int]bool{},
+		cued:      map[int]bool{},
 	}
 	whys := make([]string, len(st.quoteSpans))
 	for i := range st.quoteSpans {
@@ -1181,6 +1203,7 @@ func (st *docState) tagQuotes() {
 		how := st.attribute(i, run)
 		whys[i] = "quote-" + strings.SplitN(rule, " ", 2)[0] + ": " + rule + ", speaker " + q.speaker + " (" + how + ")"
 		run.accepted[i] = true
+		run.cued[i] = strings.HasPrefix(rule, "cue ")
 		run.last = i
 		run.lastInPar[st.blocks[st.blockAt(q.open)].para] = i
 	}
