@@ -606,13 +606,9 @@ func (st *docState) sentenceEndAfter(p int) int {
 
 // sentencesBetween counts the sentence starts in text[a:b].
 func (st *docState) sentencesBetween(a, b int) int {
-	n := 0
-	for _, s := range st.sents {
-		if s.s > a && s.s <= b {
-			n++
-		}
-	}
-	return n
+	i := sort.Search(len(st.sents), func(i int) bool { return st.sents[i].s > a })
+	j := sort.Search(len(st.sents), func(i int) bool { return st.sents[i].s > b })
+	return j - i
 }
 
 // samePara reports whether offsets a and b lie in one paragraph.
@@ -1107,18 +1103,41 @@ func lastWord(name string) string {
 	return ""
 }
 
-// insideTaken reports whether span i lies inside a quote already taken:
-// a slogan or rating word in single marks inside a double-quoted
-// statement is part of that statement.
-func (st *docState) insideTaken(i int, run *quoteRun) bool {
-	q := st.quoteSpans[i]
+// enclosing tracks, over the spans in order, the taken quote that reaches
+// furthest, so as to tell the spans inside a taken quote: a slogan or
+// rating word in single marks inside a double-quoted statement is part of
+// that statement.
+type enclosing struct{ open, end int }
+
+func (en *enclosing) take(q qspan) {
+	if q.e > en.end {
+		en.open, en.end = q.open, q.e
+	}
+}
+
+func (en *enclosing) holds(q qspan) bool {
+	return en.end > 0 && en.open < q.open && q.e <= en.end
+}
+
+// echoes indexes the short quoted phrases taken in a document.
+type echoes map[string]int
+
+func (st *docState) echoIndex(run *quoteRun) echoes {
+	ix := echoes{}
 	for k := range run.accepted {
 		o := st.quoteSpans[k]
-		if k != i && o.open < q.open && q.e <= o.e {
-			return true
+		if o.statement {
+			continue
+		}
+		p := normPhrase(st.text[o.s:o.e])
+		if n := len(strings.Fields(p)); n == 0 || n > 6 {
+			continue
+		}
+		if j, ok := ix[p]; !ok || k < j {
+			ix[p] = k
 		}
 	}
-	return false
+	return ix
 }
 
 // echoOf returns a quote taken elsewhere in the document that span i
@@ -1126,46 +1145,36 @@ func (st *docState) insideTaken(i int, run *quoteRun) bool {
 // quoted phrase word for word, or marks around part of a quoted phrase
 // (an “oppressive” culture, where “oppressive culture” is quoted). It
 // returns -1 when none.
-func (st *docState) echoOf(i int, run *quoteRun) int {
+func (st *docState) echoOf(i int, ix echoes) int {
 	q := st.quoteSpans[i]
 	w := normPhrase(st.text[q.s:q.e])
-	if len(w) < 4 {
+	if len(w) < 4 || len(ix) == 0 {
 		return -1
 	}
 	b := st.blocks[st.blockAt(q.open)]
-	crosshead := strings.TrimSpace(strings.Trim(strings.TrimSpace(st.text[b.s:b.e]), "‘’'“”\"")) == strings.TrimSpace(st.text[q.s:q.e])
+	if strings.TrimSpace(strings.Trim(strings.TrimSpace(st.text[b.s:b.e]), "‘’'“”\"")) == strings.TrimSpace(st.text[q.s:q.e]) {
+		if k, ok := ix[w]; ok {
+			return k
+		}
+	}
 	// the words just outside the marks, to complete a partly marked phrase
 	_, n := decodeAt(st.text, q.e)
-	after := normPhrase(st.text[q.e+n : min(len(st.text), q.e+n+80)])
-	before := normPhrase(st.text[max(0, q.open-80):q.open])
+	after := strings.Fields(normPhrase(st.text[q.e+n : min(len(st.text), q.e+n+80)]))
+	before := strings.Fields(normPhrase(st.text[max(0, q.open-80):q.open]))
 	best := -1
-	for k := range run.accepted {
-		o := st.quoteSpans[k]
-		if o.statement {
-			continue
+	for j := 1; j <= 5; j++ {
+		if j <= len(after) {
+			if k, ok := ix[w+" "+strings.Join(after[:j], " ")]; ok && (best < 0 || k < best) {
+				best = k
+			}
 		}
-		p := normPhrase(st.text[o.s:o.e])
-		if len(strings.Fields(p)) > 6 {
-			continue
-		}
-		ok := crosshead && p == w
-		if !ok && p != w && strings.HasPrefix(p, w+" ") {
-			ok = strings.HasPrefix(after+" ", strings.TrimPrefix(p, w+" ")+" ")
-		}
-		if !ok && p != w && strings.HasSuffix(p, " "+w) {
-			ok = strings.HasSuffix(" "+before, " "+strings.TrimSuffix(p, " "+w))
-		}
-		if ok && (best < 0 || k < best) {
-			best = k
+		if j <= len(before) {
+			if k, ok := ix[strings.Join(before[len(before)-j:], " ")+" "+w]; ok && (best < 0 || k < best) {
+				best = k
+			}
 		}
 	}
 	return best
-}
-
-// normPhrase returns s in lower case with its words separated by single
-// spaces and no punctuation at either end.
-func normPhrase(s string) string {
-	return strings.Trim(strings.ToLower(strings.Join(strings.Fields(s), " ")), ".,;:!?‘’'“”\"()")
 }
 
 func (st *docState) tagQuotes() {
@@ -1181,6 +1190,7 @@ func (st *docState) tagQuotes() {
 		cued:      map[int]bool{},
 	}
 	whys := make([]string, len(st.quoteSpans))
+	var outer enclosing
 	for i := range st.quoteSpans {
 		if i%64 == 0 && st.ctx.Err() != nil {
 			return
@@ -1190,7 +1200,7 @@ func (st *docState) tagQuotes() {
 			q.cont = -1
 		}
 		v, rule := st.judge(i, run)
-		if st.insideTaken(i, run) && !strings.HasPrefix(rule, "cue ") {
+		if outer.holds(*q) && !strings.HasPrefix(rule, "cue ") {
 			// part of the statement around it, unless the statement
 			// itself reports it: “Their findings reflect … that ‘…’.”
 			continue
@@ -1203,16 +1213,22 @@ func (st *docState) tagQuotes() {
 		how := st.attribute(i, run)
 		whys[i] = "quote-" + strings.SplitN(rule, " ", 2)[0] + ": " + rule + ", speaker " + q.speaker + " (" + how + ")"
 		run.accepted[i] = true
+		outer.take(*q)
 		run.cued[i] = strings.HasPrefix(rule, "cue ")
 		run.last = i
 		run.lastInPar[st.blocks[st.blockAt(q.open)].para] = i
 	}
 	// quotes that nothing reports but that repeat a reported finding
+	ix := st.echoIndex(run)
+	outer = enclosing{}
 	for i := range st.quoteSpans {
-		if run.verdicts[i] != unreported || st.insideTaken(i, run) {
+		if run.accepted[i] {
+			outer.take(st.quoteSpans[i])
+		}
+		if run.verdicts[i] != unreported || outer.holds(st.quoteSpans[i]) {
 			continue
 		}
-		k := st.echoOf(i, run)
+		k := st.echoOf(i, ix)
 		if k < 0 {
 			continue
 		}
@@ -1228,4 +1244,10 @@ func (st *docState) tagQuotes() {
 		f := extract.Finding{Kind: extract.KindQuote, Speaker: q.speaker, SpeakerName: q.name, Why: whys[i]}
 		st.add(f, q.s, q.e)
 	}
+}
+
+// normPhrase returns s in lower case with its words separated by single
+// spaces and no punctuation at either end.
+func normPhrase(s string) string {
+	return strings.Trim(strings.ToLower(strings.Join(strings.Fields(s), " ")), ".,;:!?‘’'“”\"()")
 }
