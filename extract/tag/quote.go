@@ -178,6 +178,7 @@ func (st *docState) scanFamily(single bool) {
 		j := s
 		q := qspan{s: s, open: i, single: single}
 		end := -1
+		mixed := -1 // a closing double mark ending a single quote: ‘…”
 		for j < len(t) && j-s < maxQuote {
 			if c, m := closer(t, j); c {
 				q.e, q.closed = j, true
@@ -185,6 +186,9 @@ func (st *docState) scanFamily(single bool) {
 				break
 			}
 			r, m := decodeAt(t, j)
+			if single && r == '”' && mixed < 0 {
+				mixed = j
+			}
 			if !single && (r == '“' || r == '"') {
 				if o, _ := opener(t, j); o {
 					if k := nestedEnd(t, j); k > 0 {
@@ -205,6 +209,10 @@ func (st *docState) scanFamily(single bool) {
 				}
 			}
 			j += m
+		}
+		if !q.closed && !q.para && mixed >= 0 {
+			q.e, q.closed = mixed, true
+			end = mixed + len("”")
 		}
 		if !q.closed && !q.para {
 			if single {
@@ -591,6 +599,21 @@ func (st *docState) sentenceStartBefore(p int) int {
 	return p
 }
 
+// contextStart returns where the words that introduce q start: its
+// sentence's start, or the start of the quote q is inside when that is
+// later ("The chair said: “Their findings show that ‘…’”").
+func (st *docState) contextStart(q *qspan) int {
+	s := st.sentenceStartBefore(q.open)
+	qs := st.quoteSpans
+	i := sort.Search(len(qs), func(i int) bool { return qs[i].open >= q.open })
+	for k := i - 1; k >= 0 && k >= i-50; k-- {
+		if o := qs[k]; o.e >= q.e && o.s > s {
+			s = o.s
+		}
+	}
+	return s
+}
+
 // sentenceEndAfter returns where the sentence holding offset p ends.
 func (st *docState) sentenceEndAfter(p int) int {
 	i := sort.Search(len(st.sents), func(i int) bool { return st.sents[i].e >= p })
@@ -643,7 +666,7 @@ func (st *docState) unquoted(s, e int) string {
 // in its sentence ("the report highlights", "said", a colon) or an
 // attribution after it ("..., said Dr Smith"), else "".
 func (st *docState) cue(q *qspan) string {
-	s := st.sentenceStartBefore(q.open)
+	s := st.contextStart(q)
 	ctx := strings.TrimRight(st.unquoted(s, q.open), " \t")
 	if strings.HasSuffix(ctx, ":") {
 		return ":"
@@ -950,7 +973,7 @@ func (st *docState) speakerWords(q *qspan, run *quoteRun) (cat, name, why string
 			}
 		}
 	}
-	s := st.sentenceStartBefore(q.open)
+	s := st.contextStart(q)
 	ctx := st.unquoted(s, q.open)
 	if strings.TrimSpace(ctx) == "" {
 		// "X said:" ends the block before
@@ -1246,8 +1269,15 @@ func (st *docState) tagQuotes() {
 	}
 }
 
-// normPhrase returns s in lower case with its words separated by single
-// spaces and no punctuation at either end.
+// normPhrase returns s in lower case, its words without the punctuation
+// around them, separated by single spaces.
 func normPhrase(s string) string {
-	return strings.Trim(strings.ToLower(strings.Join(strings.Fields(s), " ")), ".,;:!?‘’'“”\"()")
+	ws := strings.Fields(strings.ToLower(s))
+	out := ws[:0]
+	for _, w := range ws {
+		if w = strings.Trim(w, ".,;:!?‘’'“”\"()"); w != "" {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
 }

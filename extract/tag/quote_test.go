@@ -1,0 +1,186 @@
+package tag
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cqcmine/cqcmine/extract"
+)
+
+// quoteCase is one text and the quotes it holds, each "text|speaker|name".
+// A nil want means the text holds no quote.
+type quoteCase struct {
+	name string
+	text string
+	want []string
+}
+
+func runQuoteCases(t *testing.T, cases []quoteCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got []string
+			for _, f := range tagText(t, c.text, extract.KindQuote) {
+				got = append(got, f.Text+"|"+f.Speaker+"|"+f.SpeakerName)
+			}
+			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Errorf("%q:\n got %q\nwant %q", c.text, got, c.want)
+			}
+		})
+	}
+}
+
+// TestQuoteSpeakers: the speaker comes from the attribution around the
+// quote, before or after it, in its sentence or the one before; pronouns
+// name the last named speaker; a quote that follows another goes on in
+// that speaker's words; with no attribution, the document's voice decides.
+func TestQuoteSpeakers(t *testing.T) {
+	runQuoteCases(t, []quoteCase{
+		{"said-after-role-of-trust",
+			"Brackenford General Hospital was rated good.\n\n“We are proud of every one of our midwives,” said Dr Imogen Vale, chief executive of Northvale NHS Foundation Trust.",
+			[]string{"We are proud of every one of our midwives,|trust|Dr Imogen Vale"}},
+		{"role-before-cqc",
+			"Professor Alan Whitcombe, Chief Inspector of Hospitals, said: “The care at Brackenford was not safe.”",
+			[]string{"The care at Brackenford was not safe.|CQC|Professor Alan Whitcombe"}},
+		{"role-of-cqc-not-trust",
+			"Dr Nia Holm, chief executive of the Care Quality Commission, said: “Leaders must act now.”",
+			[]string{"Leaders must act now.|CQC|Dr Nia Holm"}},
+		{"patient-told-us",
+			"The service at Elmstead Care Home was rated good. One patient told us, “The nurses always have time for me.”",
+			[]string{"The nurses always have time for me.|patient|"}},
+		{"relative-said",
+			"The home was rated requires improvement. A relative said, “Mum is settled and well looked after.”",
+			[]string{"Mum is settled and well looked after.|other|"}},
+		{"inspectors-found",
+			"Inspectors found staff were “stretched beyond their limits” on the wards of Brackenford General Hospital, which the CQC rated inadequate.",
+			[]string{"stretched beyond their limits|CQC|"}},
+		{"report-said",
+			"The CQC report said the hospital had a “culture of blame” in its maternity unit.",
+			[]string{"culture of blame|CQC|"}},
+		{"according-to",
+			"According to the CQC report, the ward was “cluttered and unsafe” during the visit.",
+			[]string{"cluttered and unsafe|CQC|"}},
+		{"pronoun-after-named-speaker",
+			"Greta Lindqvist, CQC's head of hospital inspection, said the findings were “worrying”.\n\n“We will return to check that the trust has made the changes we asked for,” she added.",
+			[]string{"worrying|CQC|Greta Lindqvist", "We will return to check that the trust has made the changes we asked for,|CQC|Greta Lindqvist"}},
+		{"next-paragraph-continues-speaker",
+			"Marcus Ode, chief executive of Northvale NHS Foundation Trust, said: “We accept the report.”\n\n“Our staff have worked hard all year.”",
+			[]string{"We accept the report.|trust|Marcus Ode", "Our staff have worked hard all year.|trust|Marcus Ode"}},
+		{"new-attribution-switches-speaker",
+			"Marcus Ode, the trust's chief executive, said: “We accept the report.” A patient said: “The ward felt chaotic at night.”",
+			[]string{"We accept the report.|trust|Marcus Ode", "The ward felt chaotic at night.|patient|"}},
+		{"passive-by-agent",
+			"The trust was warned by the CQC in May that it must address concerns over “staffing on the night shifts”.",
+			[]string{"staffing on the night shifts|CQC|"}},
+		{"passive-found-is-inspection",
+			"Elmstead Care Home in Mill Street was found to have a “closed culture” and was rated inadequate.",
+			[]string{"closed culture|CQC|"}},
+		{"company-is-provider",
+			"The CQC rated the home inadequate. Oakhill Care Holdings Limited, which runs Elmstead Care Home, said it had made “rapid improvements”.",
+			[]string{"rapid improvements|trust|"}},
+		{"comments-from-patients",
+			"The service was rated good. Comments from patients included “they made me feel at ease”.",
+			[]string{"they made me feel at ease|patient|"}},
+		{"quote-from-professional",
+			"The agency was rated outstanding. One quote from a visiting social worker about the agency: “they go well beyond what is asked of them every single day.”",
+			[]string{"they go well beyond what is asked of them every single day.|other|"}},
+		{"default-trust-voice",
+			"Our staff and our patients deserve the best. Our trust was rated good by the CQC.\n\n“Safe, kind care for every patient, every time.”",
+			[]string{"Safe, kind care for every patient, every time.|trust|"}},
+		{"default-cqc-report",
+			"We rated this service as requires improvement. The registered manager had left.\n\n“Staff did not always record medicines given.”",
+			[]string{"Staff did not always record medicines given.|CQC|"}},
+		{"other-inspectorate",
+			"Ofsted inspected the council's children's services. Inspectors found that social workers were “passionate about the children they support”. Ofsted rated the service good.",
+			[]string{"passionate about the children they support|other|"}},
+		{"other-inspectorate-child",
+			"Ofsted judged the service good. One young person said, “My worker always listens to me.”",
+			[]string{"My worker always listens to me.|patient|"}},
+		{"no-regulator-default-other",
+			"The novel opens in a small harbour town.\n\n“The sea will not wait for us.”",
+			[]string{"The sea will not wait for us.|other|"}},
+	})
+}
+
+// TestQuoteSpans: what is a quote, and where it starts and ends.
+func TestQuoteSpans(t *testing.T) {
+	runQuoteCases(t, []quoteCase{
+		{"single-word-from-report",
+			"The CQC inspection found there were “persistent” delays in the emergency department.",
+			[]string{"persistent|CQC|"}},
+		{"mismatched-marks",
+			"The report found ‘a real commitment to learning from incidents” across the trust, which the CQC rated good.",
+			[]string{"a real commitment to learning from incidents|CQC|"}},
+		{"apostrophe-inside-single",
+			"The CQC report praised ‘the home’s staff and their patience’ in its summary.",
+			[]string{"the home’s staff and their patience|CQC|"}},
+		{"multi-paragraph-statement",
+			"Ann Corley, the trust's chair, said: “We welcome the CQC report.\n\n“We will publish our plan next month.”",
+			[]string{"We welcome the CQC report.|trust|Ann Corley", "We will publish our plan next month.|trust|Ann Corley"}},
+		{"nested-double-is-one-quote",
+			"Chief executive Rhys Penrose said: “To be rated “outstanding” for caring is a credit to our teams.”",
+			[]string{"To be rated “outstanding” for caring is a credit to our teams.|trust|Rhys Penrose"}},
+		{"nested-slogan-is-part-of-outer",
+			"Inspectors said: “Staff showed the trust's value of ‘kindness in every contact’ throughout our visit.”",
+			[]string{"Staff showed the trust's value of ‘kindness in every contact’ throughout our visit.|CQC|"}},
+		{"nested-reported-finding-is-its-own",
+			"The chair said: “Their findings reflect what we hear, that ‘patients feel listened to’. We are proud of that.”",
+			[]string{"Their findings reflect what we hear, that ‘patients feel listened to’. We are proud of that.|trust|", "patients feel listened to|CQC|"}},
+		{"unclosed-ends-at-sentence",
+			"The report describes “a service that has lost its way. Managers were not visible.\n\nThe trust has responded.",
+			[]string{"a service that has lost its way|CQC|"}},
+		{"crosshead-repeats-finding",
+			"The CQC found a “toxic culture” at the home, which was rated inadequate.\n\n‘Toxic culture’\n\nManagers did not act on concerns.",
+			[]string{"toxic culture|CQC|", "Toxic culture|CQC|"}},
+		{"partly-marked-phrase-repeats-finding",
+			"The trust faces action over a “chaotic” ward.\n\nThe CQC described the ward as “chaotic ward” in its report.",
+			[]string{"chaotic|CQC|", "chaotic ward|CQC|"}},
+		{"phrase-reported-in-sentence-before",
+			"The CQC team found there was “a strong sense of teamwork” in the service. Further, there were “open, honest conversations with families” on every visit.",
+			[]string{"a strong sense of teamwork|CQC|", "open, honest conversations with families|CQC|"}},
+		{"list-of-reported-comments",
+			"The service was rated good. Comments from patients included “kind and patient”, “always smiling” and “nothing is too much trouble”.",
+			[]string{"kind and patient|patient|", "always smiling|patient|", "nothing is too much trouble|patient|"}},
+	})
+}
+
+// TestNotQuotes: words in quotation marks that are not quoted findings or
+// statements.
+func TestNotQuotes(t *testing.T) {
+	runQuoteCases(t, []quoteCase{
+		{"rating-and-domain-names", "The CQC rated the hospital ‘Good’ and ‘caring’ was rated ‘Outstanding’.", nil},
+		{"link-label", "Read the full report via the ‘all reports’ link on the CQC website.", nil},
+		{"defined-term", "The Care Quality Commission (“CQC”) inspected Elmstead Care Home.", nil},
+		{"defined-act", "The Health and Social Care Act 2008 ('the Act') sets the rules the CQC enforces.", nil},
+		{"document-title-after-noun", "Complaints should follow the guidance, ‘Raising a concern about an inspection’, on the CQC website.", nil},
+		{"so-called-term", "The CQC reviewed the so-called ‘fast track’ discharges from Brackenford General Hospital.", nil},
+		{"scare-quoted-term", "The CQC asked how many of the deaths at the trust were really \"unavoidable\".", nil},
+		{"key-question-title", "The CQC rated the trust good in answer to \"Are services caring?\"", nil},
+		{"tab-label", "On the CQC website, the ‘Inspection summary’ tab lists what inspectors found.", nil},
+		{"category-labels", "The CQC looks at evidence in the ‘feedback from staff and leaders’ and ‘observation’ categories.", nil},
+		{"label-list", "The CQC assessed the council on three areas: ‘working with people’, ‘providing support’ and ‘ensuring safety’.", nil},
+		{"slogan", "Inspectors found staff lived up to the trust motto ‘care without limits’ in the ward the CQC rated good.", nil},
+		{"term-in-prepositional-phrase", "Inspectors found little awareness of the ‘shared learning’ across wards of the trust the CQC rated good.", nil},
+		{"score-scale-label", "A score of 1 means the evidence shows “significant shortfalls” in the CQC framework.", nil},
+		{"closing-mark-only", "The CQC rated it good. Patients said it was very good, sorted everything” and left.", nil},
+	})
+}
+
+func TestRegulatorOf(t *testing.T) {
+	cases := []struct {
+		text       string
+		cqc, other bool
+	}{
+		{"The Care Quality Commission rated the trust good.", true, false},
+		{"We rated the service as requires improvement.", true, false},
+		{"Ofsted inspected the council. Ofsted found progress. The CQC joined one visit.", false, true},
+		{"Ofsted and the CQC inspected the area jointly; the CQC reviewed health services.", true, false},
+		{"This evaluation strategy sets out key questions for the department.", false, false},
+	}
+	for _, c := range cases {
+		st := &docState{text: c.text, lower: asciiLower(c.text)}
+		if cqc, other := st.regulatorOf(); cqc != c.cqc || other != c.other {
+			t.Errorf("%q: regulatorOf = %v, %v; want %v, %v", c.text, cqc, other, c.cqc, c.other)
+		}
+	}
+}
