@@ -383,8 +383,6 @@ var (
 	reLinkWord = regexp.MustCompile(`^(?:as|to|for|that|in|on|of|by|with|from|and|but|because|which|who)\b`)
 	// a document or page part named right before its title
 	reDocBefore = regexp.MustCompile(`(?i)\b(?:guidance|document|leaflet|booklet|publication|report|paper|handbook|toolkit|book|article|website|webpage|chapter|section|tab|menu|button|link|box|column|category|framework|strategy|policy|programme|plan)\s*,?\s*$`)
-	// a term inside a prepositional phrase: "awareness of the ‘lessons learned’"
-	rePrepDet = regexp.MustCompile(`(?i)\b(?:of|in|on|at|about|among|amongst|from|with|into|for|to|over|under|around|through|within|across|via)\s+(?:the|a|an|its|their|this|that|these|those|our|his|her|your|one)\s*$`)
 	// the separator between two items of a list of quoted terms
 	reListSep = regexp.MustCompile(`^[\s,;/]*(?:(?:and|or|and/or)\s*)?$`)
 	// words that introduce what people said rather than a list of names
@@ -475,9 +473,6 @@ func (st *docState) judge(i int, run *quoteRun) (verdict, string) {
 	switch words[0] {
 	case "must", "should", "will", "needs", "need", "cannot", "can't":
 		return quoted, "demand"
-	}
-	if len(words) <= 3 && rePrepDet.MatchString(lead) {
-		return unreported, "term"
 	}
 	if cue := st.cue(q); cue != "" {
 		return quoted, "cue '" + cue + "'"
