@@ -734,7 +734,7 @@ func okAfterSubject(s string) bool {
 }
 
 var (
-	reName = regexp.MustCompile(`(?:\b(Dr|Prof|Professor|Mr|Mrs|Ms|Miss|Sir|Dame|Lord|Lady|Baroness|Cllr|Councillor)\.?\s+)?\b([A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]*(?:[-'’][A-Z]?[a-z]+)?){0,2})(\s+(?:OBE|MBE|CBE|DBE|KBE))?`)
+	reName = regexp.MustCompile(`(?:\b(Dr|Prof|Professor|Mr|Mrs|Ms|Miss|Sir|Dame|Lord|Lady|Baroness|Cllr|Councillor)\.?\s+)?\b([A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]*(?:[-'’][A-Z]?[a-z]+)?\b){0,2})(\s+(?:OBE|MBE|CBE|DBE|KBE))?`)
 
 	roleWords = set("chief", "executive", "officer", "director", "deputy", "inspector", "general", "practice",
 		"senior", "national", "advisor", "adviser", "medical", "nursing", "care", "quality", "commission",
@@ -754,15 +754,15 @@ var (
 		"london", "officer", "assistant", "associate", "clinical", "corporate", "non", "chairwoman",
 		// places and companies are not people: "Falcon House", "Minster Care Limited"
 		"house", "street", "road", "avenue", "gardens", "limited", "ltd", "plc", "llp", "home", "homes",
-		"surgery", "hospice", "lodge", "manor", "court")
+		"surgery", "hospice", "lodge", "manor", "court", "local", "healthwatch")
 
 	reCQCWords = regexp.MustCompile(`(?i)\b(cqc|cqc's|care quality commission|commission|inspectors?|inspection team|inspection|regulator|watchdog|chief inspector|findings|(?:the|their|its|cqc|cqc's|inspection) report|report said|report says|report found)\b`)
 	// a role at CQC, named after it or before it
 	reCQCRole      = regexp.MustCompile(`(?i)\b(?:of|at|for|from)\s+(?:the\s+)?(?:cqc|care quality commission)\b|\bcqc(?:'s|’s)?\s+(?:chief|deputy|director|head|inspector|chair|spokes)`)
 	reCQCName      = regexp.MustCompile(`(?i)\b(?:cqc|care quality commission)\b`)
-	reTrustWords   = regexp.MustCompile(`(?i)\b(trust|chief executive|executive|medical director|director of nursing|nursing officer|medical officer|chair|chairman|chairwoman|spokesperson|spokeswoman|spokesman|the hospital|the practice|the home|staff|manager|managers|matron|nurse|consultant|midwife|the board|provider|operator|owners?|the company|limited|ltd|plc|which runs|which operates|care home)\b`)
+	reTrustWords   = regexp.MustCompile(`(?i)\b(trust|chief executive|executive|medical director|director of nursing|nursing officer|medical officer|chair|chairman|chairwoman|spokesperson|spokeswoman|spokesman|the hospital|the practice|the home|staff|manager|managers|matron|nurse|consultant|midwife|the board|provider|operator|owners?|the company|limited|ltd|plc|which runs|which operates|care home|hospital|hospice|surgery)\b`)
 	rePatientWords = regexp.MustCompile(`(?i)\b(patients?|one person|a person|people using|people who use|service users?|residents?|a woman|a man|a mother|a father|one man|one woman|a patient|people told|person said|people said|children|a child|young people|a young person|care leavers?|pupils?|learners?)\b`)
-	reOtherWords   = regexp.MustCompile(`(?i)\b(relatives?|family members?|families|carers?|son|daughter|wife|husband|partner|friend|visitors?|commissioners?|council|mp|union|the act|s\.\s?\d+|section \d+|legislation|the law|regulations? \d+|coroner|parents?|professionals?|partners)\b`)
+	reOtherWords   = regexp.MustCompile(`(?i)\b(relatives?|family members?|families|carers?|son|daughter|wife|husband|partner|friend|visitors?|commissioners?|council|mp|union|the act|s\.\s?\d+|section \d+|legislation|the law|regulations? \d+|coroner|parents?|professionals?|partners|healthwatch|unions?|campaigners?|charity)\b`)
 )
 
 // category returns the speaker category named first in s, and where. In a
@@ -1037,6 +1037,10 @@ func (st *docState) speakerWords(q *qspan, run *quoteRun) (cat, name, why string
 			if c, n, ok := st.resolveSubject(ctx[:cues[0][0]], run); ok {
 				return c, n, "before: '" + strings.TrimSpace(ctx[:cues[0][0]]) + "'"
 			}
+			if namesBody(head) {
+				// "Healthwatch Northvale said": a body of no known kind
+				return extract.SpeakerOther, "", "before: '" + strings.TrimSpace(head) + "'"
+			}
 		}
 	}
 	if len(cues) == 0 {
@@ -1052,6 +1056,19 @@ func (st *docState) speakerWords(q *qspan, run *quoteRun) (cat, name, why string
 		return c, "", "sentence: '" + strings.TrimSpace(ctx) + "'"
 	}
 	return "", "", ""
+}
+
+// namesBody reports a capitalised word in s that is not a role or a
+// function word: the name of a body or a person.
+func namesBody(s string) bool {
+	for _, w := range strings.Fields(s) {
+		w = strings.Trim(w, ",.;:()'’\"“”‘")
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsUpper(r) && !roleWords[strings.ToLower(w)] {
+			return true
+		}
+	}
+	return false
 }
 
 // resolveSubject reads a speaker from the subject of a reporting verb:
