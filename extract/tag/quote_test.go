@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -229,5 +230,20 @@ func TestRegulatorOf(t *testing.T) {
 		if cqc, other := st.regulatorOf(); cqc != c.cqc || other != c.other {
 			t.Errorf("%q: regulatorOf = %v, %v; want %v, %v", c.text, cqc, other, c.cqc, c.other)
 		}
+	}
+}
+
+func TestQuoteWhy(t *testing.T) {
+	tg := &Tagger{Explain: true, model: testTagger(t).model}
+	text := "Professor Alan Whitcombe, Chief Inspector of Hospitals, said: “The care at Brackenford was not safe.”"
+	var why []string
+	for _, f := range tg.Tag(context.Background(), textDoc("t.txt", text)) {
+		if f.Kind == extract.KindQuote {
+			why = append(why, f.Why)
+		}
+	}
+	want := "quote-statement: statement, speaker CQC (before: 'Professor Alan Whitcombe, Chief Inspector of Hospitals,')"
+	if len(why) != 1 || why[0] != want {
+		t.Errorf("why = %q, want [%q]", why, want)
 	}
 }
