@@ -639,7 +639,9 @@ func (st *docState) samePara(a, b int) bool {
 // are not read as the words around this one. Offsets are kept.
 func (st *docState) unquoted(s, e int) string {
 	b := []byte(clean(st.text[s:e]))
-	for _, q := range st.quoteSpans {
+	qs := st.quoteSpans
+	from := sort.Search(len(qs), func(i int) bool { return qs[i].open >= s-maxQuote-8 })
+	for _, q := range qs[from:] {
 		if q.open >= e {
 			break
 		}
@@ -700,11 +702,9 @@ func (st *docState) afterQuote(q *qspan) string {
 	}
 	e = min(e, a+200)
 	// stop at the next quote
-	for _, o := range st.quoteSpans {
-		if o.open >= a && o.open < e {
-			e = o.open
-			break
-		}
+	qs := st.quoteSpans
+	if k := sort.Search(len(qs), func(i int) bool { return qs[i].open >= a }); k < len(qs) && qs[k].open < e {
+		e = qs[k].open
 	}
 	return clean(st.text[a:e])
 }
@@ -845,16 +845,10 @@ type quoteRun struct {
 	lastInPar map[int]int  // paragraph -> index of its last quote
 	cqcDoc    bool         // the document is by or about CQC
 	otherReg  bool         // the document is by or about another inspectorate
-	why       string       // how the last quote's speaker was found
 	verdicts  []verdict    // judge's verdict per span
 	accepted  map[int]bool // spans taken as quotes
 	cued      map[int]bool // spans taken for a word that reports them
 }
-
-var (
-	reOtherRegulator = regexp.MustCompile(`\b(?:ofsted|hmicfrs|hmi probation|hm inspectorate|estyn|care inspectorate|healthcare inspectorate wales|ofqual|ofcom|ofwat|ofgem|the information commissioner)\b`)
-	reCQCLanguage    = regexp.MustCompile(`\b(?:cqc|care quality commission|well-led|well led|quality statements?|we rated|fundamental standards|registered manager|regulated activit|health and social care act|people who use services|people using the service|requires improvement|requiring improvement|rated (?:good|outstanding|inadequate))\b`)
-)
 
 // regulatorOf reports whether the document is by or about CQC (it names
 // CQC at least as often as another inspectorate, or names none and speaks
@@ -862,12 +856,49 @@ var (
 // (Ofsted, ...).
 func (st *docState) regulatorOf() (cqc, other bool) {
 	l := st.lower
-	nCQC := len(reCQCName.FindAllStringIndex(l, -1))
-	nOther := len(reOtherRegulator.FindAllStringIndex(l, -1))
+	nCQC := countWords(l, "cqc") + countWords(l, "care quality commission")
+	nOther := 0
+	for _, w := range otherRegulators {
+		nOther += countWords(l, w)
+	}
 	if nOther > 0 {
 		return nCQC >= nOther, nCQC < nOther
 	}
-	return nCQC > 0 || reCQCLanguage.MatchString(l), false
+	if nCQC > 0 {
+		return true, false
+	}
+	for _, w := range cqcLanguage {
+		if countWords(l, w) > 0 {
+			return true, false
+		}
+	}
+	return false, false
+}
+
+var (
+	otherRegulators = []string{"ofsted", "hmicfrs", "hmi probation", "hm inspectorate", "estyn", "care inspectorate",
+		"healthcare inspectorate wales", "ofqual", "ofcom", "ofwat", "ofgem", "the information commissioner"}
+	cqcLanguage = []string{"well-led", "well led", "quality statement", "we rated", "fundamental standards",
+		"registered manager", "regulated activit", "health and social care act", "people who use services",
+		"people using the service", "requires improvement", "requiring improvement", "rated good",
+		"rated outstanding", "rated inadequate"}
+)
+
+// countWords counts where w occurs in l with no letter or digit just
+// before it (a word start); l and w are in lower case.
+func countWords(l, w string) int {
+	n := 0
+	for off := 0; ; {
+		k := strings.Index(l[off:], w)
+		if k < 0 {
+			return n
+		}
+		at := off + k
+		if at == 0 || !isWordRune(rune(l[at-1])) {
+			n++
+		}
+		off = at + len(w)
+	}
 }
 
 // attribute sets the speaker of quote i and returns how it was found.
@@ -1034,8 +1065,10 @@ func (st *docState) speakerWords(q *qspan, run *quoteRun) (cat, name, why string
 		}
 		if len(cues) > 0 {
 			// the first speaker named in the sentence
-			if c, n, ok := st.resolveSubject(ctx[:cues[0][0]], run); ok {
-				return c, n, "before: '" + strings.TrimSpace(ctx[:cues[0][0]]) + "'"
+			if first := ctx[:cues[0][0]]; first != head {
+				if c, n, ok := st.resolveSubject(first, run); ok {
+					return c, n, "before: '" + strings.TrimSpace(first) + "'"
+				}
 			}
 			if namesBody(head) {
 				// "Healthwatch Northvale said": a body of no known kind
@@ -1098,7 +1131,7 @@ func (st *docState) resolveSubject(subj string, run *quoteRun) (cat, name string
 			}
 		}
 	}
-	if name == "" && st.t != nil && hasCapitalWord(subj) {
+	if name == "" && st.t != nil && hasCapitalWord(subj) && len(strings.Fields(subj)) <= 16 {
 		name = cleanPerson(st.t.personIn(subj))
 	}
 	cat, _ = category(subj, run.otherReg)
