@@ -761,7 +761,7 @@ var (
 	reCQCRole      = regexp.MustCompile(`(?i)\b(?:of|at|for|from)\s+(?:the\s+)?(?:cqc|care quality commission)\b|\bcqc(?:'s|’s)?\s+(?:chief|deputy|director|head|inspector|chair|spokes)`)
 	reCQCName      = regexp.MustCompile(`(?i)\b(?:cqc|care quality commission)\b`)
 	reTrustWords   = regexp.MustCompile(`(?i)\b(trust|chief executive|executive|medical director|director of nursing|nursing officer|medical officer|chair|chairman|chairwoman|spokesperson|spokeswoman|spokesman|the hospital|the practice|the home|staff|manager|managers|matron|nurse|consultant|midwife|the board|provider|operator|owners?|the company|limited|ltd|plc|which runs|which operates|care home|hospital|hospice|surgery)\b`)
-	rePatientWords = regexp.MustCompile(`(?i)\b(patients?|one person|a person|people using|people who use|service users?|residents?|a woman|a man|a mother|a father|one man|one woman|a patient|people told|person said|people said|children|a child|young people|a young person|care leavers?|pupils?|learners?)\b`)
+	rePatientWords = regexp.MustCompile(`(?i)\b(patients?|person|people|people using|people who use|service users?|residents?|a woman|a man|a mother|a father|one man|one woman|a patient|people told|person said|people said|children|a child|young people|a young person|care leavers?|pupils?|learners?)\b`)
 	reOtherWords   = regexp.MustCompile(`(?i)\b(relatives?|family members?|families|carers?|son|daughter|wife|husband|partner|friend|visitors?|commissioners?|council|mp|union|the act|s\.\s?\d+|section \d+|legislation|the law|regulations? \d+|coroner|parents?|professionals?|partners|healthwatch|unions?|campaigners?|charity)\b`)
 )
 
@@ -1091,13 +1091,14 @@ func (st *docState) speakerWords(q *qspan, run *quoteRun) (cat, name, why string
 	return "", "", ""
 }
 
-// namesBody reports a capitalised word in s that is not a role or a
+// namesBody reports a capitalised word in s, past its first word (which
+// may be capitalised for opening the sentence), that is not a role or a
 // function word: the name of a body or a person.
 func namesBody(s string) bool {
-	for _, w := range strings.Fields(s) {
+	for i, w := range strings.Fields(s) {
 		w = strings.Trim(w, ",.;:()'’\"“”‘")
 		r, _ := utf8.DecodeRuneInString(w)
-		if unicode.IsUpper(r) && !roleWords[strings.ToLower(w)] {
+		if i > 0 && unicode.IsUpper(r) && !roleWords[strings.ToLower(w)] {
 			return true
 		}
 	}
