@@ -10,6 +10,32 @@ import (
 	"github.com/cqcmine/cqcmine/extract"
 )
 
+// The quote rules, in the order they run (CQC-LANGUAGE §6.9):
+//
+//   - Scanning (scanQuotes): spans in “ ”, " ", ‘ ’ or ' ', a quote
+//     nested in a double-quoted one kept inside it, mixed marks ‘…”,
+//     paragraphs re-opened with a mark, unclosed quotes cut at their
+//     first sentence end.
+//   - Judging (judge): not quotes are rating and domain names, key
+//     question titles, defined terms, terms and titles named as such
+//     ("so-called", "the guidance, ‘…’", "the trust motto ‘…’"), labels
+//     followed by their noun (tab, link, category, quality statement),
+//     title-case names, lists of three or more quoted terms with no word
+//     of speech before them. Quotes are statements, paragraphs, quoted
+//     demands, spans with a reporting word around them, phrases that go on
+//     from a reported phrase in the sentence before, and spans that only
+//     repeat a quoted phrase (a crosshead, a partly marked phrase).
+//   - Speakers (attribute): an attribution after the quote ("…,” said X,
+//     chief executive of Y" / "she added"), the words before it (the
+//     subject of the reporting verb, passive "was warned by the CQC",
+//     "comments from patients", "according to the report"), pronouns to
+//     the last named speaker, a quote with no attribution to the speaker
+//     of the quote before it in its paragraph or the paragraph before, and
+//     last the document's voice: CQC in CQC's documents, the provider
+//     where the document speaks as "our trust", other elsewhere. In a
+//     document by or about another inspectorate (Ofsted, ...), inspectors
+//     and reports are that body's: other.
+
 // qspan is one quotation: inner text [s, e), marks excluded.
 type qspan struct {
 	s, e      int
