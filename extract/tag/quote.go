@@ -1005,26 +1005,6 @@ func (st *docState) paraGap(a, b int) int {
 // before it that ends "X said:". It returns the category and name it
 // finds ("" when none) and how it found them.
 func (st *docState) speakerWords(q *qspan, run *quoteRun) (cat, name, why string) {
-	// after the quote: “…,” said Dr Vale, chief executive. / “…,” she added.
-	if a := st.afterQuote(q); a != "" {
-		subj := ""
-		if m := reAfterVerbFirst.FindStringSubmatch(a); m != nil {
-			subj = m[2]
-		} else if m := reAfterVerbLast.FindStringSubmatch(a); m != nil && okAfterSubject(m[1]) {
-			subj = m[1]
-		}
-		if subj != "" {
-			if c, n, ok := st.resolveSubject(subj, run); ok {
-				return c, n, "after: '" + strings.TrimSpace(subj) + "'"
-			}
-		}
-		// “…” by patients
-		if m := reByAgent.FindStringSubmatch(a); m != nil && strings.HasPrefix(strings.TrimSpace(strings.ToLower(a)), "by ") {
-			if c, _ := category(m[1], run.otherReg); c != "" {
-				return c, personName(m[1]), "after: 'by " + strings.TrimSpace(m[1]) + "'"
-			}
-		}
-	}
 	s := st.contextStart(q)
 	ctx := st.unquoted(s, q.open)
 	if strings.TrimSpace(ctx) == "" {
@@ -1035,6 +1015,31 @@ func (st *docState) speakerWords(q *qspan, run *quoteRun) (cat, name, why string
 			pt := strings.TrimSpace(st.unquoted(pb.s, pb.e))
 			if strings.HasSuffix(pt, ":") || strings.HasSuffix(pt, "said") {
 				ctx = pt
+			}
+		}
+	}
+	// an attribution after the quote counts when nothing before it in its
+	// sentence introduces it: “…,” said Dr Vale. / “…,” she added.
+	introduced := strings.HasSuffix(strings.TrimSpace(ctx), ":") || reSaidVerb.MatchString(ctx) ||
+		reNounCue.MatchString(ctx) || reAccord.MatchString(ctx)
+	if !introduced {
+		if a := st.afterQuote(q); a != "" {
+			subj := ""
+			if m := reAfterVerbFirst.FindStringSubmatch(a); m != nil {
+				subj = m[2]
+			} else if m := reAfterVerbLast.FindStringSubmatch(a); m != nil && okAfterSubject(m[1]) {
+				subj = m[1]
+			}
+			if subj != "" {
+				if c, n, ok := st.resolveSubject(subj, run); ok {
+					return c, n, "after: '" + strings.TrimSpace(subj) + "'"
+				}
+			}
+			// “…” by patients
+			if m := reByAgent.FindStringSubmatch(a); m != nil && strings.HasPrefix(strings.TrimSpace(strings.ToLower(a)), "by ") {
+				if c, _ := category(m[1], run.otherReg); c != "" {
+					return c, personName(m[1]), "after: 'by " + strings.TrimSpace(m[1]) + "'"
+				}
 			}
 		}
 	}
@@ -1072,9 +1077,11 @@ func (st *docState) speakerWords(q *qspan, run *quoteRun) (cat, name, why string
 			head = ctx[start:c[0]]
 			if rePassive.MatchString(head) {
 				// "the trust was warned by the CQC", "was found to have"
-				if m := reByAgent.FindStringSubmatch(ctx[c[1]:]); m != nil {
-					if cc, _ := category(m[1], run.otherReg); cc != "" {
-						return cc, personName(m[1]), "passive: 'by " + strings.TrimSpace(m[1]) + "'"
+				for _, rest := range []string{ctx[c[1]:], st.afterQuote(q)} {
+					if m := reByAgent.FindStringSubmatch(rest); m != nil {
+						if cc, _ := category(m[1], run.otherReg); cc != "" {
+							return cc, personName(m[1]), "passive: 'by " + strings.TrimSpace(m[1]) + "'"
+						}
 					}
 				}
 				if run.cqcDoc {
