@@ -951,6 +951,13 @@ func (st *docState) attribute(i int, run *quoteRun) string {
 	if cat == "" && name != "" {
 		cat = extract.SpeakerOther // a named person of no stated role
 	}
+	if cat == "" && name == "" {
+		// "Dr Okafor, the medical director, said staff had worked hard.
+		// “We are proud of them.”": the sentence before names the speaker
+		if c, n, w := st.speakerBefore(q, run); c != "" {
+			cat, name, why = c, n, w
+		}
+	}
 	if cat == "" {
 		// a quote that follows another in its paragraph, or opens the
 		// paragraph after it, goes on in that speaker's words
@@ -987,6 +994,36 @@ func (st *docState) attribute(i int, run *quoteRun) string {
 		run.lastName, run.lastCat = name, cat
 	}
 	return why
+}
+
+// speakerBefore reads the speaker of a quote that opens its sentence from
+// a reporting verb in the sentence before, in its paragraph or the one
+// before, when that sentence quotes nothing itself.
+func (st *docState) speakerBefore(q *qspan, run *quoteRun) (cat, name, why string) {
+	k := sort.Search(len(st.sents), func(i int) bool { return st.sents[i].e > q.open })
+	if k <= 0 || k >= len(st.sents) || strings.TrimSpace(st.unquoted(st.sents[k].s, q.open)) != "" {
+		return "", "", ""
+	}
+	p := st.sents[k-1]
+	if st.paraGap(p.s, q.open) > 1 {
+		return "", "", ""
+	}
+	if run.last >= 0 && st.quoteSpans[run.last].e > p.s {
+		return "", "", "" // the quote before speaks for itself
+	}
+	ctx := clean(st.text[p.s:p.e])
+	cues := reSaidVerb.FindAllStringIndex(ctx, -1)
+	if len(cues) == 0 {
+		return "", "", ""
+	}
+	head := ctx[:cues[0][0]]
+	if rePassive.MatchString(head) {
+		return "", "", ""
+	}
+	if c, n, ok := st.resolveSubject(head, run); ok && c != "" {
+		return c, n, "sentence before: '" + strings.TrimSpace(head) + "'"
+	}
+	return "", "", ""
 }
 
 // opensParagraph reports whether offset p opens its block.
