@@ -289,3 +289,19 @@ func TestQuoteWhy(t *testing.T) {
 		t.Errorf("why = %q, want [%q]", why, want)
 	}
 }
+
+// FuzzQuotePanics fails on any panic in the quote rules, which Tag would
+// otherwise swallow.
+func FuzzQuotePanics(f *testing.F) {
+	for _, s := range []string{"“a “b” c”", "‘x”", "\"a \"b\" c.\"", "said: “x\n\n“y", "‘Poor’\n\nfound a “poor culture”", "Ofsted ‘a’, ‘b’, ‘c’"} {
+		f.Add(s)
+	}
+	tg, _ := New()
+	f.Fuzz(func(t *testing.T, s string) {
+		st := &docState{t: tg, ctx: context.Background(), doc: &extract.Document{}}
+		st.text, st.lower, st.starts = s, asciiLower(s), []int{0}
+		st.blocks, st.sents = segment(s)
+		st.scanQuotes()
+		st.tagQuotes()
+	})
+}
