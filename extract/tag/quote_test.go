@@ -296,7 +296,7 @@ func FuzzQuotePanics(f *testing.F) {
 	for _, s := range []string{"“a “b” c”", "‘x”", "\"a \"b\" c.\"", "said: “x\n\n“y", "‘Poor’\n\nfound a “poor culture”", "Ofsted ‘a’, ‘b’, ‘c’"} {
 		f.Add(s)
 	}
-	tg, _ := New()
+	tg := testTagger(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		st := &docState{t: tg, ctx: context.Background(), doc: &extract.Document{}}
 		st.text, st.lower, st.starts = s, asciiLower(s), []int{0}
