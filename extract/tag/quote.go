@@ -784,11 +784,13 @@ var (
 
 	reCQCWords = regexp.MustCompile(`(?i)\b(cqc|cqc's|care quality commission|commission|inspectors?|inspection team|inspection|regulator|watchdog|chief inspector|findings|(?:the|their|its|cqc|cqc's|inspection) report|report said|report says|report found)\b`)
 	// a role at CQC, named after it or before it
-	reCQCRole      = regexp.MustCompile(`(?i)\b(?:of|at|for|from)\s+(?:the\s+)?(?:cqc|care quality commission)\b|\bcqc(?:'s|’s)?\s+(?:chief|deputy|director|head|inspector|chair|spokes)`)
-	reCQCName      = regexp.MustCompile(`(?i)\b(?:cqc|care quality commission)\b`)
-	reTrustWords   = regexp.MustCompile(`(?i)\b(trust|chief executive|executive|medical director|director of nursing|nursing officer|medical officer|chair|chairman|chairwoman|spokesperson|spokeswoman|spokesman|the hospital|the practice|the home|staff|manager|managers|matron|nurse|consultant|midwife|the board|provider|operator|owners?|the company|limited|ltd|plc|which runs|which operates|care home|hospital|hospice|surgery)\b`)
-	rePatientWords = regexp.MustCompile(`(?i)\b(patients?|person|people|people using|people who use|service users?|residents?|a woman|a man|a mother|a father|one man|one woman|a patient|people told|person said|people said|children|a child|young people|a young person|care leavers?|pupils?|learners?)\b`)
-	reOtherWords   = regexp.MustCompile(`(?i)\b(relatives?|family members?|families|carers?|son|daughter|wife|husband|partner|friend|visitors?|commissioners?|council|mp|union|the act|s\.\s?\d+|section \d+|legislation|the law|regulations? \d+|coroner|parents?|professionals?|partners|healthwatch|unions?|campaigners?|charity)\b`)
+	reCQCRole = regexp.MustCompile(`(?i)\b(?:of|at|for|from)\s+(?:the\s+)?(?:cqc|care quality commission)\b|\bcqc(?:'s|’s)?\s+(?:chief|deputy|director|head|inspector|chair|spokes)`)
+	// a role at a body that is neither CQC nor the provider
+	reOtherBodyRole = regexp.MustCompile(`(?i)\b(?:of|for|at|from)\s+(?:the\s+)?(?:nhs england|nhs improvement|nhs providers|department of health|dhsc|healthwatch|government|royal college|british medical association|bma|unison|local government association|the local authority|ombudsman)\b`)
+	reCQCName       = regexp.MustCompile(`(?i)\b(?:cqc|care quality commission)\b`)
+	reTrustWords    = regexp.MustCompile(`(?i)\b(trust|chief executive|executive|medical director|director of nursing|nursing officer|medical officer|chair|chairman|chairwoman|spokesperson|spokeswoman|spokesman|the hospital|the practice|the home|staff|manager|managers|matron|nurse|consultant|midwife|the board|provider|operator|owners?|the company|limited|ltd|plc|which runs|which operates|care home|hospital|hospice|surgery)\b`)
+	rePatientWords  = regexp.MustCompile(`(?i)\b(patients?|person|people|people using|people who use|service users?|residents?|a woman|a man|a mother|a father|one man|one woman|a patient|people told|person said|people said|children|a child|young people|a young person|care leavers?|pupils?|learners?)\b`)
+	reOtherWords    = regexp.MustCompile(`(?i)\b(relatives?|family members?|families|carers?|son|daughter|wife|husband|partner|friend|visitors?|commissioners?|council|mp|union|the act|s\.\s?\d+|section \d+|legislation|the law|regulations? \d+|coroner|parents?|professionals?|partners|healthwatch|unions?|campaigners?|charity)\b`)
 )
 
 // category returns the speaker category named first in s, and where. In a
@@ -812,6 +814,17 @@ func category(s string, otherReg bool) (string, int) {
 	}
 	if best == extract.SpeakerTrust && reCQCRole.MatchString(s) {
 		best = extract.SpeakerCQC // "chief executive of the Care Quality Commission"
+	}
+	if best == extract.SpeakerTrust && reOtherBodyRole.MatchString(s) {
+		best = extract.SpeakerOther // "a spokeswoman for NHS England"
+	}
+	if best == extract.SpeakerPatient && at < len(s) {
+		// "a patient's daughter": the patient's family speaks
+		if m := rePatientWords.FindStringIndex(s[at:]); m != nil {
+			if rest := s[at+m[1]:]; strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s") || strings.HasPrefix(rest, "' ") || strings.HasPrefix(rest, "’ ") {
+				best = extract.SpeakerOther
+			}
+		}
 	}
 	return best, at
 }
