@@ -1343,9 +1343,11 @@ func (st *docState) tagQuotes() {
 	}
 	whys := make([]string, len(st.quoteSpans))
 	var outer enclosing
+	stopped := false
 	for i := range st.quoteSpans {
 		if i%64 == 0 && st.ctx.Err() != nil {
-			return
+			stopped = true // keep the quotes found so far
+			break
 		}
 		q := &st.quoteSpans[i]
 		if q.cont >= 0 && !st.quoteSpans[q.cont].ok {
@@ -1363,7 +1365,11 @@ func (st *docState) tagQuotes() {
 		}
 		q.ok = true
 		how := st.attribute(i, run)
-		whys[i] = "quote-" + strings.SplitN(rule, " ", 2)[0] + ": " + rule + ", speaker " + q.speaker + " (" + how + ")"
+		name, mention, _ := strings.Cut(rule, " ")
+		if mention != "" {
+			mention += ", "
+		}
+		whys[i] = "quote-" + name + ": " + mention + "speaker " + q.speaker + " (" + how + ")"
 		run.accepted[i] = true
 		outer.take(*q)
 		run.cued[i] = strings.HasPrefix(rule, "cue ")
@@ -1374,6 +1380,9 @@ func (st *docState) tagQuotes() {
 	ix := st.echoIndex(run)
 	outer = enclosing{}
 	for i := range st.quoteSpans {
+		if stopped {
+			break
+		}
 		if run.accepted[i] {
 			outer.take(st.quoteSpans[i])
 		}

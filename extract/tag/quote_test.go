@@ -293,7 +293,7 @@ func TestQuoteWhy(t *testing.T) {
 			why = append(why, f.Why)
 		}
 	}
-	want := "quote-statement: statement, speaker CQC (before: 'Professor Alan Whitcombe, Chief Inspector of Hospitals,')"
+	want := "quote-statement: speaker CQC (before: 'Professor Alan Whitcombe, Chief Inspector of Hospitals,')"
 	if len(why) != 1 || why[0] != want {
 		t.Errorf("why = %q, want [%q]", why, want)
 	}
