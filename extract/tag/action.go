@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/cqcmine/cqcmine/extract"
 )
@@ -14,7 +15,7 @@ var (
 	reUndHead    = regexp.MustCompile(`^(?:UNDERTAKINGS|Undertakings|The undertakings)\W*$`)
 	reEndHead    = regexp.MustCompile(`(?i)^(signed|dated|the trust|nhs improvement|appendix|annex)\b`)
 
-	reTold      = regexp.MustCompile(`\b(?:required|requiring) (?:the|this) (?:trust|provider|practice|service|home|hospital) to\b|\brequiring (?:it|them) to\b|\b(?:told|ordered|asked|instructed|directed)\s+(?:the|this|that|a|an)?\s*(?:[\w-]+\s+){0,5}?(?:trust|practice|provider|service|home|hospital|organisation|board|registered manager|manager|leaders)\s+(?:that it must\b|that they must\b|to\b)|\b(?:been|was|were|being|is|are)\s+(?:told|ordered|asked|instructed|directed)\s+(?:to|that it must|it must)\b|\btold (?:the \w+ )?that it must\b|\btold it must\b`)
+	reTold      = regexp.MustCompile(`\b(?:required|requiring) (?:the|this) (?:trust|provider|practice|service|home|hospital) to\b|\brequiring (?:it|them) to\b|\b(?:told|tells|telling|ordered|asked|instructed|directed|warns|warned|warning)\s+(?:the|this|that|a|an)?\s*(?:[\w-]+\s+){0,5}?(?:trust|practice|provider|service|home|hospital|organisation|board|registered manager|manager|leaders)\s+(?:that it must\b|that they must\b|to\b)|\b(?:been|was|were|being|is|are)\s+(?:told|ordered|asked|instructed|directed)\s+(?:to|that it must|it must)\b|\btold (?:the \w+ )?that it must\b|\btold it must\b|\b(?:told|tells|telling|warns|warned|warning)\s+(?:them|it)\s+(?:that\s+)?(?:they|it)\s+must\b`)
 	reReported  = regexp.MustCompile(`\b(?:cqc|report|inspectors?|watchdog|regulator|commission|inspection)\b(?: also)? (?:said|says|stated|noted|found|concluded)\b.{0,240}?\b(must|should|needed to|needs to|need to)\b`)
 	reItAlso    = regexp.MustCompile(`^(?:it|they|the report|inspectors|the cqc|cqc)(?: also)? (?:said|says|stated|noted|found)\b.{0,240}?\b(must|should|needed to|needs to)\b`)
 	reNotOurs   = regexp.MustCompile(`\b(?:providers|a provider|registered persons|the cqc|cqc|the commission|we|i|you|inspectors|commissioners|nhs england|nhs improvement)\s+(?:also\s+|still\s+|now\s+|will\s+)?(?:must|should|needs? to|has to|have to)\b`)
@@ -40,28 +41,160 @@ func containsAny(s string, words ...string) bool {
 	return false
 }
 
-// actionKind returns the kind of action clause c states, or "". The
-// regexps it runs are in lower case and match the lower-cased clause.
-func (st *docState) actionKind(c string) extract.Kind {
+// actionRule is a rule over a lower-cased clause: when one of its hints
+// is in the clause and its regexp matches, the clause is (kind) or is not
+// (kind "") an action.
+type actionRule struct {
+	name string
+	hint []string
+	re   *regexp.Regexp
+	kind extract.Kind
+}
+
+func (r actionRule) find(l string) []int {
+	if !containsAny(l, r.hint...) {
+		return nil
+	}
+	return r.re.FindStringIndex(l)
+}
+
+const rePeriod = `(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)\s+(?:more\s+|further\s+)?(?:days?|weeks?|months?|years?)|a (?:week|month|year)|a deadline of [^.;]{1,30}?`
+
+const reProviderNoun = `(?:trust|provider|practice|service|home|hospital|organisation|board|surgery|clinic|it|them|they)`
+
+// notActionRules are the clauses that read like actions and are not: a
+// court's penalty, a warning of what could follow, a requirement already
+// met or lifted, a count of areas that introduces a list, a reference to
+// the list of actions, the report's set phrase about legal requirements,
+// and what the public should expect.
+var notActionRules = []actionRule{
+	{"court-penalty", []string{"pay", "fine", "prosecut", "court", "guilty", "sentenced"},
+		regexp.MustCompile(`\bordered to pay\b|\bfined\b|\bprosecut\w*|\bcourt\b|\bpleaded guilty\b|\bsentenced\b`), ""},
+	{"conditional-warning", []string{"face", "unless"},
+		regexp.MustCompile(`\b(?:could|may|might|would|will|to) face\b|\bunless\b`), ""},
+	{"requirement-met", []string{"met", "lifted", "removed", "withdrawn", "complied"},
+		regexp.MustCompile(`\b(?:have|has|had)\s+(?:now\s+|since\s+|already\s+|all\s+)*been\s+(?:met|lifted|removed|withdrawn|complied with)\b|\b(?:were|was|been)\s+(?:lifted|removed|withdrawn)\b`), ""},
+	{"areas-lead-in", []string{"there"},
+		regexp.MustCompile(`^(?:however,?\s+|but\s+|but,\s+)?there (?:are|were|is|was) (?:also )?(?:some |several |a number of |other |still )?(?:areas?|things|ways)\b`), ""},
+	{"reference-to-actions", []string{"action"},
+		regexp.MustCompile(`\bactions? (?:that )?(?:we|cqc|the cqc|inspectors) (?:have |has |had )?(?:told|asked|required)\b|\bsee the actions?\b`), ""},
+	{"set-phrase-legal-requirements", []string{"take action"},
+		regexp.MustCompile(`\btake action to (?:bring (?:its |their |the )?(?:services?|them|it) into line with|comply with|meet) (?:the |these |those |its |all |legal |relevant )*(?:legal requirements|requirements|regulations)\s*(?:[.,;:]|$)`), ""},
+	{"public-expectation", []string{"expect"},
+		regexp.MustCompile(`\b(?:should|must|ought to)\s+(?:[a-z]+\s+){0,3}?expect\b`), ""},
+}
+
+// reActionHistory is a requirement told as history ("was previously issued
+// with a warning notice", "since previously being told to improve"); the
+// clause after it may still state a current one.
+var reActionHistory = regexp.MustCompile(`\bpreviously\s+(?:been\s+|being\s+)?(?:issued|served|given|told|required|ordered|asked|placed|warned|rated)\b|\b(?:was|were|had been) previously\b`)
+
+// reportedRules are requirements reported rather than stated with a
+// modal: CQC "requires improvement" at a provider, a deadline given to
+// the provider, an enforcement notice or condition that requires
+// improvement, a request to take action.
+var reportedRules = []actionRule{
+	{"cqc-requires-improvement", []string{"requir", "demand"},
+		regexp.MustCompile(`\b(?:cqc|regulator|watchdog|inspectors?|commission)\s+(?:has\s+|have\s+)?(?:requires?|required|demands?|demanded)\s+(?:urgent\s+|immediate\s+|significant\s+|further\s+|rapid\s+|major\s+)*improvements?\b`), extract.KindMustDo},
+	{"deadline-given", []string{"gave", "given", "giving", "gives"},
+		regexp.MustCompile(`\b(?:gave|given|gives|giving)\s+(?:the\s+|this\s+|that\s+)?(?:[\w'’-]+\s+){0,4}?` + reProviderNoun + `\s+(?:until\s+[^.;]{1,40}?|` + rePeriod + `)\s+to\s+[a-z]`), extract.KindMustDo},
+	{"deadline-has-until", []string{"until", "day", "week", "month", "year"},
+		regexp.MustCompile(`\b` + reProviderNoun + `\s+(?:now\s+)?(?:has|have|has been given|have been given|was given|were given|is given|is being given)\s+(?:until\s+[^.;]{1,40}?|` + rePeriod + `)\s+to\s+[a-z]`), extract.KindMustDo},
+	{"enforcement-requiring", []string{"notice", "warning", "condition", "29a", "enforcement"},
+		regexp.MustCompile(`\b(?:warning notices?|formal warnings?|section 29a|s\.?29a|notices? of decision|conditions|requirement notices?|enforcement (?:actions?|notices?))\b[^.;]{0,200}?(?:\brequiring\b|\bwhere improvements? (?:are|were|is|was) (?:needed|required)\b|\bsetting out (?:where|what|the) improvements?\b|\bto make (?:significant |urgent |immediate |the necessary |rapid )?improvements?\b|\b(?:that|so) (?:it|they|the trust|the provider) must\b)`), extract.KindMustDo},
+	{"request-to-act", []string{"request", "asking", "urging", "instructing"},
+		regexp.MustCompile(`\b(?:requesting|asking|urging|instructing)\s+(?:that\s+)?(?:they|it|the\s+(?:[\w-]+\s+){0,2}?(?:provider|trust|practice|service|home|hospital|manager))\s+(?:to\s+)?(?:take|make|submit|send|provide|address|improve|put|carry|complete|ensure|stop|review)\b`), extract.KindMustDo},
+}
+
+// reMaybe is a modal of possibility or of the future before a reported
+// requirement: CQC's procedure ("we may request the provider to"), not a
+// requirement made.
+var reMaybe = regexp.MustCompile(`\b(?:may|might|could|would|will|can)\b`)
+
+// genericPlurals are subjects that, without a determiner, speak of all
+// providers of a kind ("dental practices should be rated").
+var genericPlurals = set("providers", "practices", "services", "hospitals", "homes", "trusts", "organisations",
+	"clinics", "surgeries", "dentists", "councils", "authorities", "boards", "managers", "staff", "leaders")
+
+var subjectDeterminers = set("the", "this", "these", "those", "its", "their", "our", "both", "his", "her", "that")
+
+// notAction applies the negative rules; ok reports that they decided.
+func (st *docState) notAction(l string) (extract.Kind, string, bool) {
+	for _, r := range notActionRules {
+		if r.find(l) != nil {
+			return "", "", true
+		}
+	}
+	if strings.Contains(l, "previously") {
+		if loc := reActionHistory.FindStringIndex(l); loc != nil {
+			// the history clause ends at the next comma; what follows may
+			// still be an action
+			i := strings.IndexByte(l[loc[1]:], ',')
+			if i < 0 {
+				return "", "", true
+			}
+			k, why := st.actionKind(l[loc[1]+i+1:])
+			return k, why, true
+		}
+	}
+	return "", "", false
+}
+
+// reportedRequirement returns must-do for a requirement reported without
+// a modal, with the rule that found it.
+func reportedRequirement(l string) (extract.Kind, string) {
+	for _, r := range reportedRules {
+		loc := r.find(l)
+		if loc == nil {
+			continue
+		}
+		if r.name != "cqc-requires-improvement" && reMaybe.MatchString(l[:loc[0]]) {
+			continue
+		}
+		return r.kind, r.name + ": " + mention(l[loc[0]:loc[1]])
+	}
+	return "", ""
+}
+
+// mention quotes a matched phrase for a Why, shortened.
+func mention(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return "'" + s + "'"
+}
+
+// actionKind returns the kind of action clause c states, or "", and why.
+// The regexps it runs are in lower case and match the lower-cased clause.
+func (st *docState) actionKind(c string) (extract.Kind, string) {
 	l := strings.ToLower(c)
 	if !hasActionWord(l) {
-		return ""
+		return "", ""
 	}
 	if reCondStart.MatchString(strings.TrimSpace(l)) {
-		return ""
+		return "", ""
 	}
 	if containsAny(l, "provider", "registered", "cqc", "commission", "we ", "i ", "you ", "inspector", "nhs ") && reNotOurs.MatchString(l) {
-		return ""
+		return "", ""
 	}
-	if containsAny(l, "told", "ordered", "asked", "instructed", "directed", "requiring", "required the", "required this") && reTold.MatchString(l) {
-		return extract.KindMustDo
+	if k, why, ok := st.notAction(l); ok {
+		return k, why
+	}
+	if containsAny(l, "told", "tell", "ordered", "asked", "instructed", "directed", "warn", "requiring", "required the", "required this") {
+		if loc := reTold.FindStringIndex(l); loc != nil {
+			return extract.KindMustDo, "told-to: " + mention(l[loc[0]:loc[1]])
+		}
+	}
+	if k, why := reportedRequirement(l); k != "" {
+		return k, why
 	}
 	if containsAny(l, "said", "says", "stated", "noted", "found", "concluded") {
-		if m := reReported.FindStringSubmatch(l); m != nil {
-			return modalKind(m[1])
+		if m := reReported.FindStringSubmatchIndex(l); m != nil {
+			return modalKind(l[m[2]:m[3]]), "reported-modal: " + mention(l[m[0]:m[1]])
 		}
-		if m := reItAlso.FindStringSubmatch(l); m != nil {
-			return modalKind(m[1])
+		if m := reItAlso.FindStringSubmatchIndex(l); m != nil {
+			return modalKind(l[m[2]:m[3]]), "reported-modal: " + mention(l[m[0]:m[1]])
 		}
 	}
 	ts := tokenize(c, 0, len(c))
@@ -80,6 +213,11 @@ func (st *docState) actionKind(c string) extract.Kind {
 		default:
 			continue
 		}
+		// "whether any action should be taken", "why practices should be
+		// rated": a question or an argument, not an action
+		if questionBefore(ts[:i]) {
+			continue
+		}
 		h := i - 1
 		for h >= 0 && (adverbs[ts[h].w] || ts[h].w == "is" || ts[h].w == "are" || ts[h].w == "was" || ts[h].w == "were") {
 			h--
@@ -88,15 +226,16 @@ func (st *docState) actionKind(c string) extract.Kind {
 			continue
 		}
 		head := ts[h]
-		if h > 0 && set("what", "how", "whether", "why", "if")[ts[h-1].w] {
-			continue
+		if genericPlurals[head.w] && (h == 0 || !subjectDeterminers[ts[h-1].w] && !strings.HasSuffix(ts[h-1].w, "'s")) {
+			continue // a duty of every provider of a kind
 		}
+		why := "modal: " + mention(c[head.s:t.e])
 		if modalHeads[head.w] {
-			return kind
+			return kind, why
 		}
 		// a proper name: "Barts Health must", "Peterborough City Hospital needed to"
 		if head.cap && head.kind == kWord && h > 0 && head.w != "i" {
-			return kind
+			return kind, why
 		}
 		// passive: "Records ... must be kept securely"
 		if t.w == "must" || t.w == "should" {
@@ -111,15 +250,28 @@ func (st *docState) actionKind(c string) extract.Kind {
 				}
 				pw := ts[p].w
 				if strings.HasSuffix(pw, "ed") || strings.HasSuffix(pw, "en") || strings.HasSuffix(pw, "pt") || strings.HasSuffix(pw, "wn") || pw == "made" || pw == "put" || pw == "kept" || pw == "held" || pw == "met" || pw == "done" || pw == "set" {
-					return kind
+					return kind, "modal-passive: " + mention(c[head.s:ts[p].e])
 				}
 			}
 		}
 	}
-	return ""
+	return "", ""
 }
 
-var actionWords = []string{"must", "should", "need", "requir", "told", "ordered", "asked", "instructed", "directed", "ought"}
+// questionBefore reports a question or argument word before a modal:
+// "whether", "why", "how", "what", "if".
+func questionBefore(ts []tok) bool {
+	for _, t := range ts {
+		switch t.w {
+		case "whether", "why", "how", "what", "if":
+			return true
+		}
+	}
+	return false
+}
+
+var actionWords = []string{"must", "should", "need", "requir", "told", "ordered", "asked", "instructed", "directed", "ought",
+	"tell", "warn", "until", "gave", "given", "giving", "gives", "notice", "condition", "request", "asking", "urging", "demand"}
 
 // hasActionWord is the cheap test before the action rules run.
 func hasActionWord(l string) bool {
@@ -139,11 +291,18 @@ func modalKind(m string) extract.Kind {
 }
 
 // maskStatements blanks quoted statements (quotes that open with a
-// capital letter) so that a "must" inside one is not read as an action.
+// capital letter), and quotes that hold both a subject and its modal
+// ("'areas where the provider should make improvements'"), so that a
+// "must" inside one is not read as an action. A quote that begins with
+// the modal ("the trust 'must improve'") completes the sentence's own
+// subject and stays.
 func (st *docState) maskStatements(s, e int, c string) string {
 	var b []byte
 	for _, q := range st.quoteSpans {
-		if q.e <= s || q.s >= e || !q.statement {
+		if q.e <= s || q.s >= e {
+			continue
+		}
+		if !q.statement && !ownModal(st.lower[q.s:q.e]) {
 			continue
 		}
 		if b == nil {
@@ -159,15 +318,96 @@ func (st *docState) maskStatements(s, e int, c string) string {
 	return string(b)
 }
 
+// ownModal reports a quote that has a modal after its first word.
+func ownModal(l string) bool {
+	l = strings.TrimSpace(l)
+	for _, m := range []string{" must ", " should ", " needs to ", " need to ", " needed to "} {
+		if strings.Contains(l, m) {
+			return true
+		}
+	}
+	return false
+}
+
 type actionSection struct {
 	kind       extract.Kind // must-do, should-do, undertaking, or ""
 	subject    string
 	regulation string
+	head       string // the heading that opened the section
 }
+
+// leadList is a list opened by a lead-in line ("The trust must:", "CQC
+// told the practice it must improve in the following areas:", "The
+// provider should -"): the bullets and bare-verb lines that follow are
+// its actions, of the lead-in's kind.
+type leadList struct {
+	kind  extract.Kind
+	head  string
+	items int
+}
+
+// reLeadIn is a line that ends by opening a list.
+var reLeadIn = regexp.MustCompile(`(?:[:：]|\s[-–—]+|[-–—]{2,})\s*$`)
+
+var (
+	reLeadMust   = regexp.MustCompile(`\b(?:must|told|telling|tells|ordered|requiring|required (?:the|it|them|this)|needs? to|needed to|has to|have to)\b`)
+	reLeadShould = regexp.MustCompile(`\b(?:should|recommend|recommended|ought to)\b`)
+)
+
+// leadInKind returns the kind of list that the line l introduces, or "".
+func leadInKind(line string) extract.Kind {
+	t := strings.TrimSpace(line)
+	if !reLeadIn.MatchString(t) {
+		return ""
+	}
+	l := strings.ToLower(t)
+	switch {
+	case reLeadMust.MatchString(l):
+		return extract.KindMustDo
+	case reLeadShould.MatchString(l):
+		return extract.KindShouldDo
+	}
+	return ""
+}
+
+// imperatives are the verbs that bare action bullets and lines begin
+// with ("Ensure that…", "Review…", "Continue to…").
+var imperatives = set("ensure", "make", "review", "provide", "improve", "continue", "consider", "take", "develop",
+	"implement", "introduce", "establish", "monitor", "maintain", "record", "complete", "carry", "check", "put",
+	"reduce", "increase", "address", "assess", "embed", "strengthen", "work", "act", "keep", "undertake", "seek",
+	"share", "train", "support", "follow", "update", "audit", "minimise", "minimize", "identify", "store",
+	"display", "investigate", "respond", "obtain", "comply", "deliver", "protect", "operate", "arrange", "evaluate",
+	"prioritise", "prioritize", "remind", "reinforce", "recruit", "give", "use", "bring", "stop", "secure",
+	"notify", "submit", "send", "inform", "confirm", "promote", "enable", "encourage", "explore", "clarify",
+	"document", "formalise", "look", "plan", "agree", "revise", "replace", "repair", "install", "fit", "remove",
+	"clean", "label", "test", "appoint", "deploy", "supervise", "retain", "engage", "involve", "listen", "learn",
+	"report", "escalate", "analyse", "measure", "publish", "align", "integrate", "coordinate", "co-ordinate",
+	"liaise", "collaborate", "reassess", "re-assess", "mitigate", "manage", "offer", "consult", "adhere", "safeguard")
+
+// startsImperative reports a line that begins with a capitalised bare
+// verb and reads as an instruction ("Review the provision of…"), not as
+// a noun ("Review of…", "Support was…").
+func startsImperative(t string) bool {
+	ts := tokenize(t, 0, min(len(t), 80))
+	if len(ts) < 3 || !ts[0].cap || !imperatives[ts[0].w] {
+		return false
+	}
+	switch ts[1].w {
+	case "of", "was", "is", "were", "are", "has", "had", "and", "for", "from", "'s", ":", "-":
+		return false
+	}
+	return true
+}
+
+// reRegOnly is a line that only cites a regulation, as the end of the
+// bullet above it: "(Regulation 12(2)(a))", "Regulation 17(2)(b)".
+var reRegOnly = regexp.MustCompile(`(?i)^\(?\s*reg(?:ulation)?s?\.?\s*\d{1,2}[a-z]?\b[^a-z]{0,60}(?:\bregulation\s*\d[^a-z]{0,30})*\)?\s*$`)
 
 func (st *docState) tagActions() {
 	var sec actionSection
+	var list *leadList
 	lastBlk := -1
+	takenBlk := -1 // a block already taken whole as an action
 	for si, sn := range st.sents {
 		if si%64 == 0 && st.ctx.Err() != nil {
 			return
@@ -175,38 +415,59 @@ func (st *docState) tagActions() {
 		b := st.blocks[sn.blk]
 		raw := st.text[sn.s:sn.e]
 		line := strings.TrimSpace(clean(raw))
-		if sn.blk != lastBlk && (b.heading || b.lines == 1 && len(line) < 120) {
+		if sn.blk == takenBlk {
+			continue
+		}
+		blockStart := sn.blk != lastBlk
+		if blockStart && list != nil {
+			// a list opened by a lead-in: its items, and where it ends
+			bt := st.text[b.s:b.e]
+			switch {
+			case reRegOnly.MatchString(strings.TrimSpace(bt)):
+				// the regulation of the item above
+			case b.bullet || startsImperative(bt):
+				lastBlk, takenBlk = sn.blk, sn.blk
+				list.items++
+				st.addItem(list.kind, b, "lead-in "+mention(list.head), sec)
+				continue
+			case b.heading || list.items == 0 || sn.blk+1 >= len(st.blocks) || !st.blocks[sn.blk+1].bullet:
+				list = nil
+			}
+		}
+		if blockStart && (b.heading || b.lines == 1 && len(line) < 120) {
 			lastBlk = sn.blk
 			if st.sectionHeading(&sec, line, b) {
+				list = nil
 				continue
 			}
 		}
 		lastBlk = sn.blk
 		if r := reRegLine.FindString(line); r != "" && sec.kind != "" {
-			sec.regulation = regulationIn(line)
+			sec.regulation = regulationsIn(line, st.regulationEra())
 		}
-		// bullets under a must-do or should-do heading
-		if b.bullet && (sec.kind == extract.KindMustDo || sec.kind == extract.KindShouldDo) && sn.s == b.s {
-			s, e := b.s, b.e
-			e = trimAction(st.text, s, e)
-			kind := sec.kind
-			if k := st.actionKind(st.text[s:e]); k == extract.KindMustDo || k == extract.KindShouldDo {
-				kind = k
-			}
-			st.addAction(kind, s, e, sec)
+		// bullets and bare-verb lines under a must-do or should-do heading
+		if (sec.kind == extract.KindMustDo || sec.kind == extract.KindShouldDo) && sn.s == b.s && (b.bullet || startsImperative(st.text[b.s:b.e])) {
+			takenBlk = sn.blk
+			st.addItem(sec.kind, b, "heading "+mention(sec.head), sec)
 			continue
 		}
 		if b.bullet && sec.kind != "" && sn.s != b.s && sec.kind != extract.KindUndertaking {
 			continue // later sentences of a bullet already taken whole
 		}
-		if l := st.lower[sn.s:sn.e]; !hasActionWord(l) && !strings.Contains(l, " will ") && !strings.Contains(l, " shall ") {
+		l := st.lower[sn.s:sn.e]
+		if !hasActionWord(l) && !strings.Contains(l, " will ") && !strings.Contains(l, " shall ") {
 			continue
 		}
 		c := st.maskStatements(sn.s, sn.e, raw)
 		if sec.kind == extract.KindUndertaking {
 			if reTrustWill.MatchString(c) && !reCondStart.MatchString(strings.ToLower(strings.TrimSpace(c))) {
-				st.addAction(extract.KindUndertaking, sn.s, trimAction(st.text, sn.s, sn.e), sec)
+				st.addAction(extract.KindUndertaking, sn.s, trimAction(st.text, sn.s, sn.e), sec, "undertaking-section: "+mention(sec.head))
 			}
+			continue
+		}
+		// a lead-in opens a list and is not an action itself
+		if k := leadInKind(c); k != "" && sn.e >= b.e-1 {
+			list = &leadList{kind: k, head: line}
 			continue
 		}
 		// clause by clause: "The trust is required to ...; the trust is
@@ -218,12 +479,12 @@ func (st *docState) tagActions() {
 				ce = sn.e
 			}
 			clause := c[cs-sn.s : ce-sn.s]
-			if kind := st.actionKind(clause); kind != "" {
-				st.addAction(kind, cs, trimAction(st.text, cs, ce), sec)
+			if kind, why := st.actionKind(clause); kind != "" {
+				st.addAction(kind, cs, trimAction(st.text, cs, ce), sec, why)
 				break
 			}
 			if strings.Contains(clause, " will ") && reTrustWill.MatchString(clause) && !strings.Contains(strings.ToLower(clause), "required to") {
-				st.addAction(extract.KindUndertaking, cs, trimAction(st.text, cs, ce), sec)
+				st.addAction(extract.KindUndertaking, cs, trimAction(st.text, cs, ce), sec, "trust-will: "+mention(reTrustWill.FindString(clause)))
 				break
 			}
 			cs = ce + 1
@@ -232,6 +493,16 @@ func (st *docState) tagActions() {
 			}
 		}
 	}
+}
+
+// addItem adds a bullet or bare-verb line of a must-do or should-do list;
+// its own "should" or "must" overrides the list's kind.
+func (st *docState) addItem(kind extract.Kind, b block, why string, sec actionSection) {
+	s, e := b.s, trimAction(st.text, b.s, b.e)
+	if k, _ := st.actionKind(st.maskStatements(s, e, st.text[s:e])); k == extract.KindMustDo || k == extract.KindShouldDo {
+		kind = k
+	}
+	st.addAction(kind, s, e, sec, "list-item: "+why)
 }
 
 // headStarts are the first words of the headings that reMustHead,
@@ -305,16 +576,26 @@ func trimAction(text string, s, e int) int {
 	return e
 }
 
-func (st *docState) addAction(kind extract.Kind, s, e int, sec actionSection) {
-	if e <= s {
+func (st *docState) addAction(kind extract.Kind, s, e int, sec actionSection, why string) {
+	if e <= s || st.cutByEnd(s, e) {
 		return
 	}
+	e, reg := st.cutTrailingRegulation(s, e)
 	t := st.text[s:e]
-	f := extract.Finding{Kind: kind}
+	f := extract.Finding{Kind: kind, Why: why}
 	if kind != extract.KindUndertaking {
-		f.Regulation = regulationIn(t)
+		f.Regulation = reg
+		if f.Regulation == "" {
+			f.Regulation = regulationsIn(t, st.regulationEra())
+		}
+		if f.Regulation == "" {
+			f.Regulation = st.followingRegulation(e)
+		}
 		if f.Regulation == "" {
 			f.Regulation = sec.regulation
+		}
+		if f.Regulation != "" {
+			f.Why += ", regulation " + mention(f.Regulation)
 		}
 	}
 	f.Subject = sec.subject
@@ -324,4 +605,66 @@ func (st *docState) addAction(kind extract.Kind, s, e int, sec actionSection) {
 		}
 	}
 	st.add(f, s, e)
+}
+
+// cutByEnd reports an action cut off by the end of the text before its
+// sentence ends, as in a search excerpt ("Ensure a quality improvem").
+func (st *docState) cutByEnd(s, e int) bool {
+	if strings.TrimSpace(st.text[e:]) != "" {
+		return false
+	}
+	t := strings.TrimSpace(st.text[s:e])
+	if t == "" {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return !strings.ContainsRune(".!?)\"”’':;", r)
+}
+
+// reTrailingReg is a regulation cited after an action's last sentence:
+// "… checked daily. (Regulation 12(2)(e))", "… securely. Regulation 17(2)(c)".
+var reTrailingReg = regexp.MustCompile(`(?i)[.!?]\s*(\(\s*reg(?:ulation)?s?\.?\s*\d[^()]*(?:\([^()]*\)[^()]*)*\)|reg(?:ulation)?s?\.?\s*\d{1,2}[a-z]?(?:\s?\(\s?[0-9a-z]{1,4}\s?\))*(?:\s*(?:,|and)\s*(?:regulation\s*)?\d{1,2}[a-z]?(?:\s?\(\s?[0-9a-z]{1,4}\s?\))*)*)\s*$`)
+
+// cutTrailingRegulation cuts a regulation cited after the last sentence
+// of text[s:e] off the action and returns it.
+func (st *docState) cutTrailingRegulation(s, e int) (int, string) {
+	t := st.text[s:e]
+	if !strings.Contains(st.lower[s:e], "reg") {
+		return e, ""
+	}
+	m := reTrailingReg.FindStringSubmatchIndex(t)
+	if m == nil {
+		return e, ""
+	}
+	reg := regulationsIn(t[m[2]:m[3]], st.regulationEra())
+	if reg == "" {
+		return e, ""
+	}
+	return s + m[2], reg
+}
+
+// reRegNext is a regulation right after an action, in brackets or alone
+// on its line: it belongs to that action, not to the next.
+var reRegNext = regexp.MustCompile(`(?i)^(?:\(\s*reg(?:ulation)?s?\.?\s*\d[^()]*(?:\([^()]*\)[^()]*)*\)|reg(?:ulation)?s?\.?\s*\d{1,2}[a-z]?\b[^\n]{0,80})`)
+
+// followingRegulation returns the regulation cited right after offset e,
+// before anything else: "(Regulation 12(2)(a))" after the sentence or on
+// the next line. A bullet that starts with a regulation is the next
+// action's, not this one's.
+func (st *docState) followingRegulation(e int) string {
+	p := e
+	for p < len(st.text) && (isSpaceByte(st.text[p]) || st.text[p] == '.') && p-e < 8 {
+		p++
+	}
+	if p >= len(st.text) || (st.text[p] != '(' && st.lower[p] != 'r') {
+		return ""
+	}
+	if bi := st.blockAt(p); bi >= 0 && st.blocks[bi].s == p && st.blocks[bi].bullet {
+		return ""
+	}
+	m := reRegNext.FindString(st.text[p:min(len(st.text), p+160)])
+	if m == "" {
+		return ""
+	}
+	return regulationsIn(m, st.regulationEra())
 }
