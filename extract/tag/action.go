@@ -41,6 +41,29 @@ func containsAny(s string, words ...string) bool {
 	return false
 }
 
+// actionDoc is what the action rules learn of a document once, when
+// first asked.
+type actionDoc struct {
+	era    int // the Regulations the document is under: 2010 or 2014
+	letter int // 1 when the document is a notice or letter to a provider, -1 when not
+}
+
+// letterToProvider reports a notice or letter addressed to the provider
+// ("Dear …", "Yours sincerely", a warning notice), whose "you must" is
+// the provider's must-do and not a general duty.
+func (st *docState) letterToProvider() bool {
+	if st.act.letter == 0 {
+		st.act.letter = -1
+		if containsAny(st.lower, "yours sincerely", "yours faithfully", "dear ") &&
+			containsAny(st.lower, "warning notice", "requirement notice", "notice of decision", "section 29a", "section 31", "enforcement notice") {
+			st.act.letter = 1
+		}
+	}
+	return st.act.letter == 1
+}
+
+var reYouMust = regexp.MustCompile(`^(?:you|the registered provider)\s+(?:also\s+|now\s+)?(must|should|need to|are required to)\b`)
+
 // actionRule is a rule over a lower-cased clause: when one of its hints
 // is in the clause and its regexp matches, the clause is (kind) or is not
 // (kind "") an action.
@@ -80,6 +103,10 @@ var notActionRules = []actionRule{
 		regexp.MustCompile(`\bactions? (?:that )?(?:we|cqc|the cqc|inspectors) (?:have |has |had )?(?:told|asked|required)\b|\bsee the actions?\b`), ""},
 	{"set-phrase-legal-requirements", []string{"take action"},
 		regexp.MustCompile(`\btake action to (?:bring (?:its |their |the )?(?:services?|them|it) into line with|comply with|meet) (?:the |these |those |its |all |legal |relevant )*(?:legal requirements|requirements|regulations)\s*(?:[.,;:]|$)`), ""},
+	{"board-paper-ask", []string{"asked to"},
+		regexp.MustCompile(`\b(?:board|committee|council|governors?|members?) (?:is|are) (?:asked|requested|invited) to (?:note|agree|approve|receive|discuss|consider|support|endorse|review)\b`), ""},
+	{"standard-content", []string{"that"},
+		regexp.MustCompile(`\b(?:standards?|targets?|expectations?|guidance|rules?|principles?)\s+(?:is\s+|was\s+)?that\b[^.;]{0,120}?\b(?:should|must)\b`), ""},
 	{"public-expectation", []string{"expect"},
 		regexp.MustCompile(`\b(?:should|must|ought to)\s+(?:[a-z]+\s+){0,3}?expect\b`), ""},
 }
@@ -174,6 +201,9 @@ func (st *docState) actionKind(c string) (extract.Kind, string) {
 	}
 	if reCondStart.MatchString(strings.TrimSpace(l)) {
 		return "", ""
+	}
+	if m := reYouMust.FindStringSubmatch(strings.TrimSpace(l)); m != nil && st.letterToProvider() {
+		return modalKind(m[1]), "letter-to-provider: " + mention(m[0])
 	}
 	if containsAny(l, "provider", "registered", "cqc", "commission", "we ", "i ", "you ", "inspector", "nhs ") && reNotOurs.MatchString(l) {
 		return "", ""
@@ -434,6 +464,22 @@ func (st *docState) tagActions() {
 				list = nil
 			}
 		}
+		if blockStart && b.lines > 1 && !b.bullet {
+			// a section heading that a wrapped-line join ran into the
+			// line below it ("Action the trust SHOULD take to improve" +
+			// "Ravensholt Royal Hospital")
+			first := strings.TrimSpace(st.text[b.s : b.s+max(0, strings.IndexByte(st.text[b.s:b.e], '\n'))])
+			if first != "" && !strings.ContainsAny(first[len(first)-1:], ".:;,") && headStarts[firstWord(first)] &&
+				(reMustHead.MatchString(first) || reShouldHead.MatchString(first)) && st.sectionHeading(&sec, first, block{heading: true}) {
+				rest := strings.TrimSpace(clean(st.text[b.s+len(first)+1 : b.e]))
+				if len(rest) < 90 && !strings.ContainsAny(rest, ".;:") {
+					st.sectionHeading(&sec, rest, block{heading: true})
+				}
+				lastBlk, list = sn.blk, nil
+				takenBlk = sn.blk
+				continue
+			}
+		}
 		if blockStart && (b.heading || b.lines == 1 && len(line) < 120) {
 			lastBlk = sn.blk
 			if st.sectionHeading(&sec, line, b) {
@@ -514,24 +560,17 @@ var headStarts = set("area", "areas", "action", "actions", "what", "must", "requ
 // reports whether the line was a section heading.
 func (st *docState) sectionHeading(sec *actionSection, line string, b block) bool {
 	l := strings.ToLower(line)
-	first := l
-	for i, r := range l {
-		if !unicode.IsLetter(r) {
-			first = l[:i]
-			break
-		}
-	}
-	headish := headStarts[first]
+	headish := headStarts[firstWord(l)]
 	switch {
 	case !headish:
 	case reMustHead.MatchString(line):
-		*sec = actionSection{kind: extract.KindMustDo}
+		*sec = actionSection{kind: extract.KindMustDo, head: line}
 		return true
 	case reShouldHead.MatchString(line):
-		*sec = actionSection{kind: extract.KindShouldDo}
+		*sec = actionSection{kind: extract.KindShouldDo, head: line}
 		return true
 	case reUndHead.MatchString(line):
-		*sec = actionSection{kind: extract.KindUndertaking}
+		*sec = actionSection{kind: extract.KindUndertaking, head: line}
 		return true
 	}
 	if sec.kind == "" || !b.heading {
@@ -557,6 +596,16 @@ func (st *docState) sectionHeading(sec *actionSection, line string, b block) boo
 	// any other heading ends the section
 	*sec = actionSection{}
 	return false
+}
+
+// firstWord returns the leading letters of s, in lower case.
+func firstWord(s string) string {
+	for i, r := range s {
+		if !unicode.IsLetter(r) {
+			return strings.ToLower(s[:i])
+		}
+	}
+	return strings.ToLower(s)
 }
 
 // trimAction drops a trailing ';' (and "and"/"or" after it) from an action.

@@ -205,21 +205,21 @@ var reRegNamed2010 = regexp.MustCompile(`(?i)\bregulations 2010\b|\(regulated ac
 // Regulations (it cites them, or it was published before April 2015),
 // else 2014.
 func (st *docState) regulationEra() int {
-	if st.era != 0 {
-		return st.era
+	if st.act.era != 0 {
+		return st.act.era
 	}
-	st.era = 2014
+	st.act.era = 2014
 	head := st.text[:min(len(st.text), 20000)]
 	switch {
 	case strings.Contains(st.lower, "regulations 2014"):
 	case reRegNamed2010.MatchString(head):
-		st.era = 2010
+		st.act.era = 2010
 	default:
 		if y := docYear(st.text[:min(len(st.text), 3000)]); y > 0 && y < 2015 {
-			st.era = 2010
+			st.act.era = 2010
 		}
 	}
-	return st.era
+	return st.act.era
 }
 
 var reYear = regexp.MustCompile(`\b(?:19|20)\d\d\b`)

@@ -107,7 +107,7 @@ type docState struct {
 	provider    string
 	mainSubject string // the location a location page is about, else ""
 	trustVoice  bool   // the document speaks as the provider ("our staff")
-	era         int    // the Regulations the document cites under: 2010 or 2014; 0 until asked
+	act         actionDoc // what the action rules learn of the document once
 
 	rs           ratingState
 	quoteSpans   []qspan
