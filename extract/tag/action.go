@@ -111,6 +111,16 @@ var notActionRules = []actionRule{
 		regexp.MustCompile(`\b(?:should|must|ought to)\s+(?:[a-z]+\s+){0,3}?expect\b`), ""},
 }
 
+// requirementMetRule is the index of "requirement-met" in notActionRules.
+var requirementMetRule = func() int {
+	for i, r := range notActionRules {
+		if r.name == "requirement-met" {
+			return i
+		}
+	}
+	panic("no requirement-met rule")
+}()
+
 // reActionHistory is a requirement told as history ("was previously issued
 // with a warning notice", "since previously being told to improve"); the
 // clause after it may still state a current one.
@@ -137,6 +147,22 @@ var reportedRules = []actionRule{
 // requirement: CQC's procedure ("we may request the provider to"), not a
 // requirement made.
 var reMaybe = regexp.MustCompile(`\b(?:may|might|could|would|will|can)\b`)
+
+// hasMaybe reports reMaybe in lower-case l, not counting the month May
+// ("on 2 May", "May 2024").
+func hasMaybe(l string) bool {
+	for _, m := range reMaybe.FindAllStringIndex(l, -1) {
+		if l[m[0]:m[1]] == "may" {
+			before := strings.TrimRight(l[:m[0]], " ")
+			after := strings.TrimLeft(l[m[1]:], " ")
+			if before != "" && isDigit(before[len(before)-1]) || after != "" && isDigit(after[0]) || strings.HasSuffix(before, " in") || strings.HasSuffix(before, " of") {
+				continue
+			}
+		}
+		return true
+	}
+	return false
+}
 
 // genericPlurals are subjects that, without a determiner, speak of all
 // providers of a kind ("dental practices should be rated").
@@ -175,7 +201,7 @@ func reportedRequirement(l string) (extract.Kind, string) {
 		if loc == nil {
 			continue
 		}
-		if r.name != "cqc-requires-improvement" && reMaybe.MatchString(l[:loc[0]]) {
+		if r.name != "cqc-requires-improvement" && hasMaybe(l[:loc[0]]) {
 			continue
 		}
 		return r.kind, r.name + ": " + mention(l[loc[0]:loc[1]])
@@ -526,7 +552,9 @@ func (st *docState) tagActions() {
 			}
 			clause := c[cs-sn.s : ce-sn.s]
 			if kind, why := st.actionKind(clause); kind != "" {
-				st.addAction(kind, cs, trimAction(st.text, cs, ce), sec, why)
+				if !st.metAfter(si) {
+					st.addAction(kind, cs, trimAction(st.text, cs, ce), sec, why)
+				}
 				break
 			}
 			if strings.Contains(clause, " will ") && reTrustWill.MatchString(clause) && !strings.Contains(strings.ToLower(clause), "required to") {
@@ -539,6 +567,20 @@ func (st *docState) tagActions() {
 			}
 		}
 	}
+}
+
+// metAfter reports a requirement that the next sentence of its paragraph
+// says has been met or lifted ("These conditions have now been met").
+func (st *docState) metAfter(si int) bool {
+	if si+1 >= len(st.sents) {
+		return false
+	}
+	n := st.sents[si+1]
+	if st.blocks[n.blk].para != st.blocks[st.sents[si].blk].para {
+		return false
+	}
+	l := st.lower[n.s:n.e]
+	return notActionRules[requirementMetRule].find(l) != nil
 }
 
 // addItem adds a bullet or bare-verb line of a must-do or should-do list;
@@ -659,7 +701,7 @@ func (st *docState) addAction(kind extract.Kind, s, e int, sec actionSection, wh
 // cutByEnd reports an action cut off by the end of the text before its
 // sentence ends, as in a search excerpt ("Ensure a quality improvem").
 func (st *docState) cutByEnd(s, e int) bool {
-	if strings.TrimSpace(st.text[e:]) != "" {
+	if strings.TrimSpace(st.text[e:]) != "" || st.blocks[st.blockAt(s)].heading {
 		return false
 	}
 	t := strings.TrimSpace(st.text[s:e])
@@ -689,7 +731,11 @@ func (st *docState) cutTrailingRegulation(s, e int) (int, string) {
 	if reg == "" {
 		return e, ""
 	}
-	return s + m[2], reg
+	e = s + m[2]
+	for e > s && isSpaceByte(st.text[e-1]) {
+		e--
+	}
+	return e, reg
 }
 
 // reRegNext is a regulation right after an action, in brackets or alone

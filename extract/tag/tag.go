@@ -47,7 +47,10 @@ import (
 
 // Tagger tags documents. It is safe for concurrent use.
 type Tagger struct {
-	model *prose.Model
+	// Explain keeps each finding's Why (the rule and the mentions that
+	// made it); without it Why is cleared.
+	Explain bool
+	model   *prose.Model
 	// nerMu guards the prose model, whose tagger is not documented as
 	// safe for concurrent use.
 	nerMu sync.Mutex
@@ -107,7 +110,8 @@ type docState struct {
 	provider    string
 	mainSubject string // the location a location page is about, else ""
 	trustVoice  bool   // the document speaks as the provider ("our staff")
-	act         actionDoc // what the action rules learn of the document once
+
+	act actionDoc // what the action rules learn of the document once
 
 	rs           ratingState
 	quoteSpans   []qspan
@@ -168,6 +172,9 @@ func (t *Tagger) Tag(ctx context.Context, doc *extract.Document) (out []extract.
 		f := st.found[i]
 		if f.Provider == "" {
 			f.Provider = st.provider
+		}
+		if t == nil || !t.Explain {
+			f.Why = ""
 		}
 		out = append(out, f)
 	}
