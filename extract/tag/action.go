@@ -166,10 +166,11 @@ func hasMaybe(l string) bool {
 
 // genericPlurals are subjects that, without a determiner, speak of all
 // providers of a kind ("dental practices should be rated").
-var genericPlurals = set("providers", "practices", "services", "hospitals", "homes", "trusts", "organisations",
-	"clinics", "surgeries", "dentists", "councils", "authorities", "boards", "managers", "staff", "leaders")
+var genericPlurals = set("providers", "practices", "hospitals", "homes", "trusts", "organisations",
+	"clinics", "surgeries", "dentists", "councils", "authorities")
 
-var subjectDeterminers = set("the", "this", "these", "those", "its", "their", "our", "both", "his", "her", "that")
+var subjectDeterminers = set("the", "this", "these", "those", "its", "their", "our", "both", "his", "her", "that",
+	"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "its", "whose", "which")
 
 // notAction applies the negative rules; ok reports that they decided.
 func (st *docState) notAction(l string) (extract.Kind, string, bool) {
@@ -444,8 +445,18 @@ var imperatives = set("ensure", "make", "review", "provide", "improve", "continu
 // verb and reads as an instruction ("Review the provision of…"), not as
 // a noun ("Review of…", "Support was…").
 func startsImperative(t string) bool {
+	return startsVerb(t, true)
+}
+
+// startsVerb is startsImperative, for a line in any case when capital is
+// false ("complete a full ligature risk assessment…" in a bulleted list).
+// An acronym ("SEND services…") is not a verb.
+func startsVerb(t string, capital bool) bool {
 	ts := tokenize(t, 0, min(len(t), 80))
-	if len(ts) < 3 || !ts[0].cap || !imperatives[ts[0].w] {
+	if len(ts) < 3 || capital && !ts[0].cap || !imperatives[ts[0].w] {
+		return false
+	}
+	if w := t[ts[0].s:ts[0].e]; len(w) > 1 && strings.ToUpper(w) == w {
 		return false
 	}
 	switch ts[1].w {
@@ -457,6 +468,19 @@ func startsImperative(t string) bool {
 
 // reRegOnly is a line that only cites a regulation, as the end of the
 // bullet above it: "(Regulation 12(2)(a))", "Regulation 17(2)(b)".
+var reRegStart = regexp.MustCompile(`(?i)^\(?\s*reg(?:ulation)?s?\.?\s*\d`)
+
+// itemLike reports a list item that reads as an action: it starts with a
+// bare verb, cites a regulation first, or states an action itself. A list
+// of topics ("• the fair access panel…") completes its lead-in instead.
+func (st *docState) itemLike(t string) bool {
+	if startsVerb(t, false) || reRegStart.MatchString(t) {
+		return true
+	}
+	k, _ := st.actionKind(t)
+	return k == extract.KindMustDo || k == extract.KindShouldDo
+}
+
 var reRegOnly = regexp.MustCompile(`(?i)^\(?\s*reg(?:ulation)?s?\.?\s*\d{1,2}[a-z]?\b[^a-z]{0,60}(?:\bregulation\s*\d[^a-z]{0,30})*\)?\s*$`)
 
 func (st *docState) tagActions() {
@@ -481,7 +505,7 @@ func (st *docState) tagActions() {
 			switch {
 			case reRegOnly.MatchString(strings.TrimSpace(bt)):
 				// the regulation of the item above
-			case b.bullet || startsImperative(bt):
+			case (b.bullet || startsImperative(bt)) && st.itemLike(bt):
 				lastBlk, takenBlk = sn.blk, sn.blk
 				list.items++
 				st.addItem(list.kind, b, "lead-in "+mention(list.head), sec)
@@ -537,8 +561,8 @@ func (st *docState) tagActions() {
 			}
 			continue
 		}
-		// a lead-in opens a list and is not an action itself
-		if k := leadInKind(c); k != "" && sn.e >= b.e-1 {
+		// a lead-in opens a list of actions and is not an action itself
+		if k := leadInKind(c); k != "" && sn.e >= b.e-1 && sn.blk+1 < len(st.blocks) && st.itemLike(st.text[st.blocks[sn.blk+1].s:st.blocks[sn.blk+1].e]) {
 			list = &leadList{kind: k, head: line}
 			continue
 		}

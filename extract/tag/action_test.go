@@ -46,6 +46,11 @@ var actionCorpus = []struct {
 		[]string{"must-do | Regulation 9 | Regulation 9, (Outcome 4): Care and welfare of people who use services", "must-do | Regulation 13 | Regulation 13, (Outcome 9): Management of medicines"}},
 	{"item cut by the end", "The practice must:\n• Ensure fridge temperatures are recorded daily.\n• Ensure a policy for chaper",
 		[]string{"must-do |  | Ensure fridge temperatures are recorded daily."}},
+	{"lead-in completed by topics", "Leaders should improve how they coordinate their work in relation to:\n• the transition panel and its role\n• their oversight of part-time timetables\n",
+		[]string{"should-do |  | Leaders should improve how they coordinate their work in relation to:"}},
+	{"lower-case items", "You must make improvements by 31 July. In particular, the trust must:\n• review every ligature point on the wards;\n• stop using the seclusion room until it is safe.",
+		[]string{"must-do |  | review every ligature point on the wards", "must-do |  | stop using the seclusion room until it is safe."}},
+	{"acronym is not a verb", "Areas for improvement\nSEND services that improve outcomes for children.\n", nil},
 	{"not a lead-in without a kind", "The report highlights the following concerns:\n• Staff had not completed training.\n• Records were incomplete.", nil},
 
 	// regulations after or inside an action
@@ -90,6 +95,10 @@ var actionCorpus = []struct {
 
 	// not actions
 	{"general duty", "Providers must display their most recent rating.", nil},
+	{"named leaders", "Area leaders should strengthen joint commissioning across the partnership.",
+		[]string{"should-do |  | Area leaders should strengthen joint commissioning across the partnership."}},
+	{"named service plural", "Maternity services at Brackenford General Hospital must improve.",
+		[]string{"must-do |  | Maternity services at Brackenford General Hospital must improve."}},
 	{"generic plural", "Why care homes should be rated more often", nil},
 	{"cqc duty", "CQC must publish its report within 50 days.", nil},
 	{"cqc procedure", "We may request the provider to complete an improvement action plan within 28 days.", nil},
