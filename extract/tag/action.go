@@ -10,12 +10,12 @@ import (
 )
 
 var (
-	reMustHead   = regexp.MustCompile(`(?i)^(?:areas? for improvement\W+)?(?:actions?|what) (?:that )?(?:the|this|we|our|a)? ?(?:[\w-]+ ){0,2}(?:must|has to) (?:take|do)\b|^must[- ]dos?\b|^requirement notices?\b|^enforcement actions?\b|^action we have told the provider to take|^breaches of regulations?\b|^regulations? (?:that were )?not (?:being )?met\b`)
-	reShouldHead = regexp.MustCompile(`(?i)^(?:actions?|what) (?:that )?(?:the|this|we|our|a)? ?(?:[\w-]+ ){0,2}should (?:take|do)\b|^should[- ]dos?\b|^areas? for improvement\W*$|^recommendations?\W*$`)
+	reMustHead   = regexp.MustCompile(`(?i)^(?:areas? for improvement\W+)?(?:actions?|what) (?:that )?(?:the|this|we|our|a)? ?(?:[\w-]+ ){0,2}(?:must|has to) (?:take|do)\b|^areas? where the (?:provider|practice|service|trust|hospital|location|home|registered person) (?:must|needs to) (?:make )?improve(?:ments?)?\b|^must[- ]dos?\b|^requirement notices?\b|^enforcement actions?\b|^action we have told the provider to take|^breaches of regulations?\b|^regulations? (?:that were )?not (?:being )?met\b`)
+	reShouldHead = regexp.MustCompile(`(?i)^(?:actions?|what) (?:that )?(?:the|this|we|our|a)? ?(?:[\w-]+ ){0,2}should (?:take|do)\b|^areas? where the (?:provider|practice|service|trust|hospital|location|home|registered person) should (?:make )?improve(?:ments?)?\b|^should[- ]dos?\b|^areas? for improvement\W*$|^recommendations?\W*$`)
 	reUndHead    = regexp.MustCompile(`^(?:UNDERTAKINGS|Undertakings|The undertakings)\W*$`)
 	reEndHead    = regexp.MustCompile(`(?i)^(signed|dated|the trust|nhs improvement|appendix|annex)\b`)
 
-	reTold      = regexp.MustCompile(`\b(?:required|requiring) (?:the|this) (?:trust|provider|practice|service|home|hospital) to\b|\brequiring (?:it|them) to\b|\b(?:told|tells|telling|ordered|asked|instructed|directed|warns|warned|warning)\s+(?:the|this|that|a|an)?\s*(?:[\w-]+\s+){0,5}?(?:trust|practice|provider|service|home|hospital|organisation|board|registered manager|manager|leaders)\s+(?:that it must\b|that they must\b|to\b)|\b(?:been|was|were|being|is|are)\s+(?:told|ordered|asked|instructed|directed)\s+(?:to|that it must|it must)\b|\btold (?:the \w+ )?that it must\b|\btold it must\b|\b(?:told|tells|telling|warns|warned|warning)\s+(?:them|it)\s+(?:that\s+)?(?:they|it)\s+must\b`)
+	reTold      = regexp.MustCompile(`\b(?:required|requiring) (?:the|this) (?:trust|provider|practice|service|home|hospital) to\b|\brequiring (?:it|them) to\b|\b(?:told|tells|telling|ordered|asked|instructed|directed|warns|warned|warning)\s+(?:the|this|that|a|an)?\s*(?:[\w-]+\s+){0,5}?(?:trust|practice|provider|service|home|hospital|organisation|board|registered manager|manager|managers|leaders|bosses|management|owners?|directors|executives)\s+(?:(?:that\s+)?(?:it|they)\s+must\b|to\b)|\b(?:been|was|were|being|is|are)\s+(?:told|ordered|asked|instructed|directed)\s+(?:to|that it must|it must)\b|\btold (?:the \w+ )?that it must\b|\btold it must\b|\b(?:told|tells|telling|warns|warned|warning)\s+(?:them|it)\s+(?:that\s+)?(?:they|it)\s+must\b`)
 	reReported  = regexp.MustCompile(`\b(?:cqc|report|inspectors?|watchdog|regulator|commission|inspection)\b(?: also)? (?:said|says|stated|noted|found|concluded)\b.{0,240}?\b(must|should|needed to|needs to|need to)\b`)
 	reItAlso    = regexp.MustCompile(`^(?:it|they|the report|inspectors|the cqc|cqc)(?: also)? (?:said|says|stated|noted|found)\b.{0,240}?\b(must|should|needed to|needs to)\b`)
 	reNotOurs   = regexp.MustCompile(`\b(?:providers|a provider|registered persons|the cqc|cqc|the commission|we|i|you|inspectors|commissioners|nhs england|nhs improvement)\s+(?:also\s+|still\s+|now\s+|will\s+)?(?:must|should|needs? to|has to|have to)\b`)
@@ -111,6 +111,10 @@ var notActionRules = []actionRule{
 		regexp.MustCompile(`\b(?:should|must|ought to)\s+(?:[a-z]+\s+){0,3}?expect\b`), ""},
 }
 
+// reHistoryLead opens a sentence told of an earlier inspection: what
+// follows is history ("At our last inspection we told the provider…").
+var reHistoryLead = regexp.MustCompile(`^(?:previously|(?:at|following|after|since|during) (?:our|the|its|their|cqc's|cqc’s) (?:last|previous|earlier) (?:comprehensive |focused |focussed |routine )?inspection)\b`)
+
 // requirementMetRule is the index of "requirement-met" in notActionRules.
 var requirementMetRule = func() int {
 	for i, r := range notActionRules {
@@ -139,6 +143,8 @@ var reportedRules = []actionRule{
 		regexp.MustCompile(`\b` + reProviderNoun + `\s+(?:now\s+)?(?:has|have|has been given|have been given|was given|were given|is given|is being given)\s+(?:until\s+[^.;]{1,40}?|` + rePeriod + `)\s+to\s+[a-z]`), extract.KindMustDo},
 	{"enforcement-requiring", []string{"notice", "warning", "condition", "29a", "enforcement"},
 		regexp.MustCompile(`\b(?:warning notices?|formal warnings?|section 29a|s\.?29a|notices? of decision|conditions|requirement notices?|enforcement (?:actions?|notices?))\b[^.;]{0,200}?(?:\brequiring\b|\bwhere improvements? (?:are|were|is|was) (?:needed|required)\b|\bsetting out (?:where|what|the) improvements?\b|\bto make (?:significant |urgent |immediate |the necessary |rapid )?improvements?\b|\b(?:that|so) (?:it|they|the trust|the provider) must\b)`), extract.KindMustDo},
+	{"action-plan-request", []string{"plan"},
+		regexp.MustCompile(`\b(?:requested|requesting|request|asked|asking)\b[^.;]{0,60}?\b(?:action|improvement) plan\b`), extract.KindMustDo},
 	{"request-to-act", []string{"request", "asking", "urging", "instructing"},
 		regexp.MustCompile(`\b(?:requesting|asking|urging|instructing)\s+(?:that\s+)?(?:they|it|the\s+(?:[\w-]+\s+){0,2}?(?:provider|trust|practice|service|home|hospital|manager))\s+(?:to\s+)?(?:take|make|submit|send|provide|address|improve|put|carry|complete|ensure|stop|review)\b`), extract.KindMustDo},
 }
@@ -178,6 +184,9 @@ func (st *docState) notAction(l string) (extract.Kind, string, bool) {
 		if r.find(l) != nil {
 			return "", "", true
 		}
+	}
+	if containsAny(l, "previously", "last", "earlier") && reHistoryLead.MatchString(strings.TrimSpace(l)) {
+		return "", "", true
 	}
 	if strings.Contains(l, "previously") {
 		if loc := reActionHistory.FindStringIndex(l); loc != nil {
@@ -285,6 +294,9 @@ func (st *docState) actionKind(c string) (extract.Kind, string) {
 		head := ts[h]
 		if genericPlurals[head.w] && (h == 0 || !subjectDeterminers[ts[h-1].w] && !strings.HasSuffix(ts[h-1].w, "'s")) {
 			continue // a duty of every provider of a kind
+		}
+		if h > 0 && set("each", "every", "any", "a", "an", "all", "no")[ts[h-1].w] {
+			continue // "every trust must", "a provider should"
 		}
 		why := "modal: " + mention(c[head.s:t.e])
 		if modalHeads[head.w] {
@@ -733,7 +745,17 @@ func (st *docState) cutByEnd(s, e int) bool {
 		return true
 	}
 	r, _ := utf8.DecodeLastRuneInString(t)
-	return !strings.ContainsRune(".!?)\"”’':;", r)
+	if strings.ContainsRune(".!?)\"”’':;", r) {
+		return false
+	}
+	// a bullet of a list whose items carry no full stop is whole
+	if bi := st.blockAt(s); st.blocks[bi].bullet && bi > 0 && st.blocks[bi-1].bullet {
+		p := strings.TrimSpace(st.text[st.blocks[bi-1].s:st.blocks[bi-1].e])
+		if r, _ := utf8.DecodeLastRuneInString(p); !strings.ContainsRune(".!?)", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // reTrailingReg is a regulation cited after an action's last sentence:

@@ -51,6 +51,10 @@ var actionCorpus = []struct {
 	{"lower-case items", "You must make improvements by 31 July. In particular, the trust must:\n• review every ligature point on the wards;\n• stop using the seclusion room until it is safe.",
 		[]string{"must-do |  | review every ligature point on the wards", "must-do |  | stop using the seclusion room until it is safe."}},
 	{"acronym is not a verb", "Areas for improvement\nSEND services that improve outcomes for children.\n", nil},
+	{"heading areas where", "Areas where the provider must make improvement\nEnsure that recruitment checks are completed for all staff.\nAreas where the provider should make improvement\nReview how patients are told about delays.\nOutstanding practice\n",
+		[]string{"must-do |  | Ensure that recruitment checks are completed for all staff.", "should-do |  | Review how patients are told about delays."}},
+	{"list without full stops", "The trust must:\n• review the staffing rota\n• audit hand hygiene monthly",
+		[]string{"must-do |  | review the staffing rota", "must-do |  | audit hand hygiene monthly"}},
 	{"not a lead-in without a kind", "The report highlights the following concerns:\n• Staff had not completed training.\n• Records were incomplete.", nil},
 
 	// regulations after or inside an action
@@ -90,6 +94,10 @@ var actionCorpus = []struct {
 		[]string{"must-do |  | The trust has until 30 September to address the concerns."}},
 	{"warning notice improvements needed", "CQC has issued a warning notice to the provider, highlighting where improvements are needed.",
 		[]string{"must-do |  | CQC has issued a warning notice to the provider, highlighting where improvements are needed."}},
+	{"action plan requested", "We have requested an action plan from the provider to understand what they will do to improve.",
+		[]string{"must-do |  | We have requested an action plan from the provider to understand what they will do to improve."}},
+	{"told bosses", "Inspectors told hospital bosses they must act quickly on staffing.",
+		[]string{"must-do |  | Inspectors told hospital bosses they must act quickly on staffing."}},
 	{"letter requesting action", "We wrote to the provider on 2 May requesting they take urgent action on fire safety.",
 		[]string{"must-do |  | We wrote to the provider on 2 May requesting they take urgent action on fire safety."}},
 
@@ -107,6 +115,9 @@ var actionCorpus = []struct {
 	{"quoted label", "There were five bullet points under 'areas where the provider should make improvements'.", nil},
 	{"requirement met", "The conditions required the trust to report monthly. These conditions have now been met, so they have been removed.", nil},
 	{"previously required", "The trust was previously issued with a warning notice requiring it to improve triage.", nil},
+	{"last inspection", "Following our last inspection, we asked the provider to complete an action plan to show what they would do to improve.", nil},
+	{"previously told", "Previously the home had been told to improve its care plans.", nil},
+	{"every provider", "Every trust must publish its ratings on its website.", nil},
 	{"conditional warning", "The home could face enforcement action if it does not improve.", nil},
 	{"court penalty", "Elmstead Care Ltd was ordered to pay £20,000 after a prosecution by CQC.", nil},
 	{"breaches as findings", "We found the provider was in breach of 4 regulations. These related to safe care and treatment, staffing and good governance.", nil},

@@ -30,9 +30,9 @@ var regulationTable = []regulationDef{
 	{"5", 2014, "Fit and proper persons: directors", []string{"fit and proper persons: directors", "fit and proper person requirement", "fit and proper persons requirement", "fit and proper persons test for directors"}, []string{"fppr"}},
 	{"6", 2014, "Requirement where the service provider is a body other than a partnership", []string{"requirement where the service provider is a body other than a partnership"}, nil},
 	{"7", 2014, "Requirements relating to registered managers", []string{"requirements relating to registered managers"}, nil},
-	{"9", 2014, "Person-centred care", []string{"person-centred care", "person centred care", "person-centered care"}, nil},
+	{"9", 2014, "Person-centred care", nil, []string{"person-centred care", "person centred care", "person-centered care"}},
 	{"9A", 2014, "Visiting and accompanying in care homes, hospitals and hospices", []string{"visiting and accompanying in care homes", "visiting and accompanying"}, nil},
-	{"10", 2014, "Dignity and respect", []string{"dignity and respect"}, nil},
+	{"10", 2014, "Dignity and respect", nil, []string{"dignity and respect"}},
 	{"11", 2014, "Need for consent", []string{"need for consent", "consent to care and treatment"}, []string{"consent"}},
 	{"12", 2014, "Safe care and treatment", []string{"safe care and treatment"}, []string{"safe care"}},
 	{"13", 2014, "Safeguarding service users from abuse and improper treatment", []string{"safeguarding service users from abuse and improper treatment", "safeguarding people from abuse and improper treatment", "safeguarding service users from abuse"}, []string{"safeguarding", "safeguarding from abuse"}},
@@ -68,6 +68,16 @@ type regPhrase struct {
 	phrase string
 	short  bool
 	defs   []int // indexes in regulationTable
+}
+
+// pick returns the regulation of p under the era's set, else its first.
+func (p *regPhrase) pick(era int) int {
+	for _, d := range p.defs {
+		if regulationTable[d].era == era {
+			return d
+		}
+	}
+	return p.defs[0]
 }
 
 // regPhrases are the table's phrases, longest first, so that the longest
@@ -109,8 +119,8 @@ var (
 
 // regCite is a regulation cited at offset at.
 type regCite struct {
-	at  int
-	num string // "12", "12(2)(a)", "20A"
+	at, end int
+	num     string // "12", "12(2)(a)", "20A"
 }
 
 // regulationsIn returns the regulations that t cites by number or names
@@ -144,11 +154,21 @@ func regulationsIn(t string, era int) string {
 			if it[3] < len(list) && isDigit(list[it[3]]) {
 				continue
 			}
-			cites = append(cites, regCite{at: m[2] + it[2], num: n + strings.ReplaceAll(list[it[4]:it[5]], " ", "")})
+			cites = append(cites, regCite{at: m[2] + it[2], end: m[2] + it[5], num: n + strings.ReplaceAll(list[it[4]:it[5]], " ", "")})
 		}
 	}
+	// names first, longest first; then short forms in text order, each
+	// cued by a citation context or by the name listed before it
+	// ("relating to person-centred care, dignity and respect and staffing")
 	taken := make([]bool, len(l))
-	for _, p := range regPhrases {
+	type cand struct {
+		i, e int
+		p    *regPhrase
+	}
+	var shorts []cand
+	ends := map[int]bool{}
+	for pi := range regPhrases {
+		p := &regPhrases[pi]
 		for from := 0; ; {
 			i := strings.Index(l[from:], p.phrase)
 			if i < 0 {
@@ -160,20 +180,42 @@ func regulationsIn(t string, era int) string {
 			if i > 0 && isWordRune(rune(l[i-1])) || e < len(l) && isWordRune(rune(l[e])) || taken[i] || taken[e-1] {
 				continue
 			}
-			if p.short && (!reRegCue.MatchString(l[max(0, i-40):i]) || !reRegAfter.MatchString(l[e:])) {
+			if p.short {
+				shorts = append(shorts, cand{i, e, p})
 				continue
-			}
-			def := p.defs[0]
-			for _, d := range p.defs {
-				if regulationTable[d].era == era {
-					def = d
-				}
 			}
 			for k := i; k < e; k++ {
 				taken[k] = true
 			}
-			cites = append(cites, regCite{at: i, num: regulationTable[def].num})
+			ends[e] = true
+			cites = append(cites, regCite{at: i, num: regulationTable[p.pick(era)].num})
 		}
+	}
+	for _, c := range cites {
+		if c.end > 0 {
+			ends[c.end] = true
+		}
+	}
+	sort.Slice(shorts, func(a, b int) bool { return shorts[a].i < shorts[b].i })
+	for _, c := range shorts {
+		if taken[c.i] || taken[c.e-1] || !reRegAfter.MatchString(l[c.e:]) {
+			continue
+		}
+		before := l[max(0, c.i-40):c.i]
+		listed := false
+		if g := strings.TrimRight(before, " ,&"); strings.HasSuffix(g, " and") || strings.HasSuffix(g, " or") || len(g) < len(before) {
+			g = strings.TrimSuffix(strings.TrimSuffix(g, " and"), " or")
+			g = strings.TrimRight(g, " ,")
+			listed = ends[c.i-len(before)+len(g)]
+		}
+		if !listed && !reRegCue.MatchString(before) {
+			continue
+		}
+		for k := c.i; k < c.e; k++ {
+			taken[k] = true
+		}
+		ends[c.e] = true
+		cites = append(cites, regCite{at: c.i, num: regulationTable[c.p.pick(era)].num})
 	}
 	if len(cites) == 0 {
 		return ""

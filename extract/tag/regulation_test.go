@@ -36,7 +36,11 @@ func TestRegulationsIn(t *testing.T) {
 		{"in breach of the regulation on staffing.", 2010, "Regulation 22"},
 		{"safeguarding service users from abuse", 2010, "Regulation 11"},
 		{"Management of medicines", 2010, "Regulation 13"},
+		{"in breach of regulations relating to person-centred care, dignity and respect, and staffing.", 2014, "Regulation 9, Regulation 10, Regulation 18"},
+		{"Regulation 18 (Staffing) and Regulation 17 (Good governance)", 2014, "Regulation 18, Regulation 17"},
 		// not regulations
+		{"People were treated with dignity and respect.", 2014, ""},
+		{"The home must ensure people receive person-centred care.", 2014, ""},
 		{"Staffing levels on the ward were low.", 2014, ""},
 		{"The trust must improve staffing levels at night.", 2014, ""},
 		{"Regulations 2014 apply to all providers", 2014, ""},
