@@ -16,7 +16,7 @@ var (
 	reEndHead    = regexp.MustCompile(`(?i)^(signed|dated|the trust|nhs improvement|appendix|annex)\b`)
 
 	reTold      = regexp.MustCompile(`\b(?:required|requiring) (?:the|this) (?:trust|provider|practice|service|home|hospital) to\b|\brequiring (?:it|them) to\b|\b(?:told|tells|telling|ordered|asked|instructed|directed|warns|warned|warning)\s+(?:the|this|that|a|an)?\s*(?:[\w-]+\s+){0,5}?(?:trust|practice|provider|service|home|hospital|organisation|board|registered manager|manager|managers|leaders|bosses|management|owners?|directors|executives)\s+(?:(?:that\s+)?(?:it|they)\s+must\b|to\b)|\b(?:been|was|were|being|is|are)\s+(?:told|ordered|asked|instructed|directed)\s+(?:to|that it must|it must)\b|\btold (?:the \w+ )?that it must\b|\btold it must\b|\b(?:told|tells|telling|warns|warned|warning)\s+(?:them|it)\s+(?:that\s+)?(?:they|it)\s+must\b`)
-	reReported  = regexp.MustCompile(`\b(?:cqc|report|inspectors?|watchdog|regulator|commission|inspection)\b(?: also)? (?:said|says|stated|noted|found|concluded)\b.{0,240}?\b(must|should|needed to|needs to|need to)\b`)
+	reReported  = regexp.MustCompile(`\b(?:cqc|report|inspectors?|watchdog|regulator|commission|inspection)\b(?: also)? (?:said|says|stated|noted|found|concluded)\b.{0,240}?\b(must|should|needed to|needs to|need to|improvements? (?:is|are|was|were) (?:urgently |still |also )?(?:needed|required))\b`)
 	reItAlso    = regexp.MustCompile(`^(?:it|they|the report|inspectors|the cqc|cqc)(?: also)? (?:said|says|stated|noted|found)\b.{0,240}?\b(must|should|needed to|needs to)\b`)
 	reNotOurs   = regexp.MustCompile(`\b(?:providers|a provider|registered persons|the cqc|cqc|the commission|we|i|you|inspectors|commissioners|nhs england|nhs improvement)\s+(?:also\s+|still\s+|now\s+|will\s+)?(?:must|should|needs? to|has to|have to)\b`)
 	reCondStart = regexp.MustCompile(`^(?:if|when|where|unless|whether|should)\b`)
@@ -81,7 +81,7 @@ func (r actionRule) find(l string) []int {
 	return r.re.FindStringIndex(l)
 }
 
-const rePeriod = `(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)\s+(?:more\s+|further\s+)?(?:days?|weeks?|months?|years?)|a (?:week|month|year)|a deadline of [^.;]{1,30}?`
+const rePeriod = `(?:(?:less than|more than|just|only|up to|a further|another|around|about)\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)\s+(?:more\s+|further\s+)?(?:days?|weeks?|months?|years?)|a (?:week|month|year)|a deadline of [^.;]{1,30}?`
 
 const reProviderNoun = `(?:trust|provider|practice|service|home|hospital|organisation|board|surgery|clinic|it|them|they)`
 
@@ -102,7 +102,7 @@ var notActionRules = []actionRule{
 	{"reference-to-actions", []string{"action"},
 		regexp.MustCompile(`\bactions? (?:that )?(?:we|cqc|the cqc|inspectors) (?:have |has |had )?(?:told|asked|required)\b|\bsee the actions?\b`), ""},
 	{"set-phrase-legal-requirements", []string{"take action"},
-		regexp.MustCompile(`\btake action to (?:bring (?:its |their |the )?(?:services?|them|it) into line with|comply with|meet) (?:the |these |those |its |all |legal |relevant )*(?:legal requirements|requirements|regulations)\s*(?:[.,;:]|$)`), ""},
+		regexp.MustCompile(`\btake action to (?:bring (?:its |their |the )?(?:services?|them|it) into line with|comply with|meet) (?:the |these |those |its |all |relevant )*(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty[a-z-]*|thirty[a-z-]*|several|a number of|some) )?(?:legal requirements|requirements|regulations)\s*(?:[.,;:]|$)`), ""},
 	{"board-paper-ask", []string{"asked to"},
 		regexp.MustCompile(`\b(?:board|committee|council|governors?|members?) (?:is|are) (?:asked|requested|invited) to (?:note|agree|approve|receive|discuss|consider|support|endorse|review)\b`), ""},
 	{"standard-content", []string{"that"},
@@ -176,7 +176,7 @@ var genericPlurals = set("providers", "practices", "hospitals", "homes", "trusts
 	"clinics", "surgeries", "dentists", "councils", "authorities")
 
 var subjectDeterminers = set("the", "this", "these", "those", "its", "their", "our", "both", "his", "her", "that",
-	"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "its", "whose", "which")
+	"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 // notAction applies the negative rules; ok reports that they decided.
 func (st *docState) notAction(l string) (extract.Kind, string, bool) {
@@ -353,7 +353,7 @@ func hasActionWord(l string) bool {
 }
 
 func modalKind(m string) extract.Kind {
-	if m == "should" {
+	if m == "should" || m == "ought to" {
 		return extract.KindShouldDo
 	}
 	return extract.KindMustDo

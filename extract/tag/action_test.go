@@ -98,6 +98,10 @@ var actionCorpus = []struct {
 		[]string{"must-do |  | We have requested an action plan from the provider to understand what they will do to improve."}},
 	{"told bosses", "Inspectors told hospital bosses they must act quickly on staffing.",
 		[]string{"must-do |  | Inspectors told hospital bosses they must act quickly on staffing."}},
+	{"improvements needed", "The CQC said improvements were needed in how medicines were managed at Elmstead Care Home.",
+		[]string{"must-do |  | The CQC said improvements were needed in how medicines were managed at Elmstead Care Home."}},
+	{"given less than", "The trust has been given less than six weeks to improve significantly.",
+		[]string{"must-do |  | The trust has been given less than six weeks to improve significantly."}},
 	{"letter requesting action", "We wrote to the provider on 2 May requesting they take urgent action on fire safety.",
 		[]string{"must-do |  | We wrote to the provider on 2 May requesting they take urgent action on fire safety."}},
 
@@ -126,6 +130,7 @@ var actionCorpus = []struct {
 	{"areas lead-in sentence", "However, there were also areas of poor practice where the trust needs to make improvements.", nil},
 	{"reference to the list", "Please see the action we have told the provider to take at the end of this report.", nil},
 	{"set phrase", "We told the trust that it must take action to bring services into line with legal requirements.", nil},
+	{"set phrase with a count", "We told the trust that it must take action to bring services into line with seven legal requirements.", nil},
 	{"board paper", "The board is asked to note the actions completed since the inspection.", nil},
 	{"stated standard", "The department did not meet the standard that 95% of patients should be seen within four hours.", nil},
 }
