@@ -89,7 +89,8 @@ const reProviderNoun = `(?:trust|provider|practice|service|home|hospital|organis
 // court's penalty, a warning of what could follow, a requirement already
 // met or lifted, a count of areas that introduces a list, a reference to
 // the list of actions, the report's set phrase about legal requirements,
-// and what the public should expect.
+// what the public should expect, and a publication's instructions to its
+// reader ("enquiries should be sent to").
 var notActionRules = []actionRule{
 	{"court-penalty", []string{"pay", "fine", "prosecut", "court", "guilty", "sentenced"},
 		regexp.MustCompile(`\bordered to pay\b|\bfined\b|\bprosecut\w*|\bcourt\b|\bpleaded guilty\b|\bsentenced\b`), ""},
@@ -107,6 +108,8 @@ var notActionRules = []actionRule{
 		regexp.MustCompile(`\b(?:board|committee|council|governors?|members?) (?:is|are) (?:asked|requested|invited) to (?:note|agree|approve|receive|discuss|consider|support|endorse|review)\b`), ""},
 	{"standard-content", []string{"that"},
 		regexp.MustCompile(`\b(?:standards?|targets?|expectations?|guidance|rules?|principles?)\s+(?:is\s+|was\s+)?that\b[^.;]{0,120}?\b(?:should|must)\b`), ""},
+	{"reader-instruction", []string{"sent", "addressed", "directed", "emailed", "posted", "returned", "forwarded", "acknowledged", "sought", "copyright"},
+		regexp.MustCompile(`\b(?:should|must)\s+be\s+(?:sent|addressed|directed|emailed|posted|returned|forwarded|acknowledged|sought)\b|\bcopyright\b`), ""},
 	{"public-expectation", []string{"expect"},
 		regexp.MustCompile(`\b(?:should|must|ought to)\s+(?:[a-z]+\s+){0,3}?expect\b`), ""},
 }
@@ -145,6 +148,8 @@ var reportedRules = []actionRule{
 		regexp.MustCompile(`\b(?:warning notices?|formal warnings?|section 29a|s\.?29a|notices? of decision|conditions|requirement notices?|enforcement (?:actions?|notices?))\b[^.;]{0,200}?(?:\brequiring\b|\bwhere improvements? (?:are|were|is|was) (?:needed|required)\b|\bsetting out (?:where|what|the) improvements?\b|\bto make (?:significant |urgent |immediate |the necessary |rapid )?improvements?\b|\b(?:that|so) (?:it|they|the trust|the provider) must\b)`), extract.KindMustDo},
 	{"action-plan-request", []string{"plan"},
 		regexp.MustCompile(`\b(?:requested|requesting|request|asked|asking)\b[^.;]{0,60}?\b(?:action|improvement) plan\b`), extract.KindMustDo},
+	{"we-recommend", []string{"recommend"},
+		regexp.MustCompile(`^(?:we|cqc|inspectors|the cqc) (?:also )?recommends? (?:that )?(?:the |this )(?:provider|registered (?:manager|person|provider)|service|home|practice|trust|hospital|manager|leaders)\b`), extract.KindShouldDo},
 	{"request-to-act", []string{"request", "asking", "urging", "instructing"},
 		regexp.MustCompile(`\b(?:requesting|asking|urging|instructing)\s+(?:that\s+)?(?:they|it|the\s+(?:[\w-]+\s+){0,2}?(?:provider|trust|practice|service|home|hospital|manager))\s+(?:to\s+)?(?:take|make|submit|send|provide|address|improve|put|carry|complete|ensure|stop|review)\b`), extract.KindMustDo},
 }
@@ -340,7 +345,7 @@ func questionBefore(ts []tok) bool {
 }
 
 var actionWords = []string{"must", "should", "need", "requir", "told", "ordered", "asked", "instructed", "directed", "ought",
-	"tell", "warn", "until", "gave", "given", "giving", "gives", "notice", "condition", "request", "asking", "urging", "demand"}
+	"tell", "warn", "until", "recommend", "gave", "given", "giving", "gives", "notice", "condition", "request", "asking", "urging", "demand"}
 
 // hasActionWord is the cheap test before the action rules run.
 func hasActionWord(l string) bool {

@@ -102,6 +102,8 @@ var actionCorpus = []struct {
 		[]string{"must-do |  | The CQC said improvements were needed in how medicines were managed at Elmstead Care Home."}},
 	{"given less than", "The trust has been given less than six weeks to improve significantly.",
 		[]string{"must-do |  | The trust has been given less than six weeks to improve significantly."}},
+	{"we recommend", "We recommend the provider reviews its guidance on end of life care plans.",
+		[]string{"should-do |  | We recommend the provider reviews its guidance on end of life care plans."}},
 	{"letter requesting action", "We wrote to the provider on 2 May requesting they take urgent action on fire safety.",
 		[]string{"must-do |  | We wrote to the provider on 2 May requesting they take urgent action on fire safety."}},
 
@@ -131,6 +133,11 @@ var actionCorpus = []struct {
 	{"reference to the list", "Please see the action we have told the provider to take at the end of this report.", nil},
 	{"set phrase", "We told the trust that it must take action to bring services into line with legal requirements.", nil},
 	{"set phrase with a count", "We told the trust that it must take action to bring services into line with seven legal requirements.", nil},
+	{"past recommendation", "At our last inspection we recommended the provider review its medicines audits.", nil},
+	{"recommendation made", "Some improvements were still needed and we made a recommendation to support this.", nil},
+	{"reader instruction", "Any enquiries about this publication should be sent to us at the address below.", nil},
+	{"copyright notice", "The material must be acknowledged as Care Quality Commission copyright.", nil},
+	{"aggregate told", "Where problems were identified, managers were told to draw up action plans.", nil},
 	{"board paper", "The board is asked to note the actions completed since the inspection.", nil},
 	{"stated standard", "The department did not meet the standard that 95% of patients should be seen within four hours.", nil},
 }
