@@ -102,6 +102,8 @@ var notActionRules = []actionRule{
 		regexp.MustCompile(`^(?:however,?\s+|but\s+|but,\s+)?there (?:are|were|is|was) (?:also )?(?:some |several |a number of |other |still )?(?:areas?|things|ways)\b`), ""},
 	{"reference-to-actions", []string{"action"},
 		regexp.MustCompile(`\bactions? (?:that )?(?:we|cqc|the cqc|inspectors) (?:have |has |had )?(?:told|asked|required)\b|\bsee the actions?\b`), ""},
+	{"set-phrase-report-back", []string{"report"},
+		regexp.MustCompile(`\bsend (?:cqc|us|the commission) a (?:written )?report\b[^.;]{0,60}?\b(?:what action|the action|the actions|how)\b[^.;]{0,40}?\b(?:will|are going to|is going to|intend to|plan to)\b`), ""},
 	{"set-phrase-legal-requirements", []string{"take action"},
 		regexp.MustCompile(`\btake action to (?:bring (?:its |their |the )?(?:services?|them|it) into line with|comply with|meet) (?:the |these |those |its |all |relevant )*(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty[a-z-]*|thirty[a-z-]*|several|a number of|some) )?(?:legal requirements|requirements|regulations)\s*(?:[.,;:]|$)`), ""},
 	{"board-paper-ask", []string{"asked to"},

@@ -138,6 +138,8 @@ var actionCorpus = []struct {
 	{"reader instruction", "Any enquiries about this publication should be sent to us at the address below.", nil},
 	{"copyright notice", "The material must be acknowledged as Care Quality Commission copyright.", nil},
 	{"aggregate told", "Where problems were identified, managers were told to draw up action plans.", nil},
+	{"report-back set phrase", "The provider must send CQC a report that says what action they are going to take to meet these requirements.", nil},
+	{"report-back set phrase 2010", "We have asked the provider to send us a report by 30 June, setting out the action they will take to meet the standards.", nil},
 	{"board paper", "The board is asked to note the actions completed since the inspection.", nil},
 	{"stated standard", "The department did not meet the standard that 95% of patients should be seen within four hours.", nil},
 }
