@@ -94,10 +94,10 @@ const reProviderNoun = `(?:trust|provider|practice|service|home|hospital|organis
 var notActionRules = []actionRule{
 	{"court-penalty", []string{"pay", "fine", "prosecut", "court", "guilty", "sentenced"},
 		regexp.MustCompile(`\bordered to pay\b|\bfined\b|\bprosecut\w*|\bcourt\b|\bpleaded guilty\b|\bsentenced\b`), ""},
-	{"conditional-warning", []string{"face", "unless"},
-		regexp.MustCompile(`\b(?:could|may|might|would|will|to) face\b|\bunless\b`), ""},
+	{"conditional-warning", []string{"face"},
+		regexp.MustCompile(`\b(?:could|may|might|would|will|to) face\b`), ""},
 	{"requirement-met", []string{"met", "lifted", "removed", "withdrawn", "complied"},
-		regexp.MustCompile(`\b(?:have|has|had)\s+(?:now\s+|since\s+|already\s+|all\s+)*been\s+(?:met|lifted|removed|withdrawn|complied with)\b|\b(?:were|was|been)\s+(?:lifted|removed|withdrawn)\b`), ""},
+		regexp.MustCompile(`\b(?:conditions?|requirements?|notices?|decision|restrictions?|measures|it|they|these|this|those)\s+(?:have|has|had|were|was|are|is)\s+(?:now\s+|since\s+|already\s+|all\s+)*(?:been\s+)?(?:met|lifted|removed|withdrawn|complied with|fulfilled)\b`), ""},
 	{"areas-lead-in", []string{"there"},
 		regexp.MustCompile(`^(?:however,?\s+|but\s+|but,\s+)?there (?:are|were|is|was) (?:also )?(?:some |several |a number of |other |still )?(?:areas?|things|ways)\b`), ""},
 	{"reference-to-actions", []string{"action"},
@@ -767,7 +767,7 @@ func (st *docState) cutByEnd(s, e int) bool {
 
 // reTrailingReg is a regulation cited after an action's last sentence:
 // "… checked daily. (Regulation 12(2)(e))", "… securely. Regulation 17(2)(c)".
-var reTrailingReg = regexp.MustCompile(`(?i)[.!?]\s*(\(\s*reg(?:ulation)?s?\.?\s*\d[^()]*(?:\([^()]*\)[^()]*)*\)|reg(?:ulation)?s?\.?\s*\d{1,2}[a-z]?(?:\s?\(\s?[0-9a-z]{1,4}\s?\))*(?:\s*(?:,|and)\s*(?:regulation\s*)?\d{1,2}[a-z]?(?:\s?\(\s?[0-9a-z]{1,4}\s?\))*)*)\s*$`)
+var reTrailingReg = regexp.MustCompile(`(?i)[.!?]\s*(\(\s*reg(?:ulation)?s?\.?\s*\d[^()]*(?:\([^()]*\)[^()]*)*\)|reg(?:ulation)?s?\.?\s*\d{1,2}[a-z]?(?:\s?\(\s?[0-9a-z]{1,4}\s?\))*(?:\s*(?:,|and)\s*(?:regulation\s*)?\d{1,2}[a-z]?(?:\s?\(\s?[0-9a-z]{1,4}\s?\))*)*(?:\s*[:–-]?\s*[a-z][a-z ,'’-]{0,60})?\.?)\s*$`)
 
 // cutTrailingRegulation cuts a regulation cited after the last sentence
 // of text[s:e] off the action and returns it.

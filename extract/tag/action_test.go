@@ -104,6 +104,10 @@ var actionCorpus = []struct {
 		[]string{"must-do |  | The trust has been given less than six weeks to improve significantly."}},
 	{"we recommend", "We recommend the provider reviews its guidance on end of life care plans.",
 		[]string{"should-do |  | We recommend the provider reviews its guidance on end of life care plans."}},
+	{"removed is not lifted", "The trust must ensure that ligature points have been removed from bedrooms.",
+		[]string{"must-do |  | The trust must ensure that ligature points have been removed from bedrooms."}},
+	{"unless inside a condition", "The provider must not admit new residents unless a nurse has assessed them.",
+		[]string{"must-do |  | The provider must not admit new residents unless a nurse has assessed them."}},
 	{"letter requesting action", "We wrote to the provider on 2 May requesting they take urgent action on fire safety.",
 		[]string{"must-do |  | We wrote to the provider on 2 May requesting they take urgent action on fire safety."}},
 
@@ -120,6 +124,7 @@ var actionCorpus = []struct {
 	{"quoted statement", "The chief executive said: \"We must do better for our patients.\"", nil},
 	{"quoted label", "There were five bullet points under 'areas where the provider should make improvements'.", nil},
 	{"requirement met", "The conditions required the trust to report monthly. These conditions have now been met, so they have been removed.", nil},
+	{"notice lifted", "The warning notice required the home to improve its staffing. The notice has since been lifted.", nil},
 	{"previously required", "The trust was previously issued with a warning notice requiring it to improve triage.", nil},
 	{"last inspection", "Following our last inspection, we asked the provider to complete an action plan to show what they would do to improve.", nil},
 	{"previously told", "Previously the home had been told to improve its care plans.", nil},
