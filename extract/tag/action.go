@@ -110,8 +110,8 @@ var notActionRules = []actionRule{
 		regexp.MustCompile(`\b(?:board|committee|council|governors?|members?) (?:is|are) (?:asked|requested|invited) to (?:note|agree|approve|receive|discuss|consider|support|endorse|review)\b`), ""},
 	{"standard-content", []string{"that"},
 		regexp.MustCompile(`\b(?:standards?|targets?|expectations?|guidance|rules?|principles?)\s+(?:is\s+|was\s+)?that\b[^.;]{0,120}?\b(?:should|must)\b`), ""},
-	{"reader-instruction", []string{"sent", "addressed", "directed", "emailed", "posted", "returned", "forwarded", "acknowledged", "sought", "copyright"},
-		regexp.MustCompile(`\b(?:should|must)\s+be\s+(?:sent|addressed|directed|emailed|posted|returned|forwarded|acknowledged|sought)\b|\bcopyright\b`), ""},
+	{"reader-instruction", []string{"sent", "addressed", "directed", "emailed", "posted", "returned", "forwarded", "acknowledged", "sought", "copyright", "complaint"},
+		regexp.MustCompile(`\b(?:should|must)\s+be\s+(?:sent|addressed|directed|emailed|posted|returned|forwarded|acknowledged|sought)\b|\bcopyright\b|\bcomplaints? about (?:the|this) (?:inspection|report)\b`), ""},
 	{"public-expectation", []string{"expect"},
 		regexp.MustCompile(`\b(?:should|must|ought to)\s+(?:[a-z]+\s+){0,3}?expect\b`), ""},
 }
@@ -255,7 +255,7 @@ func (st *docState) actionKind(c string) (extract.Kind, string) {
 		return k, why
 	}
 	if containsAny(l, "told", "tell", "ordered", "asked", "instructed", "directed", "warn", "requiring", "required the", "required this") {
-		if loc := reTold.FindStringIndex(l); loc != nil {
+		if loc := reTold.FindStringIndex(l); loc != nil && !toldPublic(l, loc[0]) {
 			return extract.KindMustDo, "told-to: " + mention(l[loc[0]:loc[1]])
 		}
 	}
@@ -332,6 +332,35 @@ func (st *docState) actionKind(c string) (extract.Kind, string) {
 		}
 	}
 	return "", ""
+}
+
+// publicNouns are the people a service cares for and the public: what
+// they are told or asked to do is no requirement on the provider.
+var publicNouns = set("patients", "patient", "people", "person", "relatives", "relative", "families", "family",
+	"residents", "resident", "women", "woman", "mothers", "parents", "children", "child", "visitors", "carers",
+	"users", "public", "we", "i", "you", "callers", "clients", "he", "she", "workers", "adopters", "participants")
+
+// toldPublic reports a passive "were told to" / "was asked to" whose
+// subject is a patient or member of the public ("Patients were asked to
+// wait in the corridor").
+func toldPublic(l string, at int) bool {
+	if !containsAny(l[at:min(len(l), at+6)], "been", "was", "were", "being", "is", "are") {
+		return false
+	}
+	// "are directed to the right service": sent somewhere, not told to act
+	if loc := reTold.FindStringIndex(l[at:]); loc != nil {
+		rest := strings.Fields(l[at+loc[1]:])
+		if len(rest) > 0 && set("the", "a", "an", "their", "its", "his", "her", "our", "your")[rest[0]] {
+			return true
+		}
+	}
+	ws := strings.Fields(l[max(0, at-40):at])
+	for i := len(ws) - 1; i >= 0 && i >= len(ws)-4; i-- {
+		if publicNouns[strings.Trim(ws[i], ",.;:'’\"“”()")] {
+			return true
+		}
+	}
+	return false
 }
 
 // questionBefore reports a question or argument word before a modal:

@@ -145,6 +145,9 @@ var actionCorpus = []struct {
 	{"aggregate told", "Where problems were identified, managers were told to draw up action plans.", nil},
 	{"report-back set phrase", "The provider must send CQC a report that says what action they are going to take to meet these requirements.", nil},
 	{"report-back set phrase 2010", "We have asked the provider to send us a report by 30 June, setting out the action they will take to meet the standards.", nil},
+	{"patients told", "Patients were asked to wait in the corridor until a bed was free.", nil},
+	{"sent somewhere", "Most people who call the service are directed to the right team at the first contact.", nil},
+	{"complaints procedure", "Any complaints about the inspection or the report should be made following the published procedure.", nil},
 	{"board paper", "The board is asked to note the actions completed since the inspection.", nil},
 	{"stated standard", "The department did not meet the standard that 95% of patients should be seen within four hours.", nil},
 }
