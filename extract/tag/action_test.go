@@ -55,6 +55,8 @@ var actionCorpus = []struct {
 		[]string{"must-do |  | Ensure that recruitment checks are completed for all staff.", "should-do |  | Review how patients are told about delays."}},
 	{"list without full stops", "The trust must:\n• review the staffing rota\n• audit hand hygiene monthly",
 		[]string{"must-do |  | review the staffing rota", "must-do |  | audit hand hygiene monthly"}},
+	{"GP areas lists", "Areas where the provider must make improvement\n\nThe areas where the provider must make improvements are:\n\n  • Ensure care and treatment is provided in a safe way to patients.\n\n(Please see the specific details on action required at the end of this report).\n\nThe areas where the provider should make improvements are:\n\n  • Review the system for following up uncollected prescriptions.\n  • Continue to improve uptake of childhood immunisations.\n\nDr Ann Cole\nChief Inspector of General Practice",
+		[]string{"must-do |  | Ensure care and treatment is provided in a safe way to patients.", "should-do |  | Review the system for following up uncollected prescriptions.", "should-do |  | Continue to improve uptake of childhood immunisations."}},
 	{"not a lead-in without a kind", "The report highlights the following concerns:\n• Staff had not completed training.\n• Records were incomplete.", nil},
 
 	// regulations after or inside an action

@@ -221,18 +221,26 @@ func regulationsIn(t string, era int) string {
 		return ""
 	}
 	sort.SliceStable(cites, func(a, b int) bool { return cites[a].at < cites[b].at })
-	var out []string
-	seen := map[string]bool{}
+	// each regulation once, where it is first named, in its fullest
+	// citation ("safe care and treatment (Regulation 12(2)(a))" is
+	// Regulation 12(2)(a))
+	var order []string
+	full := map[string]string{}
 	for _, c := range cites {
 		base := c.num
 		if i := strings.IndexByte(base, '('); i >= 0 {
 			base = base[:i]
 		}
-		if seen[base] {
-			continue
+		if _, ok := full[base]; !ok {
+			order = append(order, base)
 		}
-		seen[base] = true
-		out = append(out, "Regulation "+c.num)
+		if len(c.num) > len(full[base]) {
+			full[base] = c.num
+		}
+	}
+	out := make([]string, len(order))
+	for i, b := range order {
+		out[i] = "Regulation " + full[b]
 	}
 	return strings.Join(out, ", ")
 }

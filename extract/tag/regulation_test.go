@@ -38,6 +38,7 @@ func TestRegulationsIn(t *testing.T) {
 		{"Management of medicines", 2010, "Regulation 13"},
 		{"in breach of regulations relating to person-centred care, dignity and respect, and staffing.", 2014, "Regulation 9, Regulation 10, Regulation 18"},
 		{"Regulation 18 (Staffing) and Regulation 17 (Good governance)", 2014, "Regulation 18, Regulation 17"},
+		{"in line with safe care and treatment (Regulation 12(2)(a))", 2014, "Regulation 12(2)(a)"},
 		// not regulations
 		{"People were treated with dignity and respect.", 2014, ""},
 		{"The home must ensure people receive person-centred care.", 2014, ""},
