@@ -15,7 +15,7 @@ var (
 	reUndHead    = regexp.MustCompile(`^(?:UNDERTAKINGS|Undertakings|The undertakings)\W*$`)
 	reEndHead    = regexp.MustCompile(`(?i)^(signed|dated|the trust|nhs improvement|appendix|annex)\b`)
 
-	reTold      = regexp.MustCompile(`\b(?:required|requiring) (?:the|this) (?:trust|provider|practice|service|home|hospital) to\b|\brequiring (?:it|them) to\b|\b(?:told|tells|telling|ordered|asked|instructed|directed|warns|warned|warning)\s+(?:the|this|that|a|an)?\s*(?:[\w-]+\s+){0,5}?(?:trust|practice|provider|service|home|hospital|organisation|board|registered manager|manager|managers|leaders|bosses|management|owners?|directors|executives)\s+(?:(?:that\s+)?(?:it|they)\s+must\b|to\b)|\b(?:been|was|were|being|is|are)\s+(?:told|ordered|asked|instructed|directed)\s+(?:to|that it must|it must)\b|\btold (?:the \w+ )?that it must\b|\btold it must\b|\b(?:told|tells|telling|warns|warned|warning)\s+(?:them|it)\s+(?:that\s+)?(?:they|it)\s+must\b`)
+	reTold      = regexp.MustCompile(`\b(?:required|requiring) (?:the|this) (?:trust|provider|practice|service|home|hospital) to\b|\brequiring (?:it|them) to\b|\b(?:told|tells|telling|ordered|orders|ordering|asked|asks|instructed|instructs|directed|directs|warns|warned|warning|urged|urges)\s+(?:the|this|that|a|an)?\s*(?:[\w-]+\s+){0,5}?(?:trust|practice|provider|service|home|hospital|organisation|board|registered manager|manager|managers|leaders|bosses|management|owners?|directors|executives)\s+(?:(?:that\s+)?(?:it|they)\s+must\b|to\b)|\b(?:been|was|were|being|is|are)\s+(?:told|ordered|asked|instructed|directed)\s+(?:to|that it must|it must)\b|\btold (?:the \w+ )?that it must\b|\btold it must\b|\b(?:told|tells|telling|warns|warned|warning)\s+(?:them|it)\s+(?:that\s+)?(?:they|it)\s+must\b`)
 	reReported  = regexp.MustCompile(`\b(?:cqc|report|inspectors?|watchdog|regulator|commission|inspection)\b(?: also)? (?:said|says|stated|noted|found|concluded)\b.{0,240}?\b(must|should|needed to|needs to|need to|improvements? (?:is|are|was|were) (?:urgently |still |also )?(?:needed|required))\b`)
 	reItAlso    = regexp.MustCompile(`^(?:it|they|the report|inspectors|the cqc|cqc)(?: also)? (?:said|says|stated|noted|found)\b.{0,240}?\b(must|should|needed to|needs to)\b`)
 	reNotOurs   = regexp.MustCompile(`\b(?:providers|a provider|registered persons|the cqc|cqc|the commission|we|i|you|inspectors|commissioners|nhs england|nhs improvement)\s+(?:also\s+|still\s+|now\s+|will\s+)?(?:must|should|needs? to|has to|have to)\b`)
@@ -112,6 +112,8 @@ var notActionRules = []actionRule{
 		regexp.MustCompile(`\b(?:standards?|targets?|expectations?|guidance|rules?|principles?)\s+(?:is\s+|was\s+)?that\b[^.;]{0,120}?\b(?:should|must)\b`), ""},
 	{"reader-instruction", []string{"sent", "addressed", "directed", "emailed", "posted", "returned", "forwarded", "acknowledged", "sought", "copyright", "complaint"},
 		regexp.MustCompile(`\b(?:should|must)\s+be\s+(?:sent|addressed|directed|emailed|posted|returned|forwarded|acknowledged|sought)\b|\bcopyright\b|\bcomplaints? about (?:the|this) (?:inspection|report)\b`), ""},
+	{"praise", []string{"proud", "congratulat", "commend"},
+		regexp.MustCompile(`\b(?:should|must)\s+(?:be|feel)\s+(?:very\s+|rightly\s+|justly\s+|extremely\s+|really\s+)?(?:proud|congratulated|commended)\b`), ""},
 	{"public-expectation", []string{"expect"},
 		regexp.MustCompile(`\b(?:should|must|ought to)\s+(?:[a-z]+\s+){0,3}?expect\b`), ""},
 }
@@ -150,6 +152,8 @@ var reportedRules = []actionRule{
 		regexp.MustCompile(`\b(?:warning notices?|formal warnings?|section 29a|s\.?29a|notices? of decision|conditions|requirement notices?|enforcement (?:actions?|notices?))\b[^.;]{0,200}?(?:\brequiring\b|\bwhere improvements? (?:are|were|is|was) (?:needed|required)\b|\bsetting out (?:where|what|the) improvements?\b|\bto make (?:significant |urgent |immediate |the necessary |rapid )?improvements?\b|\b(?:that|so) (?:it|they|the trust|the provider) must\b)`), extract.KindMustDo},
 	{"action-plan-request", []string{"plan"},
 		regexp.MustCompile(`\b(?:requested|requesting|request|asked|asking)\b[^.;]{0,60}?\b(?:action|improvement) plan\b`), extract.KindMustDo},
+	{"headline-told-to", []string{"told", "ordered", "warned", "urged", "instructed"},
+		regexp.MustCompile(`^(?:[\w'’&,-]+\s+){0,8}?(?:trust|hospitals?|home|practice|services?|provider|surgery|clinic|unit|ward|council|centre|hospice|bosses|managers|leaders|nhs)\s+(?:[\w'’&,-]+\s+){0,3}?(?:told|ordered|warned|urged|instructed)\s+(?:to\s+[a-z]|(?:that\s+)?(?:it|they)\s+must\b)`), extract.KindMustDo},
 	{"we-recommend", []string{"recommend"},
 		regexp.MustCompile(`^(?:we|cqc|inspectors|the cqc) (?:also )?recommends? (?:that )?(?:the |this )(?:provider|registered (?:manager|person|provider)|service|home|practice|trust|hospital|manager|leaders)\b`), extract.KindShouldDo},
 	{"request-to-act", []string{"request", "asking", "urging", "instructing"},
@@ -254,7 +258,7 @@ func (st *docState) actionKind(c string) (extract.Kind, string) {
 	if k, why, ok := st.notAction(l); ok {
 		return k, why
 	}
-	if containsAny(l, "told", "tell", "ordered", "asked", "instructed", "directed", "warn", "requiring", "required the", "required this") {
+	if containsAny(l, "told", "tell", "order", "ask", "instruct", "direct", "warn", "urge", "requiring", "required the", "required this") {
 		if loc := reTold.FindStringIndex(l); loc != nil && !toldPublic(l, loc[0]) {
 			return extract.KindMustDo, "told-to: " + mention(l[loc[0]:loc[1]])
 		}
@@ -375,7 +379,7 @@ func questionBefore(ts []tok) bool {
 	return false
 }
 
-var actionWords = []string{"must", "should", "need", "requir", "told", "ordered", "asked", "instructed", "directed", "ought",
+var actionWords = []string{"must", "should", "need", "requir", "told", "order", "ask", "instruct", "direct", "urge", "ought",
 	"tell", "warn", "until", "recommend", "gave", "given", "giving", "gives", "notice", "condition", "request", "asking", "urging", "demand"}
 
 // hasActionWord is the cheap test before the action rules run.

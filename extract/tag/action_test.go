@@ -110,6 +110,10 @@ var actionCorpus = []struct {
 		[]string{"must-do |  | The trust must ensure that ligature points have been removed from bedrooms."}},
 	{"unless inside a condition", "The provider must not admit new residents unless a nurse has assessed them.",
 		[]string{"must-do |  | The provider must not admit new residents unless a nurse has assessed them."}},
+	{"headline told to", "Brackenford hospital told to improve after patients left waiting",
+		[]string{"must-do |  | Brackenford hospital told to improve after patients left waiting"}},
+	{"cqc orders", "CQC orders Elmstead Care Home to improve fire safety.",
+		[]string{"must-do |  | CQC orders Elmstead Care Home to improve fire safety."}},
 	{"letter requesting action", "We wrote to the provider on 2 May requesting they take urgent action on fire safety.",
 		[]string{"must-do |  | We wrote to the provider on 2 May requesting they take urgent action on fire safety."}},
 
@@ -150,6 +154,8 @@ var actionCorpus = []struct {
 	{"patients told", "Patients were asked to wait in the corridor until a bed was free.", nil},
 	{"sent somewhere", "Most people who call the service are directed to the right team at the first contact.", nil},
 	{"complaints procedure", "Any complaints about the inspection or the report should be made following the published procedure.", nil},
+	{"headline public told", "Patients told to expect delays at Brackenford this winter", nil},
+	{"praise", "The report said staff at the home should be proud of the care they give.", nil},
 	{"board paper", "The board is asked to note the actions completed since the inspection.", nil},
 	{"stated standard", "The department did not meet the standard that 95% of patients should be seen within four hours.", nil},
 }
