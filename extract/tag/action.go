@@ -140,7 +140,9 @@ var reActionHistory = regexp.MustCompile(`\bpreviously\s+(?:been\s+|being\s+)?(?
 // reportedRules are requirements reported rather than stated with a
 // modal: CQC "requires improvement" at a provider, a deadline given to
 // the provider, an enforcement notice or condition that requires
-// improvement, a request to take action.
+// improvement, an action plan requested, a headline that tells a
+// provider to improve, CQC's recommendation (a should-do) and a request
+// to take action.
 var reportedRules = []actionRule{
 	{"cqc-requires-improvement", []string{"requir", "demand"},
 		regexp.MustCompile(`\b(?:cqc|regulator|watchdog|inspectors?|commission)\s+(?:has\s+|have\s+)?(?:requires?|required|demands?|demanded)\s+(?:urgent\s+|immediate\s+|significant\s+|further\s+|rapid\s+|major\s+)*improvements?\b`), extract.KindMustDo},
@@ -214,8 +216,8 @@ func (st *docState) notAction(l string) (extract.Kind, string, bool) {
 	return "", "", false
 }
 
-// reportedRequirement returns must-do for a requirement reported without
-// a modal, with the rule that found it.
+// reportedRequirement returns the kind of a requirement reported without
+// a modal, and the rule that found it, or "".
 func reportedRequirement(l string) (extract.Kind, string) {
 	for _, r := range reportedRules {
 		loc := r.find(l)
@@ -234,7 +236,11 @@ func reportedRequirement(l string) (extract.Kind, string) {
 func mention(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > 60 {
-		s = s[:57] + "..."
+		cut := 57
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
 	}
 	return "'" + s + "'"
 }
@@ -459,7 +465,7 @@ type leadList struct {
 var reLeadIn = regexp.MustCompile(`(?:[:：]|\s[-–—]+|[-–—]{2,})\s*$`)
 
 var (
-	reLeadMust   = regexp.MustCompile(`\b(?:must|told|telling|tells|ordered|requiring|required (?:the|it|them|this)|needs? to|needed to|has to|have to)\b`)
+	reLeadMust   = regexp.MustCompile(`\b(?:must|(?:told|telling|tells|ordered|requiring|required) (?:the|it|them|this|that)|needs? to|needed to|has to|have to)\b`)
 	reLeadShould = regexp.MustCompile(`\b(?:should|recommend|recommended|ought to)\b`)
 )
 

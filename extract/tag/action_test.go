@@ -182,6 +182,7 @@ func TestLeadInKind(t *testing.T) {
 		{"CQC imposed conditions requiring the trust to:", extract.KindMustDo},
 		{"The trust must ensure staff are trained.", ""},
 		{"The Warning Notice key improvement areas identified were:", ""},
+		{"Staff told us:", ""},
 		{"The report highlights the following concerns:", ""},
 	}
 	for _, c := range cases {
