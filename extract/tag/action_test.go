@@ -221,7 +221,11 @@ func TestActionWhy(t *testing.T) {
 	}
 	for _, c := range cases {
 		var why []string
-		for _, f := range (&Tagger{Explain: true}).Tag(context.Background(), textDoc("t.txt", c.text)) {
+		fs, err := testTagger(t).TagDoc(context.Background(), textDoc("t.txt", c.text), Options{Explain: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs {
 			if f.Kind == extract.KindMustDo || f.Kind == extract.KindShouldDo {
 				why = append(why, f.Why)
 			}

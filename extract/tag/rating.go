@@ -26,6 +26,8 @@ type ratingState struct {
 	sections    []sectionEvent
 	fromSection bool         // subjectBefore named the section's service
 	pending     []pendingHit // grid and table ratings not yet recorded
+	svc         string       // the core service last named as a subject …
+	svcSent     int          // … in this sentence
 }
 
 // sectionEvent is a heading that starts a core service section (section
@@ -45,7 +47,7 @@ type ratingKey struct {
 }
 
 var (
-	reHistory = regexp.MustCompile(`(?i)\b(previous inspection|last inspection|previous report|last report|last inspected|when we last|last rated|at (?:an|our|the) (?:previous |last |earlier )?inspection (?:in|on)|previously inspected|prior inspection|in our last|the last time we)\b`)
+	reHistory = regexp.MustCompile(`(?i)\b(last rating|previous rating|had (?:previously )?been rated|had been given|rating at (?:the|its|our) last|previous inspection|last inspection|previous report|last report|last inspected|when we last|last rated|at (?:an|our|the) (?:previous |last |earlier )?inspection (?:in|on)|previously inspected|prior inspection|in our last|the last time we)\b`)
 	reSince   = regexp.MustCompile(`(?i)\bsince (?:the|our|its|their) (?:last|previous|prior) inspection`)
 	reContHis = regexp.MustCompile(`(?i)\b(was rated|were rated|we rated|they rated|it was rated)\b`)
 	reNowCur  = regexp.MustCompile(`(?i)\b(now|this inspection|is rated|are rated|currently)\b`)
@@ -54,7 +56,7 @@ var (
 	reQuoted  = regexp.MustCompile(`[‘'“"]([^‘’'“”"]{3,160})[’'”"](?:,? and [‘'“"]([^‘’'“”"]{3,160})[’'”"])*\s+(?:which|that|who)?\s*(?:were|was|have been|has been|are|is)\s+(?:both\s+)?rated`)
 	reQuoted1 = regexp.MustCompile(`[‘'“"]([^‘’'“”"]{3,160})[’'”"]`)
 	reAggr    = regexp.MustCompile(`(?i)\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|many|several|some|most|all|few|any|other|those|these)\b(?: out)?(?: of)?(?: (?:the|our|its|their|these|those))?(?: [\w'’-]+){0,4} (?:services|practices|wards|areas|locations|hospitals|homes|units|teams|service|practice|ward|location|hospital|home|unit|team|providers|trusts)(?: inspected| visited)?(?: (?:which|that|who))?(?: (?:have|has|were|are|was|is))?(?: been)?(?: previously| now| all| also| currently)? (?:rated|judged|requiring|require|requires|achieved|received)\b|\bnumber of\b|\b(?:the|those|other|some|these) areas\b(?: (?:which|that|who))?(?: (?:have|has|were|are))?(?: been)? (?:rated|achieved)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:have|has|were|are|was)?\s*(?:been\s+)?rated\b`)
-	reAllKQ   = regexp.MustCompile(`^all (?:the )?(?:five |5 )?(?:key questions?|kq|domains?|areas)`)
+	reAllKQ   = regexp.MustCompile(`^(?:all|each) (?:of )?(?:the |its |our )?(?:five |5 )?(?:of )?(?:the |its )?(?:cqc'?s? )?(?:key questions?|kqs?|domains?|areas|categories|key areas|key lines|inspection areas|questions)|^the board\b`)
 	reRatedN  = regexp.MustCompile(`(?i)\b(?:rated|judged) (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all|most|some|many|several|none) (?:out )?of\b`)
 	reRatedIt = regexp.MustCompile(`\b(?:rated|rate) (?:it|this)\b`)
 	reTrustIt = regexp.MustCompile(`(?i)\brating (?:of|for) (?:this|the) (?:trust|provider|organisation)\b`)
@@ -68,14 +70,14 @@ var fillers = set("rated", "rate", "rates", "rating", "ratings", "for", "as", "b
 	"previously", "how", "it", "its", "in", "with", "a", "an", "there", "?", ":", "-", ",", "(", ")", "'", "now", "that",
 	"trust", "location", "service", "hospital", "provider", "practice")
 
-var followers = set("rating", "ratings", "overall", "for", "in", "and", "or", "by", "with", "at",
+var followers = set("rating", "ratings", "overall", "remains", "remained", "remain", "stays", "stayed", "for", "in", "and", "or", "by", "with", "at",
 	"across", "since", "following", "after", "on", "under", "due", "because", "which", "as", "from",
 	"to", "but", "read", "are", "is", "was", "were", "this", "that", "when", "while", "whilst",
 	"having", "again", "too", "also", "there", "it", "we", "they", "two", "three", "four", "five",
 	"six", "one", "both", "said", "says", "according", "so", "until", "during", "last", "previously",
 	"then", "now", "rather", "compared", "same", "in", "within", "among", "amongst", "not")
 
-var cues = set("rated", "rate", "rates", "rating", "ratings", "judged", "remain", "remains", "remained",
+var cues = set("rated", "assessed", "graded", "rate", "rates", "rating", "ratings", "judged", "remain", "remains", "remained",
 	"remaining", "retained", "retain", "retains", "downgraded", "upgraded", "improved", "progressed",
 	"deteriorated", "given", "awarded", "received", "receiving", "moved", "dropped", "went", "gone", "rerated", "re-rated",
 	"stayed", "stays")
@@ -111,6 +113,7 @@ type rHit struct {
 	upFrom           bool // "outstanding, up from good": previous of the hit before
 	local            bool // from a grid or a core service section: merged only with repeats on its page
 	tokIdx           int
+	why              string // the rules that made it, for --explain
 }
 
 func (st *docState) tagRatings() {
@@ -291,10 +294,13 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		return
 	}
 	lower := strings.ToLower(clean(raw))
-	history := reHistory.MatchString(lower) && !reSince.MatchString(lower)
+	history := (reHistory.MatchString(lower) || strings.HasPrefix(lower, "previously ")) && !reSince.MatchString(lower)
 	histAt := -1 // where the words about the last inspection start
 	if history && len(lower) == len(raw) {
-		histAt = sn.s + reHistory.FindStringIndex(lower)[0]
+		histAt = sn.s
+		if m := reHistory.FindStringIndex(lower); m != nil {
+			histAt += m[0]
+		}
 	}
 	if !history && st.rs.prevHistory == si-1 && si > 0 && st.blocks[st.sents[si-1].blk].para == st.blocks[sn.blk].para &&
 		reContHis.MatchString(lower) && !reNowCur.MatchString(lower) {
@@ -334,14 +340,14 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		// "previously rated X", "the previous X rating"
 		if prevMarked(ts, i) {
 			h.asPrev = true
-			h.upFrom = i > 0 && ts[i-1].w == "from"
+			h.upFrom = i > 0 && (ts[i-1].w == "from" || ts[i-1].w == "(")
 			state[i] = 'p'
 		}
 		lo := 0
 		if n > 0 {
 			lo = ri[n-1] + 1
 		}
-		if isNegated(ts, lo, i) || isTarget(ts, i) || isConditional(ts, i) {
+		if isNegated(ts, lo, i) || isTarget(ts, i) || isConditional(ts, i) || st.outOfScope(sn, ts, lo, i) != "" {
 			continue
 		}
 		// domains after: "good for caring", "rated ... overall"
@@ -349,35 +355,67 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		for k := i + 1; k < end && k < len(ts); k++ {
 			state[k] = 'a'
 		}
-		if len(doms) == 0 {
-			doms = domainsBefore(ts, i, state)
-		}
-		if len(doms) == 0 {
-			doms = keyQuestionAfter(ts, i)
-		}
-		if len(doms) == 0 && st.rs.domRef >= 0 && st.rs.domRef == si-1 && reRatedIt.MatchString(st.lower[sn.s:ts[i].s]) {
-			// "Our rating of safe went down. We rated it as inadequate."
-			doms = []string{st.rs.domRefVal}
-		}
-		if len(doms) == 0 {
-			doms = []string{"overall"}
+		domWhy := "key questions after"
+		for _, r := range []struct {
+			name string
+			find func() []string
+		}{
+			{"key questions before", func() []string { return domainsBefore(ts, i, state) }},
+			{"key question asked after", func() []string { return keyQuestionAfter(ts, i) }},
+			{"key questions heading the clause", func() []string { return headDomains(ts, lo, i) }},
+			{"key question of the sentence before", func() []string {
+				if st.rs.domRef >= 0 && st.rs.domRef == si-1 && reRatedIt.MatchString(st.lower[sn.s:ts[i].s]) {
+					// "Our rating of safe went down. We rated it as inadequate."
+					return []string{st.rs.domRefVal}
+				}
+				return nil
+			}},
+			{"no key question: overall", func() []string { return []string{"overall"} }},
+		} {
+			if len(doms) > 0 {
+				break
+			}
+			doms, domWhy = r.find(), r.name
 		}
 		h.domains = doms
 		// subjects
 		h.subjects = st.subjectsFor(sn, ts, i, subjAt, end)
+		subjWhy := "subjects listed with the rating"
+		for _, r := range []struct {
+			name string
+			find func() []string
+		}{
+			{"organisations named before", func() []string { return st.orgSubjects(ts, lo, i) }},
+			{"services listed before", func() []string { return st.servicesBefore(ts, lo, i) }},
+		} {
+			if h.subjects != nil {
+				break
+			}
+			h.subjects, subjWhy = r.find(), r.name
+		}
 		if h.subjects == nil {
 			if st.isAggregate(ts, i, doms) {
 				continue
 			}
 			st.rs.fromSection = false
-			h.subjects = []string{st.subjectBefore(sn, ts, lo, i)}
+			h.subjects = expandPlaces(st.subjectBefore(sn, ts, lo, i))
 			h.local = st.rs.fromSection
+			subjWhy = "subject named before, or the section, location or provider"
 		}
 		// previous: same as now
+		prevWhy := ""
+		if h.previous != "" {
+			prevWhy = "previous from 'from X to Y'"
+		}
 		if h.previous == "" && !h.asPrev {
 			if sameMarked(ts, lo, i, ri, n) || sameNext {
 				h.previous = h.rating
+				prevWhy = "previous: rating unchanged"
 			}
+		}
+		h.why = "rating word '" + t.w + "'; domain: " + domWhy + "; subject: " + subjWhy
+		if prevWhy != "" {
+			h.why += "; " + prevWhy
 		}
 		hits = append(hits, h)
 	}
@@ -559,6 +597,19 @@ func (st *docState) validRating(ts []tok, i int, cued bool) bool {
 	if i == 0 && len(ts) > 1 && ts[1].w == "for" {
 		return true
 	}
+	// a label line: "Elmstead Care Home: Good, last inspected …"
+	if i > 1 && (prevW == ":" || prevW == "-") && ts[0].cap && i <= 9 {
+		label := true
+		for k := 0; k < i-1; k++ {
+			if !nameRunWord(ts, k) {
+				label = false
+				break
+			}
+		}
+		if label {
+			return true
+		}
+	}
 	for k := i - 1; k >= 0 && i-k <= 12; k-- {
 		if cues[ts[k].w] {
 			return true
@@ -580,6 +631,9 @@ func (st *docState) validRating(ts []tok, i int, cued bool) bool {
 
 func isNegated(ts []tok, lo, i int) bool {
 	for k := i - 1; k >= lo && i-k <= 6; k-- {
+		if w := ts[k].w; w == ";" || w == "therefore" || w == "but" || w == "however" || w == "so" {
+			break
+		}
 		if negations[ts[k].w] {
 			return true
 		}
@@ -617,6 +671,10 @@ func isConditional(ts []tok, i int) bool {
 // prevMarked reports "previously rated X", "previous X rating", "was
 // previously X", "last rated ... as X".
 func prevMarked(ts []tok, i int) bool {
+	// "rated requires improvement (good in 2017)"
+	if i > 0 && ts[i-1].w == "(" && i+2 < len(ts) && (ts[i+1].w == "in" || ts[i+1].w == "at") && isDigit(ts[i+2].w[0]) {
+		return true
+	}
 	if i > 0 && ts[i-1].w == "from" && !(i+2 < len(ts) && ts[i+1].w == "to" && ts[i+2].kind == kRating) {
 		return true // "outstanding, up from good"
 	}
@@ -634,7 +692,7 @@ func prevMarked(ts []tok, i int) bool {
 // sameMarked reports words saying the rating did not change.
 func sameMarked(ts []tok, lo, i int, ri []int, n int) bool {
 	for k := i - 1; k >= lo && i-k <= 10; k-- {
-		if sameBefore[ts[k].w] {
+		if sameBefore[ts[k].w] && !(k+1 < len(ts) && (ts[k+1].w == "in" || ts[k+1].w == "under")) {
 			return true
 		}
 		if ts[k].w == "still" && k+1 < len(ts) && (ts[k+1].w == "rated" || ts[k+1].w == "is") {
@@ -647,7 +705,7 @@ func sameMarked(ts []tok, lo, i int, ri []int, n int) bool {
 	}
 	for k := i + 1; k < hi && k-i <= 10; k++ {
 		w := ts[k].w
-		if w == "again" || w == "unchanged" || w == "consecutive" || w == "same" && k > 0 && ts[k-1].w == "the" ||
+		if w == "again" || w == "unchanged" || w == "consecutive" || (w == "remains" || w == "remained" || w == "stands") && k-i <= 3 || w == "same" && k > 0 && ts[k-1].w == "the" ||
 			w == "same" && k+1 < len(ts) && ts[k+1].w == "rating" ||
 			w == "time" && ts[k-1].w == "second" {
 			return true
@@ -683,9 +741,10 @@ func afterList(ts []tok, i int) (doms []string, subjAt, end int) {
 			j++
 		}
 	}
-	if w(j) == "for" || w(j) == "in" {
+	if w(j) == "for" || w(j) == "in" || w(j) == "across" || w(j) == "on" {
 		k := j + 1
-		for set("being", "providing", "how", "the", "its", "our", "their", "a")[w(k)] {
+		for set("being", "providing", "how", "the", "its", "our", "their", "a", "an", "whether", "services", "service",
+			"were", "was", "are", "is", "it", "they", "them", "both")[w(k)] {
 			k++
 		}
 		if k < len(ts) && ts[k].kind == kDomain {
@@ -725,6 +784,7 @@ func afterList(ts []tok, i int) (doms []string, subjAt, end int) {
 		if w(j) == "for" {
 			return doms, k, k
 		}
+		return doms, -1, j
 	}
 	return doms, -1, j
 }
@@ -802,13 +862,57 @@ func domainsBefore(ts []tok, i int, state []byte) []string {
 	return doms
 }
 
-// keyQuestionAfter reads "in response to the question 'Are services
-// caring?'".
+// headVerbs follow key questions at the head of a clause: "Effective
+// stayed the same", "Responsive and well-led got better and were rated".
+var headVerbs = set("stayed", "stays", "got", "went", "were", "was", "is", "are", "has", "have", "had", "improved",
+	"remained", "remains", "declined", "dropped", "deteriorated", "moved", "fell", "rose", "also", "both", "all",
+	"continues", "continued", "now", "again", "each")
+
+// headDomains reads the key questions at the head of the clause that holds
+// ts[i]: "Safe and effective were found to have got worse and are now rated
+// requires improvement", "The rating for safe went down to inadequate".
+func headDomains(ts []tok, lo, i int) []string {
+	k := lo
+	for n := i - 1; n > lo; n-- {
+		if ts[n].w == ";" || ts[n].w == "." {
+			k = n + 1
+			break
+		}
+	}
+	for k < i && set("the", "our", "its", "their", "this", "rating", "ratings", "for", "of", "in", "key", "question", "questions")[ts[k].w] {
+		k++
+	}
+	var doms []string
+	for k < i {
+		t := ts[k]
+		switch {
+		case t.kind == kDomain && t.val != "overall":
+			doms = append(doms, t.val)
+		case t.w == "," || t.w == "and" || t.w == "&":
+		default:
+			if len(doms) > 0 && headVerbs[t.w] {
+				return doms
+			}
+			return nil
+		}
+		k++
+	}
+	return nil
+}
+
+// keyQuestionAfter reads a key question asked after the rating word: "in
+// response to the question 'Are services caring?'", "in the question of
+// whether the organisation is well-led", "when asking whether its services
+// are caring".
 func keyQuestionAfter(ts []tok, i int) []string {
-	for k := i + 1; k+2 < len(ts); k++ {
-		if ts[k].w == "are" && ts[k+1].w == "services" {
-			for f := k + 2; f < len(ts) && f <= k+6; f++ {
-				if ts[f].kind == kDomain {
+	for k := i + 1; k+1 < len(ts) && k-i <= 12; k++ {
+		w := ts[k].w
+		if w == ";" || w == "." || ts[k].kind == kRating {
+			return nil
+		}
+		if w == "whether" || (w == "are" || w == "is") && (ts[k+1].w == "services" || ts[k+1].w == "service" || ts[k+1].w == "the") {
+			for f := k + 1; f < len(ts) && f <= k+6; f++ {
+				if ts[f].kind == kDomain && ts[f].val != "overall" {
 					return []string{ts[f].val}
 				}
 			}
@@ -851,6 +955,31 @@ func (st *docState) subjectsFor(sn sentence, ts []tok, i, subjAt, end int) []str
 			}
 		}
 	}
+	// "We rated surgery, end of life care and diagnostic imaging as good",
+	// "rated all four core services as good"
+	if i > 2 && ts[i-1].w == "as" {
+		for k := i - 2; k > 0 && i-k <= 30; k-- {
+			if ts[k].kind == kRating || ts[k].kind == kDomain || ts[k].w == ";" {
+				break
+			}
+			if ts[k-1].w == "rated" || ts[k-1].w == "rate" {
+				obj := st.text[ts[k].s:ts[i-2].e]
+				if g := groupSubject(obj); g != "" {
+					return []string{g}
+				}
+				if items := splitItems(obj); len(items) > 0 && namedItems(items) {
+					if len(items) == 2 && ts[i-2].w == "," {
+						return items[1:] // "rated A, the B, as good": B names A again
+					}
+					return items
+				}
+				break
+			}
+		}
+	}
+	if g := groupSubject(st.text[sn.s:ts[i].s]); g != "" {
+		return []string{g}
+	}
 	// quoted service names before "which were rated"
 	from := sn.s
 	if m := reQuoted.FindAllStringIndex(st.text[from:ts[i].s], -1); m != nil {
@@ -865,6 +994,30 @@ func (st *docState) subjectsFor(sn sentence, ts []tok, i, subjAt, end int) []str
 		}
 	}
 	return nil
+}
+
+var reGroup = regexp.MustCompile(`(?i)\ball (?:of )?(?:the |its |our |their )?(two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2}) (?:of )?(?:the |its |our |their )?(?:trust'?’?s )?((?:[a-z-]+ ){0,3}(?:core services|services|wards|locations|hospitals|homes|practices))\b`)
+
+// groupSubject returns a defined group whose every member is rated, as a
+// subject: "all four core services" → "Core services (all four)", or "".
+func groupSubject(t string) string {
+	m := reGroup.FindStringSubmatch(t)
+	if m == nil {
+		return ""
+	}
+	name := strings.ToUpper(m[2][:1]) + m[2][1:]
+	return name + " (all " + strings.ToLower(m[1]) + ")"
+}
+
+// namedItems reports whether every item of a list names a core service
+// or a place by name, not "the service" or "it".
+func namedItems(items []string) bool {
+	for _, it := range items {
+		if _, at := coreService(strings.ToLower(it)); at != 0 && !(it != "" && it[0] >= 'A' && it[0] <= 'Z' && len(strings.Fields(it)) > 1) {
+			return false
+		}
+	}
+	return true
 }
 
 // clauseEnd returns where the clause starting at s ends: at ";", a full
@@ -979,10 +1132,18 @@ func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
 		if st.rs.trustRef >= 0 && st.rs.trustRef >= st.rs.cur-1 {
 			return st.providerSubject()
 		}
+		// "In maternity we rated safe as good. We rated the service as
+		// good overall."
+		if st.rs.svc != "" && st.rs.svcSent >= st.rs.cur-1 && st.rs.svcSent < st.rs.cur {
+			return st.rs.svc
+		}
 		if st.rs.section != "" {
 			st.rs.fromSection = true
 			return st.rs.section
 		}
+	}
+	if st.reportLoc != "" && (strings.Contains(region, "this hospital") || strings.Contains(region, "the hospital")) {
+		return st.reportLoc
 	}
 	if reGenericLocal.MatchString(region) && st.mainSubject != "" {
 		return st.mainSubject
@@ -1026,7 +1187,7 @@ func (st *docState) namedSubject(sn sentence, ts []tok, from, i int) string {
 			j--
 		}
 		name := clean(st.text[ts[j].s:t.e])
-		if strings.Contains(strings.ToLower(name), "care quality commission") || ts[j].w == "cqc" {
+		if ln := strings.ToLower(name); strings.Contains(ln, "care quality commission") || ts[j].w == "cqc" || strings.Contains(ln, "inspector") {
 			continue
 		}
 		name = strings.TrimPrefix(name, "The ")
@@ -1053,6 +1214,7 @@ func (st *docState) namedSubject(sn sentence, ts []tok, from, i int) string {
 	}
 	if csAt >= 0 {
 		st.rs.lastSubject = cs
+		st.rs.svc, st.rs.svcSent = cs, st.rs.cur
 		return cs
 	}
 	return ""
@@ -1086,13 +1248,16 @@ func isProviderLevel(s string) bool {
 var reCAMHS = regexp.MustCompile(`\b(?:child and adolescent mental health(?: services?)?|children(?:'s|’s| and young people's| and young people’s) mental health(?: services?)?)\b`)
 
 func (st *docState) subjectKey(s string) string {
+	if len(s) > 4 && strings.EqualFold(s[:4], "the ") {
+		s = s[4:]
+	}
 	if isProviderLevel(s) || st.provider != "" && strings.EqualFold(s, st.provider) {
 		return "trust overall"
 	}
 	// a core service by any of its names, at a place if one is given:
 	// "Urgent and emergency care", "Urgent and emergency services (X
 	// Hospital)"
-	if cs := leadingService(strings.ToLower(s)); cs != "" {
+	if cs := leadingService(reCAMHS.ReplaceAllString(strings.ToLower(s), "camhs")); cs != "" {
 		at := ""
 		if i := strings.LastIndex(s, " ("); i >= 0 && strings.HasSuffix(s, ")") && isPlaceName(s[i+2:len(s)-1]) {
 			at = " @ " + strings.ToLower(s[i+2:len(s)-1])
@@ -1167,11 +1332,11 @@ func (st *docState) addRating(sn sentence, h rHit) {
 				}
 				continue
 			}
-			subj := s
+			subj := st.atReportLocation(canonicalService(s))
 			if (isProviderLevel(s) || strings.EqualFold(s, st.provider)) && st.mainSubject == "" {
 				subj = "trust overall"
 			}
-			f := extract.Finding{Kind: extract.KindRating, Subject: subj, Domain: d, Rating: h.rating, Previous: h.previous}
+			f := extract.Finding{Kind: extract.KindRating, Subject: subj, Domain: d, Rating: h.rating, Previous: h.previous, Why: h.why}
 			k = st.add(f, sn.s, sn.e)
 			st.rs.index[keyP] = k
 			if _, ok := st.rs.index[keyD]; !ok {
@@ -1191,6 +1356,9 @@ func (st *docState) finishRatings() {
 		}
 		if p, ok := st.rs.history[[2]string{st.subjectKey(f.Subject), f.Domain}]; ok {
 			f.Previous = p
+			if f.Why != "" {
+				f.Why += "; previous from a statement about the last inspection"
+			}
 		}
 	}
 }

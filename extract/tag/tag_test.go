@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,9 +12,8 @@ import (
 	"testing"
 
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden findings in testdata")
 
 // fixtureDoc reads a testdata text; form feeds in it separate numbered
 // pages, as the PDF extractor makes them.
@@ -92,14 +91,14 @@ func TestGolden(t *testing.T) {
 				got.Write(b)
 				got.WriteByte('\n')
 			}
-			golden := strings.TrimSuffix(n, ".txt") + ".jsonl"
-			if *update {
-				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+			goldenPath := strings.TrimSuffix(n, ".txt") + ".jsonl"
+			if golden.Updating() {
+				if err := os.WriteFile(goldenPath, got.Bytes(), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				return
 			}
-			want, err := os.ReadFile(golden)
+			want, err := os.ReadFile(goldenPath)
 			if err != nil {
 				t.Fatalf("%v (run go test -update to write it)", err)
 			}
@@ -418,11 +417,21 @@ func FuzzTag(f *testing.F) {
 		for i, p := range pages {
 			d.Pages = append(d.Pages, extract.Page{Number: i + 1, Text: p})
 		}
-		fs := tg.Tag(context.Background(), d)
+		fs, err := tg.TagDoc(context.Background(), d, Options{Explain: true})
+		if err != nil {
+			var pe *extract.PanicError
+			if errors.As(err, &pe) {
+				t.Fatalf("%v\n%s", err, pe.Stack)
+			}
+			t.Fatal(err)
+		}
 		if len(fs) == 0 || fs[0].Kind != extract.KindDocument {
 			t.Fatalf("no document finding")
 		}
 		for _, fd := range fs[1:] {
+			if fd.Why == "" {
+				t.Fatalf("%s %q: no why", fd.Kind, fd.Text)
+			}
 			if fd.Page < 1 || fd.Page > len(pages) {
 				t.Fatalf("page %d of %d", fd.Page, len(pages))
 			}
