@@ -198,6 +198,7 @@ func (t *Tagger) tag(ctx context.Context, doc *extract.Document, opt Options, re
 		st.tagQuotes()
 	}
 	st.finishRatings()
+	st.tagScores()
 	if ctx.Err() == nil {
 		st.tagEntities()
 	}
