@@ -289,7 +289,7 @@ type scoreCtx struct {
 
 // tagScores finds the quality statement scores of the document.
 func (st *docState) tagScores() {
-	if !strings.Contains(st.lower, "score") && !strings.Contains(st.lower, "rating of") {
+	if !containsAny(st.lower, "score", "rating of", "shortfall", "standard") {
 		return
 	}
 	ws := scanWords(st.lower, 0)
