@@ -123,6 +123,8 @@ type docState struct {
 	mainSubject string // the location a location page is about, else ""
 	reportLoc   string // the hospital a one-hospital Quality Report is about, else ""
 	trustVoice  bool   // the document speaks as the provider ("our staff")
+	regulator   string // the regulator the document is about (regulator.go)
+	guidanceDoc bool   // a guidance or definitions page (regulator.go)
 
 	act actionDoc // what the action rules learn of the document once
 
@@ -188,6 +190,7 @@ func (t *Tagger) tag(ctx context.Context, doc *extract.Document, opt Options, re
 	}
 	st.reportLoc = st.findReportLocation()
 	st.trustVoice = st.findTrustVoice()
+	st.regulator, st.guidanceDoc = st.findRegulator(), st.findGuidanceDoc()
 
 	st.tagRatings()
 	st.scanQuotes()
@@ -199,6 +202,7 @@ func (t *Tagger) tag(ctx context.Context, doc *extract.Document, opt Options, re
 	}
 	st.finishRatings()
 	st.tagScores()
+	st.filterFindings()
 	if ctx.Err() == nil {
 		st.tagEntities()
 	}
