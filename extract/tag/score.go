@@ -261,9 +261,11 @@ var (
 	// a table cell after a row label: "| 2", ": 3", "2 existing"
 	reScoreCell = regexp.MustCompile(`^[ \t"'’”:|\-–—]*([1-4])(?:[^0-9%.=]|$)`)
 	// "scored 4 for", "a score of 3 out of 4 for", "highest rating of 4 for"
-	reScoreVerb = regexp.MustCompile(`\b(?:scored|scoring|scores?(?: of)?|ratings? of|marks? of)\s+([1-4])(?:\s*(?:out of|/)\s*(?:4|four))?\b(?:\s*\(([^)]{0,60})\))?(?:\s*[,–—-]\s*(?:evidence shows |showing |meaning |which (?:means|shows) )?(?:an? )?(?:significant shortfalls|some shortfalls|good standard|exceptional standard)\s*,?)?\s+(?:for|in|on|against)\s+`)
+	reScoreVerb = regexp.MustCompile(`\b(?:scored|scoring|scores?(?: of)?|ratings? of|marks? of|rated|graded)\s+(?:(?:an?|the)\s+)?(?:(?:highest|lowest|top|maximum|minimum)(?:\s+possible)?\s+(?:(?:score|rating|mark)\s+(?:of\s+)?)?)?([1-4])(?:\s*(?:out of|/)\s*(?:4|four))?\b(?:\s*\(([^)]{0,60})\))?(?:\s*[,–—-]\s*(?:evidence shows |showing |meaning |which (?:means|shows) )?(?:an? )?(?:significant shortfalls|some shortfalls|good standard|exceptional standard)\s*,?)?\s+(?:for|in|on|against)\s+`)
 	// "<statement> was scored 2", "<statement> received a score of 3"
 	reScoreAfter = regexp.MustCompile(`^[\s"'’”)]*(?:(?:was|were|has been|have been|is|are)\s+)?(?:scored|(?:given|awarded|received|achieved|got)\s+(?:an? |the )?(?:(?:highest|lowest|top|maximum) )?(?:score|rating|mark)\s+of)\s+([1-4])\b`)
+	// "For safeguarding, the council scored 3"
+	reScoreComma = regexp.MustCompile(`^[\s"'’”)]*,\s*(?:[a-z’' ]{1,40}?\s)?(?:scored|received a score of|was given a score of|was awarded a score of|achieved a score of|got a score of|got)\s+([1-4])\b`)
 	// "a score of 3 for all other areas"
 	reScoreRest = regexp.MustCompile(`\b(?:scored|scores?(?: of)?|ratings? of)\s+([1-4])(?:\s*(?:out of|/)\s*(?:4|four))?\s+(?:for|in|across|on)\s+(?:(?:all|each of|every one of)\s+)?(?:the\s+)?(?:other|remaining|rest of the)\s+(?:(?:\w+)\s+)?(?:areas|quality statements|statements|themes)\b`)
 	// what follows a score that makes it no quality statement score
@@ -489,7 +491,7 @@ func (c *scoreCtx) mentionsFrom(p int) []qsMention {
 }
 
 var listGapWords = set("the", "its", "their", "our", "his", "her", "quality", "statement", "statements",
-	"and", "or", "as", "well", "both", "theme", "area", "areas", "key", "question", "for")
+	"and", "or", "as", "well", "both", "theme", "area", "areas", "key", "question", "for", "including", "such", "of")
 
 // isListGap reports whether gap, between a score and a statement or
 // between two listed statements, holds only joining words and marks.
@@ -527,13 +529,23 @@ func (c *scoreCtx) verbRule(ix []int) {
 	}
 }
 
-// afterRule reads "Safeguarding was scored 2".
+// afterRule reads "Safeguarding was scored 2" and "For safeguarding, the
+// council scored 3".
 func (c *scoreCtx) afterRule(i int, m qsMention) {
 	st := c.st
-	tail := st.lower[m.e:min(len(st.lower), m.e+60)]
+	tail := st.lower[m.e:min(len(st.lower), m.e+80)]
+	rule := "score-after"
 	ix := reScoreAfter.FindStringSubmatchIndex(tail)
 	if ix == nil {
-		return
+		ss, _ := st.sentenceAt(m.s)
+		lead := strings.Fields(strings.Trim(st.lower[ss:m.s], " \t\n\"'‘“"))
+		if len(lead) == 0 || len(lead) > 2 || lead[0] != "for" && lead[0] != "in" && lead[0] != "on" {
+			return
+		}
+		if ix = reScoreComma.FindStringSubmatchIndex(tail); ix == nil {
+			return
+		}
+		rule = "score-for-comma"
 	}
 	d := m.e + ix[2]
 	if st.notScoreAfter(d+1) || st.isExample(m.s) {
@@ -541,7 +553,7 @@ func (c *scoreCtx) afterRule(i int, m qsMention) {
 	}
 	ss, se := st.sentenceAt(m.s)
 	c.emit(m.entry(c.la), st.text[d:d+1], "", ss, se,
-		fmt.Sprintf("score-after: statement %q, %q", clean(st.text[m.s:m.e]), clean(st.text[m.e+ix[0]:d+1])))
+		fmt.Sprintf("%s: statement %q, %q", rule, clean(st.text[m.s:m.e]), clean(st.text[m.e+ix[0]:d+1])))
 }
 
 // restRule reads "a score of 3 for all other areas": each area the text

@@ -53,6 +53,16 @@ func TestScoreRules(t *testing.T) {
 			[]string{"Fernley County Council//Assessing needs/3", "Fernley County Council//How the local authority works with people/3",
 				"Fernley County Council//Leadership/3", "Fernley County Council//Safeguarding/4"}},
 
+		{"highest possible score",
+			"Fernley Borough Council scored the highest possible 4 for partnerships and communities.",
+			[]string{"Fernley Borough Council//Partnerships and communities/4"}},
+		{"areas including",
+			"Eastmoor Care Home was scored 3 out of 4 in areas including safe environments and medicines optimisation.",
+			[]string{"Eastmoor Care Home/safe/Medicines optimisation/3", "Eastmoor Care Home/safe/Safe environments/3"}},
+		{"for a statement, then the score",
+			"Northvale City Council: assessment\n\nFor safeguarding, the council scored 2, showing some shortfalls.",
+			[]string{"Northvale City Council//Safeguarding/2"}},
+
 		// not scores
 		{"percentage of a key question", "Elmstead Care Home scored 42 out of 100 for safe.", nil},
 		{"percentage overall", "Westmarch County Council scored 58% overall, which equals a rating of requires improvement.", nil},
@@ -68,6 +78,8 @@ func TestScoreRules(t *testing.T) {
 		{"statement named, no score", "We looked at safeguarding and infection prevention and control.", nil},
 		{"key question name is no statement", "Safe\nScore: 3\n", nil},
 		{"date after a statement", "Safeguarding: 3 March 2024 visit\n", nil},
+		{"count after rated", "The practice rated 2 of its safeguarding leads as expert.", nil},
+		{"statements listed, no scores", "We looked at 5 quality statements: safeguarding, safe environments, kindness, compassion and dignity, and equity in access.", nil},
 	}
 	for _, c := range cases {
 		var got []string
