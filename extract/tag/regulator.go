@@ -25,6 +25,9 @@ type regulatorDef struct {
 	name  string   // as Finding.Regulator spells it
 	names []string // lower-case names and abbreviations, matched as words
 	cues  []string // lower-case wording of its reports
+	// cueOnly: its report wording alone, three or more cues, tells its
+	// documents even where they do not name it.
+	cueOnly bool
 	// inspects: it inspects and reports with its own judgements, so
 	// rating words and actions in its documents are not CQC's. Bodies
 	// that enforce on CQC's findings (NHS England's undertakings) cite
@@ -35,9 +38,10 @@ type regulatorDef struct {
 var regulatorTable = []regulatorDef{
 	{name: "CQC", names: []string{"care quality commission", "cqc"}, inspects: true,
 		cues: []string{"cqc.org.uk", "we rated", "key question", "are services safe", "health and social care act 2008", "regulated activit", "quality report", "provided and run by"}},
-	{name: "Ofsted", names: []string{"ofsted", "office for standards in education"}, inspects: true,
+	{name: "Ofsted", names: []string{"ofsted", "office for standards in education"}, inspects: true, cueOnly: true,
 		cues: []string{"his majesty’s inspector", "her majesty’s inspector", "his majesty's inspector", "her majesty's inspector", "ofsted.gov.uk",
-			"overall effectiveness", "judgement grade", "quality of education", "early years", "education and inspections act", "children’s home", "children's home", "pupils"}},
+			"overall effectiveness", "judgement grade", "quality of education", "early years", "education and inspections act", "children’s home", "children's home", "pupils",
+			"school report", "headteacher", "personal development, behaviour and welfare", "behaviour and attitudes", "sixth form", "children’s services and skills", "children's services and skills"}},
 	{name: "HIW", names: []string{"healthcare inspectorate wales", "arolygiaeth gofal iechyd cymru", "hiw"}, inspects: true, cues: []string{"hiw.org.uk"}},
 	{name: "CIW", names: []string{"care inspectorate wales", "arolygiaeth gofal cymru", "ciw"}, inspects: true, cues: []string{"careinspectorate.wales"}},
 	{name: "Care Inspectorate", names: []string{"care inspectorate"}, inspects: true, cues: []string{"careinspectorate.com", "very good", "adequate", "weak", "unsatisfactory"}},
@@ -89,24 +93,26 @@ func (st *docState) regulatorScores() []int {
 			}
 			n += all + 2*head
 		}
-		if n == 0 {
-			continue
-		}
+		cues := 0
 		for _, c := range r.cues {
 			if strings.Contains(l, c) {
-				n += 2
+				cues++
 			}
 		}
-		out[i] = n
+		if n == 0 && !(r.cueOnly && cues >= 3) {
+			continue
+		}
+		out[i] = n + 2*cues
 	}
 	return out
 }
 
-var reJoint = regexp.MustCompile(`\b(?:ofsted and (?:the )?(?:cqc|care quality commission)|(?:cqc|care quality commission) and ofsted|joint (?:area send )?inspection|area send inspection|inspectors? from (?:the )?(?:cqc|care quality commission))\b`)
+var reJoint = regexp.MustCompile(`\b(?:ofsted\s+and\s+(?:the\s+)?(?:cqc|care\s+quality\s+commission)|(?:cqc|care\s+quality\s+commission)\s+and\s+ofsted|joint\s+(?:area\s+send\s+)?inspection|area\s+send\s+(?:full\s+)?inspection|inspectors?\s+from\s+(?:the\s+)?(?:cqc|care\s+quality\s+commission))\b`)
 
 // findRegulator returns the regulator the document is about: CQC unless
 // another is named clearly more (twice CQC's weight, at least a letterhead
-// mention or three others); "Ofsted and CQC" for their joint inspections;
+// mention or three others); "Ofsted and CQC" where both are named and the
+// text speaks of their joint inspection;
 // "" when no regulator is named.
 func (st *docState) findRegulator() string {
 	sc := st.regulatorScores()
@@ -117,8 +123,7 @@ func (st *docState) findRegulator() string {
 			best = i
 		}
 	}
-	if best >= 0 && regulatorTable[best].name == "Ofsted" && cqc >= 3 && sc[best] >= 3 && reJoint.MatchString(st.lower) &&
-		sc[best] <= 4*cqc && cqc <= 4*sc[best] {
+	if best >= 0 && regulatorTable[best].name == "Ofsted" && cqc >= 3 && sc[best] >= 3 && reJoint.MatchString(st.lower) {
 		return "Ofsted and CQC"
 	}
 	if best >= 0 && sc[best] >= 3 && sc[best] >= 2*cqc+1 {
