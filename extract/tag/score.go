@@ -259,9 +259,9 @@ var (
 	// after a label: "Score: 3", "— score 2", "(score 2)"
 	reScoreLabel = regexp.MustCompile(`^[\s"'’”)\]:;,.|\-–—(]*(?:quality statement\s+)?(?:score|scored|rating)\s*(?:[:=\-–—]|of|is|was)?\s*([1-4])\b`)
 	// a table cell after a row label: "| 2", ": 3", "2 existing"
-	reScoreCell = regexp.MustCompile(`^[ \t"'’”:|\-–—]*([1-4])(?:[^0-9%.=]|$)`)
+	reScoreCell = regexp.MustCompile(`^[ \t"'’”:|\-–—]*([1-4])(?:[^0-9%.=]|\.(?:[^0-9]|$)|$)`)
 	// "scored 4 for", "a score of 3 out of 4 for", "highest rating of 4 for"
-	reScoreVerb = regexp.MustCompile(`\b(?:scored|scoring|scores?(?: of)?|ratings? of|marks? of|rated|graded)\s+(?:(?:an?|the)\s+)?(?:(?:highest|lowest|top|maximum|minimum)(?:\s+possible)?\s+(?:(?:score|rating|mark)\s+(?:of\s+)?)?)?([1-4])(?:\s*(?:out of|/)\s*(?:4|four))?\b(?:\s*\(([^)]{0,60})\))?(?:\s*[,–—-]\s*(?:evidence shows |showing |meaning |which (?:means|shows) )?(?:an? )?(?:significant shortfalls|some shortfalls|good standard|exceptional standard)\s*,?)?\s+(?:for|in|on|against)\s+`)
+	reScoreVerb = regexp.MustCompile(`\b(?:(?:scored|scoring|scores?(?: of)?|ratings? of|marks? of|rated|graded)\s+(?:(?:an?|the)\s+)?(?:(?:highest|lowest|top|maximum|minimum)(?:\s+possible)?\s+(?:(?:score|rating|mark)\s+(?:of\s+)?)?)?([1-4])(?:\s*(?:out of|/)\s*(?:4|four))?|(?:given|awarded|received|achieved|got|gained)\s+([1-4])\s*(?:out of|/)\s*(?:4|four)|scores?\s*\(([1-4])\)\s*(?:was|were|is|came)?)\b(?:\s*\(([^)]{0,60})\))?(?:\s*[,–—-]\s*(?:evidence shows |showing |meaning |which (?:means|shows) )?(?:an? )?(?:significant shortfalls|some shortfalls|good standard|exceptional standard)\s*,?)?\s+(?:for|in|on|against)\s+`)
 	// "<statement> was scored 2", "<statement> received a score of 3"
 	reScoreAfter = regexp.MustCompile(`^[\s"'’”)]*(?:(?:was|were|has been|have been|is|are)\s+)?(?:scored|(?:given|awarded|received|achieved|got)\s+(?:an? |the )?(?:(?:highest|lowest|top|maximum) )?(?:score|rating|mark)\s+of)\s+([1-4])\b`)
 	// "For safeguarding, the council scored 3"
@@ -291,7 +291,7 @@ type scoreCtx struct {
 
 // tagScores finds the quality statement scores of the document.
 func (st *docState) tagScores() {
-	if !containsAny(st.lower, "score", "rating of", "shortfall", "standard") {
+	if !containsAny(st.lower, "score", "rating of", "shortfall", "standard", "out of 4", "out of four", "/4") {
 		return
 	}
 	ws := scanWords(st.lower, 0)
@@ -306,7 +306,13 @@ func (st *docState) tagScores() {
 		c.labelRule(i, m)
 	}
 	for _, ix := range reScoreVerb.FindAllStringSubmatchIndex(st.lower, -1) {
-		c.verbRule(ix)
+		// the score is whichever of the alternatives' digits matched
+		for k := 4; ix[2] < 0 && k+1 < len(ix) && k <= 6; k += 2 {
+			ix[2], ix[3] = ix[k], ix[k+1]
+		}
+		if ix[2] >= 0 {
+			c.verbRule(ix)
+		}
 	}
 	for i, m := range c.mentions {
 		c.afterRule(i, m)
@@ -321,7 +327,11 @@ func (st *docState) tagScores() {
 // adult social care (its quality statements sit under themes).
 func (st *docState) isLocalAuthorityDoc() bool {
 	head := st.lower[:min(len(st.lower), 800)]
-	if strings.Contains(head, "council") || strings.Contains(head, "local authorit") {
+	if strings.Contains(head, "local authorit") {
+		return true
+	}
+	// a council's page, not a care home the council runs
+	if strings.Contains(head, "council") && st.mainSubject == "" && !strings.Contains(head, "provided and run by") {
 		return true
 	}
 	return strings.Count(st.lower, "local authorit") >= 3 && strings.Contains(st.lower, "care act")
@@ -409,6 +419,9 @@ func (c *scoreCtx) emit(e *qsEntry, score, subject string, s, end int, why strin
 	if subject == "" {
 		subject = c.subject
 	}
+	if e.la && e.theme == "" && !c.la && !strings.Contains(strings.ToLower(subject), "council") {
+		return // a local authority theme named in a provider's document
+	}
 	key := strings.ToLower(subject + "|" + e.name)
 	c.named[strings.ToLower(e.name)] = true
 	if c.seen[key] {
@@ -426,8 +439,14 @@ func (c *scoreCtx) emit(e *qsEntry, score, subject string, s, end int, why strin
 // "Safeguarding | 2".
 func (c *scoreCtx) labelRule(i int, m qsMention) {
 	st := c.st
+	inline := false
 	if !st.atLabel(m.s) {
-		return
+		// "Scores: assessing needs 2, safeguarding 3"
+		pre := strings.TrimRight(st.lower[st.lineStart(m.s):m.s], " \t\"'“‘")
+		if !strings.Contains(pre, "score") || !strings.HasSuffix(pre, ",") && !strings.HasSuffix(pre, ";") && !strings.HasSuffix(pre, ":") && !strings.HasSuffix(pre, "|") {
+			return
+		}
+		inline = true
 	}
 	tail := st.lower[m.e:min(len(st.lower), m.e+60)]
 	if ix := reScoreLabel.FindStringSubmatchIndex(tail); ix != nil {
@@ -448,7 +467,7 @@ func (c *scoreCtx) labelRule(i int, m qsMention) {
 		return
 	}
 	label := reScaleLabel.MatchString(st.lower[d+1 : min(len(st.lower), d+60)])
-	header := st.scoreHeaderBefore(m.s)
+	header := inline || st.scoreHeaderBefore(m.s)
 	if !label && !header {
 		return
 	}

@@ -63,7 +63,21 @@ func TestScoreRules(t *testing.T) {
 			"Northvale City Council: assessment\n\nFor safeguarding, the council scored 2, showing some shortfalls.",
 			[]string{"Northvale City Council//Safeguarding/2"}},
 
+		{"given N out of 4",
+			"Westmarch Borough Council was given 3 out of 4 for safeguarding.",
+			[]string{"Westmarch Borough Council//Safeguarding/3"}},
+		{"score in brackets",
+			"Eastbrook City Council\n\nOur highest score (4) was for partnerships and communities.",
+			[]string{"Eastbrook City Council//Partnerships and communities/4"}},
+		{"inline list of scores",
+			"Eastbrook City Council\n\nScores: assessing needs 2, safeguarding 3; equity in experience and outcomes 2.",
+			[]string{"Eastbrook City Council//Assessing needs/2", "Eastbrook City Council//Equity in experience and outcomes/2", "Eastbrook City Council//Safeguarding/3"}},
+		{"council-run care home keeps its key question",
+			"Ashdown Lodge\nProvided and run by: Fernley County Council\n\nOverall: Good\n\nSafeguarding\nScore: 3\n",
+			[]string{"Ashdown Lodge/safe/Safeguarding/3"}},
+
 		// not scores
+		{"theme in a provider's page", "Leadership\nScore: 3\n", nil},
 		{"percentage of a key question", "Elmstead Care Home scored 42 out of 100 for safe.", nil},
 		{"percentage overall", "Westmarch County Council scored 58% overall, which equals a rating of requires improvement.", nil},
 		{"percent after the statement", "Safeguarding scored 2% higher than last year.", nil},
