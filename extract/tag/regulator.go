@@ -175,7 +175,12 @@ var (
 	// ratings are judged to be", "for services rated requires
 	// improvement", "any service rated inadequate will"
 	reGenericSubject = regexp.MustCompile(`(?:^|\b(?:for|with|to|if|when|where|whether|once|that|of) |^(?:at|from|in|on|for|by|under|as|generally|similarly|typically|usually|however|overall)\b[^,]{0,60}, )(?:(an?|any|each|every|all) )?(?:(?:[a-z-]+) )?(services|locations|providers|practices|homes|trusts|hospitals|organisations|service|location|provider|practice|home|trust|hospital|organisation)(?: (?:that|which) (?:are|is|have been|has been))?(?: (?:repeatedly|consistently|previously|already))? (?:rated|given|awarded)\b`)
-	reGenericAfter   = regexp.MustCompile(`\b(?:is|are) (?:likely|expected|judged|considered|performing)\b|\b(?:will|would|may|might|can|could|should|must|tend to|means?)\b`)
+	// "Requires improvement: the service is not performing as well as it
+	// should", "Good – the service is performing well"
+	reRatingDefinition = regexp.MustCompile(`^(?:outstanding|good|requires improvement|inadequate)\s*[:=–—-]\s*[^.]{0,60}\b(?:performing|meeting (?:our |the )?expectations)\b`)
+	// "where we rate a service as inadequate, we will …"
+	reWhereWeRate  = regexp.MustCompile(`\b(?:where|when|if|once|whenever)\s+(?:we|cqc|the cqc|inspectors)\s+rates?\s+(?:an?|any)\s+`)
+	reGenericAfter = regexp.MustCompile(`\b(?:is|are) (?:likely|expected|judged|considered|performing)\b|\b(?:will|would|may|might|can|could|should|must|tend to|means?)\b`)
 )
 
 var specificWords = set("the", "this", "these", "those", "its", "our", "their", "his", "her", "that")
@@ -192,7 +197,7 @@ func (st *docState) isGuidance(s, e int) bool {
 	ss, se := st.sentenceAt(s)
 	se = max(se, e)
 	l := st.lower[ss:se]
-	if reGenericRating.MatchString(l) {
+	if reGenericRating.MatchString(l) || reRatingDefinition.MatchString(l) || reWhereWeRate.MatchString(l) {
 		return true
 	}
 	for _, m := range reGenericSubject.FindAllStringSubmatchIndex(l, -1) {

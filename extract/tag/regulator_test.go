@@ -110,11 +110,16 @@ func TestGuidance(t *testing.T) {
 		{"From April, for services rated inadequate on two occasions, we will consider cancelling registration.", 0},
 		{"Any service rated inadequate will be placed in special measures.", 0},
 		{"Page last updated: 2 May 2024\n\nHow we rate\n\nWhat the ratings mean\n\nProviders rated inadequate must improve. The provider must tell us what it will do.", 0},
+		{"Requires improvement: the service is not performing as well as it should and we have told it how it must improve.", 0},
+		{"Good – the service is performing well and meeting our expectations.", 0},
+		{"Where we rate a service as inadequate, we will inspect it again within six months.", 0},
 		// ratings of named or discussed services stay
 		{"Brackenford House, a care home rated inadequate by the CQC, has closed.", 1},
 		{"Overall the trust remains at a rating of good.", 1},
 		{"The CQC rated Elmstead Care Home good for caring.", 1},
 		{"The trust must ensure that staff complete their training.", 1},
+		{"Is the service safe?\nRequires improvement\nThe service was not always safe.", 1},
+		{"Eastmoor Hospital\n\nSafe – Good\nWell-led – Inadequate", 2},
 	}
 	for _, c := range cases {
 		n := 0
