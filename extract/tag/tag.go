@@ -33,6 +33,11 @@
 //     and unclosed quotes ending at their first sentence end. Speakers are
 //     attributed CQC, trust, patient or other from the words that
 //     introduce the quote, with the speaker's name (quote.go).
+//   - Scores: single assessment framework quality statements and local
+//     authority themes scored 1 to 4 (score.go).
+//   - The document's regulator: another inspectorate's document yields no
+//     CQC ratings, actions or scores, guidance no ratings or actions from
+//     its generic statements (regulator.go).
 //
 // prose's named-entity model is loaded once by New and used only to find a
 // speaker's name in the few words that introduce a quote when the cheaper
