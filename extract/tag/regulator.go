@@ -25,9 +25,9 @@ type regulatorDef struct {
 	name  string   // as Finding.Regulator spells it
 	names []string // lower-case names and abbreviations, matched as words
 	cues  []string // lower-case wording of its reports
-	// cueOnly: its report wording alone, three or more cues, tells its
-	// documents even where they do not name it.
-	cueOnly bool
+	// minCues: when more than 0, that many of its cues tell its documents
+	// even where they do not name it.
+	minCues int
 	// inspects: it inspects and reports with its own judgements, so
 	// rating words and actions in its documents are not CQC's. Bodies
 	// that enforce on CQC's findings (NHS England's undertakings) cite
@@ -36,9 +36,10 @@ type regulatorDef struct {
 }
 
 var regulatorTable = []regulatorDef{
-	{name: "CQC", names: []string{"care quality commission", "cqc"}, inspects: true,
-		cues: []string{"cqc.org.uk", "we rated", "key question", "are services safe", "health and social care act 2008", "regulated activit", "quality report", "provided and run by"}},
-	{name: "Ofsted", names: []string{"ofsted", "office for standards in education"}, inspects: true, cueOnly: true,
+	{name: "CQC", names: []string{"care quality commission", "cqc"}, inspects: true, minCues: 2,
+		cues: []string{"cqc.org.uk", "we rated", "our rating of", "key question", "are services safe", "is the service safe", "health and social care act 2008",
+			"regulated activit", "quality report", "provided and run by", "date of inspection visit", "quality statement"}},
+	{name: "Ofsted", names: []string{"ofsted", "office for standards in education"}, inspects: true, minCues: 3,
 		cues: []string{"his majesty’s inspector", "her majesty’s inspector", "his majesty's inspector", "her majesty's inspector", "ofsted.gov.uk",
 			"overall effectiveness", "judgement grade", "quality of education", "early years", "education and inspections act", "children’s home", "children's home", "pupils",
 			"school report", "headteacher", "personal development, behaviour and welfare", "behaviour and attitudes", "sixth form", "children’s services and skills", "children's services and skills"}},
@@ -99,7 +100,7 @@ func (st *docState) regulatorScores() []int {
 				cues++
 			}
 		}
-		if n == 0 && !(r.cueOnly && cues >= 3) {
+		if n == 0 && !(r.minCues > 0 && cues >= r.minCues) {
 			continue
 		}
 		out[i] = n + 2*cues

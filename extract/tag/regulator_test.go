@@ -59,7 +59,8 @@ func TestRegulator(t *testing.T) {
 		{"Scottish care inspectorate", "Care Inspectorate\nInspection report: Eastbrook Care Home\n\nHow good is our care and support? 4 - Good\nThe Care Inspectorate found the home was good.", "Care Inspectorate"},
 		{"undertakings citing CQC", "UNDERTAKINGS\n\nNHS Improvement has decided to accept undertakings from Northvale NHS Trust.\nNHS Improvement notes that the CQC rated the trust inadequate.\nNHS Improvement will monitor the licence conditions.", "NHS England"},
 		{"school report not naming its inspectorate", "Inspection of Ashdown Primary School\n\nOverall effectiveness: Good\nThe quality of education: Good\nPupils enjoy coming to school. The headteacher has high expectations.", "Ofsted"},
-		{"care home page naming no regulator", "Elmstead House\n\nOverall: Good\n\nPeople told us staff were kind. We rated the service good.", ""},
+		{"care home page in CQC's words", "Elmstead House\nProvided and run by: Elmstead Care Ltd\n\nOverall: Good\n\nPeople told us staff were kind. We rated the service good.", "CQC"},
+		{"CQC page naming only Ofsted", "Ashdown School Health Service\nProvided and run by: Northvale NHS Trust\n\nThe school is inspected by Ofsted.\n\nIs the service safe? Good\nWe rated the key question safe as good.", "CQC"},
 		{"no regulator named", "Minutes of the parish council meeting held on 3 May.", ""},
 	}
 	for _, c := range cases {
