@@ -2,6 +2,7 @@ package tag
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/cqcmine/cqcmine/extract"
@@ -179,6 +180,10 @@ var (
 	// "Requires improvement: the service is not performing as well as it
 	// should", "Good – the service is performing well"
 	reRatingDefinition = regexp.MustCompile(`^(?:outstanding|good|requires improvement|inadequate)\s*[:=–—-]\s*[^.]{0,60}\b(?:performing|meeting (?:our |the )?expectations)\b`)
+	// CQC's own definitions of its ratings, and lead-ins to them: "the
+	// service is performing exceptionally well", "we have told the service
+	// how it must improve", "The ratings are: Outstanding …"
+	reRatingMeaning = regexp.MustCompile(`\b(?:the|a|this) (?:service|provider|organisation|location)s? (?:is|are) (?:not )?performing (?:exceptionally well|well|badly|as well as it should)|\bwe(?: have|'ve|’ve) told the service how it must improve|\b(?:the|our|four|cqc's|cqc’s) ratings (?:are|is)\s*:|\bratings? (?:range|ranging|ranges) from\b`)
 	// "where we rate a service as inadequate, we will …"
 	reWhereWeRate  = regexp.MustCompile(`\b(?:where|when|if|once|whenever)\s+(?:we|cqc|the cqc|inspectors)\s+rates?\s+(?:an?|any)\s+`)
 	reGenericAfter = regexp.MustCompile(`\b(?:is|are) (?:likely|expected|judged|considered|performing)\b|\b(?:will|would|may|might|can|could|should|must|tend to|means?)\b`)
@@ -198,8 +203,15 @@ func (st *docState) isGuidance(s, e int) bool {
 	ss, se := st.sentenceAt(s)
 	se = max(se, e)
 	l := st.lower[ss:se]
-	if reGenericRating.MatchString(l) || reRatingDefinition.MatchString(l) || reWhereWeRate.MatchString(l) {
+	if reGenericRating.MatchString(l) || reRatingDefinition.MatchString(l) || reRatingMeaning.MatchString(l) || reWhereWeRate.MatchString(l) {
 		return true
+	}
+	// a rating word alone on its line, the title of the definition below it
+	if se-ss <= 25 {
+		i := sort.Search(len(st.sents), func(i int) bool { return st.sents[i].s >= se })
+		if i < len(st.sents) && reRatingMeaning.MatchString(st.lower[st.sents[i].s:st.sents[i].e]) {
+			return true
+		}
 	}
 	for _, m := range reGenericSubject.FindAllStringSubmatchIndex(l, -1) {
 		// "the services rated …" and "Brackenford House, a care home

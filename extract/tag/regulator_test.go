@@ -114,6 +114,9 @@ func TestGuidance(t *testing.T) {
 		{"Requires improvement: the service is not performing as well as it should and we have told it how it must improve.", 0},
 		{"Good – the service is performing well and meeting our expectations.", 0},
 		{"Where we rate a service as inadequate, we will inspect it again within six months.", 0},
+		{"Councils receive a rating. The ratings are: Outstanding\nThe service is performing exceptionally well.", 0},
+		{"Requires improvement\nThe service is not performing as well as it should and we have told the service how it must improve.", 0},
+		{"CQC ratings range from outstanding to inadequate.", 0},
 		// ratings of named or discussed services stay
 		{"Brackenford House, a care home rated inadequate by the CQC, has closed.", 1},
 		{"Overall the trust remains at a rating of good.", 1},

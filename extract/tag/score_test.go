@@ -92,6 +92,8 @@ func TestScoreRules(t *testing.T) {
 		{"statement named, no score", "We looked at safeguarding and infection prevention and control.", nil},
 		{"key question name is no statement", "Safe\nScore: 3\n", nil},
 		{"date after a statement", "Safeguarding: 3 March 2024 visit\n", nil},
+		{"range of the scale", "The ratings rest on scores of 1 (significant shortfalls) to 4 (an exceptional standard) across nine quality statements: assessing needs; safeguarding; partnerships and communities.", nil},
+		{"scale as ratings", "Each quality statement gets a score from 1 to 4:\n1 = inadequate\n2 = requires improvement\n3 = good\n4 = outstanding\n", nil},
 		{"count after rated", "The practice rated 2 of its safeguarding leads as expert.", nil},
 		{"statements listed, no scores", "We looked at 5 quality statements: safeguarding, safe environments, kindness, compassion and dignity, and equity in access.", nil},
 	}
