@@ -266,6 +266,9 @@ var (
 	reScoreAfter = regexp.MustCompile(`^[\s"'’”)]*(?:(?:was|were|has been|have been|is|are)\s+)?(?:scored|(?:given|awarded|received|achieved|got)\s+(?:an? |the )?(?:(?:highest|lowest|top|maximum) )?(?:score|rating|mark)\s+of)\s+([1-4])\b`)
 	// "For safeguarding, the council scored 3"
 	reScoreComma = regexp.MustCompile(`^[\s"'’”)]*,\s*(?:[a-z’' ]{1,40}?\s)?(?:scored|received a score of|was given a score of|was awarded a score of|achieved a score of|got a score of|got)\s+([1-4])\b`)
+	// "the score for safeguarding was 2": before and after the statement
+	reScoreForBefore = regexp.MustCompile(`\bscores?\s+(?:for|in|on)\s+(?:the\s+)?["'‘“]?$`)
+	reScoreForAfter  = regexp.MustCompile(`^["'’”]?(?:\s+quality\s+statement)?\s*(?:was|is|were|of|:|=|–|—|-)\s*([1-4])\b`)
 	// "a score of 3 for all other areas"
 	reScoreRest = regexp.MustCompile(`\b(?:scored|scores?(?: of)?|ratings? of)\s+([1-4])(?:\s*(?:out of|/)\s*(?:4|four))?\s+(?:for|in|across|on)\s+(?:(?:all|each of|every one of)\s+)?(?:the\s+)?(?:other|remaining|rest of the)\s+(?:(?:\w+)\s+)?(?:areas|quality statements|statements|themes)\b`)
 	// what follows a score that makes it no quality statement score
@@ -503,10 +506,31 @@ func (c *scoreCtx) mentionsFrom(p int) []qsMention {
 		if !isListGap(gap, len(out) == 0) {
 			break
 		}
+		if !endsPhrase(c.st.lower[m.e:min(len(c.st.lower), m.e+30)]) {
+			break // "safeguarding training": a longer phrase, not the statement
+		}
 		out = append(out, m)
 		p = m.e
 	}
 	return out
+}
+
+var phraseEnders = set("and", "or", "but", "while", "whilst", "which", "with", "showing", "meaning", "indicating",
+	"in", "at", "on", "from", "to", "under", "as", "quality", "statement", "statements", "theme", "area", "areas",
+	"compared", "than", "after", "since", "this", "last", "for", "by", "when", "where", "despite", "though", "although")
+
+// endsPhrase reports whether the text after a statement's name ends the
+// name's phrase: punctuation, the end, or a joining word.
+func endsPhrase(after string) bool {
+	t := strings.TrimLeft(after, " \t")
+	if t == "" || !isQSWordByte(t[0]) {
+		return true
+	}
+	w := t
+	if i := strings.IndexFunc(t, func(r rune) bool { return r > 127 || !isQSWordByte(byte(r)) }); i >= 0 {
+		w = t[:i]
+	}
+	return phraseEnders[w]
 }
 
 var listGapWords = set("the", "its", "their", "our", "his", "her", "quality", "statement", "statements",
@@ -555,6 +579,11 @@ func (c *scoreCtx) afterRule(i int, m qsMention) {
 	tail := st.lower[m.e:min(len(st.lower), m.e+80)]
 	rule := "score-after"
 	ix := reScoreAfter.FindStringSubmatchIndex(tail)
+	if ix == nil && reScoreForBefore.MatchString(st.lower[max(0, m.s-30):m.s]) {
+		if ix = reScoreForAfter.FindStringSubmatchIndex(tail); ix != nil {
+			rule = "score-for"
+		}
+	}
 	if ix == nil {
 		ss, _ := st.sentenceAt(m.s)
 		lead := strings.Fields(strings.Trim(st.lower[ss:m.s], " \t\n\"'‘“"))

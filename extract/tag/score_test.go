@@ -76,7 +76,12 @@ func TestScoreRules(t *testing.T) {
 			"Ashdown Lodge\nProvided and run by: Fernley County Council\n\nOverall: Good\n\nSafeguarding\nScore: 3\n",
 			[]string{"Ashdown Lodge/safe/Safeguarding/3"}},
 
+		{"the score for a statement",
+			"At Elmstead Care Home the score for the safeguarding quality statement was 2.",
+			[]string{"the service/safe/Safeguarding/2"}},
+
 		// not scores
+		{"longer phrase", "The home scored 4 for safeguarding training completion.", nil},
 		{"theme in a provider's page", "Leadership\nScore: 3\n", nil},
 		{"percentage of a key question", "Elmstead Care Home scored 42 out of 100 for safe.", nil},
 		{"percentage overall", "Westmarch County Council scored 58% overall, which equals a rating of requires improvement.", nil},
