@@ -58,6 +58,10 @@ var regulatorTable = []regulatorDef{
 // opening, where a mention weighs more.
 const regulatorHead = 1500
 
+// regulatorRead is how much of a long text the regulator rules read: its
+// first three quarters from the start, the last quarter from the end.
+const regulatorRead = 32000
+
 // countWord counts l's occurrences of w that stand as words, and those
 // within the head.
 func countWord(l, w string) (all, head int) {
@@ -83,6 +87,10 @@ func countWord(l, w string) (all, head int) {
 // found, once it is named at all).
 func (st *docState) regulatorScores() []int {
 	l := st.lower
+	if len(l) > regulatorRead {
+		// letterheads and back pages: the opening and the close
+		l = l[:regulatorRead-regulatorRead/4] + "\n" + l[len(l)-regulatorRead/4:]
+	}
 	out := make([]int, len(regulatorTable))
 	for i, r := range regulatorTable {
 		n := 0
@@ -162,8 +170,9 @@ func (st *docState) findGuidanceDoc() bool {
 		return false
 	}
 	n := 0
+	l := st.lower[:min(len(st.lower), 20000)]
 	for _, c := range guidanceCues {
-		if strings.Contains(st.lower, c) {
+		if strings.Contains(l, c) {
 			n++
 		}
 	}

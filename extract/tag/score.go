@@ -229,28 +229,47 @@ func (m qsMention) entry(la bool) *qsEntry {
 	return m.p.prov
 }
 
-// findMentions returns every vocabulary phrase in the text, longest first
-// where two start at the same word.
-func findMentions(ws []qWord) []qsMention {
+// findMentions returns every vocabulary phrase in the lower-case text l,
+// longest first where two start at the same word. Only the words that
+// start a phrase are looked at closely, so a long text costs no more
+// than one pass.
+func findMentions(l string) []qsMention {
 	var out []qsMention
-	for i := 0; i < len(ws); i++ {
-		for _, p := range qsIndex[ws[i].w] {
-			if i+len(p.words) > len(ws) {
+	for i := 0; i < len(l); {
+		if !isQSWordByte(l[i]) || i > 0 && isQSWordByte(l[i-1]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(l) && isQSWordByte(l[j]) {
+			j++
+		}
+		cands := qsIndex[normWord(l[i:j])]
+		if cands == nil {
+			i = j
+			continue
+		}
+		ws := scanWords(l[i:min(len(l), i+160)], i)
+		next := j
+		for _, p := range cands {
+			if len(p.words) > len(ws) {
 				continue
 			}
 			ok := true
 			for k, w := range p.words {
-				if ws[i+k].w != w {
+				if ws[k].w != w {
 					ok = false
 					break
 				}
 			}
 			if ok {
-				out = append(out, qsMention{ws[i].s, ws[i+len(p.words)-1].e, p})
-				i += len(p.words) - 1
+				e := ws[len(p.words)-1].e
+				out = append(out, qsMention{i, e, p})
+				next = e
 				break
 			}
 		}
+		i = next
 	}
 	return out
 }
@@ -294,35 +313,61 @@ type scoreCtx struct {
 
 // tagScores finds the quality statement scores of the document.
 func (st *docState) tagScores() {
-	if !containsAny(st.lower, "score", "rating of", "shortfall", "standard", "out of 4", "out of four", "/4") {
+	if !containsAny(st.lower, "score", "rating of", "shortfall", "out of 4", "out of four", "/4") {
 		return
 	}
-	ws := scanWords(st.lower, 0)
-	c := &scoreCtx{st: st, mentions: findMentions(ws), seen: map[string]bool{}, named: map[string]bool{}}
+	c := &scoreCtx{st: st, mentions: findMentions(st.lower), seen: map[string]bool{}, named: map[string]bool{}}
 	if len(c.mentions) == 0 {
 		return
 	}
 	c.la = st.isLocalAuthorityDoc()
 	c.subject = st.scoreSubject(c.la)
-	var rest [][]int
 	for i, m := range c.mentions {
 		c.labelRule(i, m)
 	}
-	for _, ix := range reScoreVerb.FindAllStringSubmatchIndex(st.lower, -1) {
-		// the score is whichever of the alternatives' digits matched
-		for k := 4; ix[2] < 0 && k+1 < len(ix) && k <= 6; k += 2 {
-			ix[2], ix[3] = ix[k], ix[k+1]
+	// the sentence rules run only on sentences with a score word
+	// and name a statement, or speak of the other or remaining areas
+	var cand []sentence
+	mi := 0
+	for _, sn := range st.sents {
+		for mi < len(c.mentions) && c.mentions[mi].s < sn.s {
+			mi++
 		}
-		if ix[2] >= 0 {
-			c.verbRule(ix)
+		l := st.lower[sn.s:sn.e]
+		named := mi < len(c.mentions) && c.mentions[mi].s < sn.e
+		if (named || strings.Contains(l, "other") || strings.Contains(l, "remaining")) &&
+			containsAny(l, "scor", "rating of", "ratings of", "mark", "rated", "graded", "out of 4", "out of four", "/4") {
+			cand = append(cand, sn)
+		}
+	}
+	for _, sn := range cand {
+		for _, ix := range reScoreVerb.FindAllStringSubmatchIndex(st.lower[sn.s:sn.e], -1) {
+			for k := range ix {
+				if ix[k] >= 0 {
+					ix[k] += sn.s
+				}
+			}
+			// the score is whichever of the alternatives' digits matched
+			for k := 4; ix[2] < 0 && k <= 6; k += 2 {
+				ix[2], ix[3] = ix[k], ix[k+1]
+			}
+			if ix[2] >= 0 {
+				c.verbRule(ix)
+			}
 		}
 	}
 	for i, m := range c.mentions {
 		c.afterRule(i, m)
 	}
-	rest = reScoreRest.FindAllStringSubmatchIndex(st.lower, -1)
-	for _, ix := range rest {
-		c.restRule(ix)
+	for _, sn := range cand {
+		for _, ix := range reScoreRest.FindAllStringSubmatchIndex(st.lower[sn.s:sn.e], -1) {
+			for k := range ix {
+				if ix[k] >= 0 {
+					ix[k] += sn.s
+				}
+			}
+			c.restRule(ix)
+		}
 	}
 }
 

@@ -153,7 +153,7 @@ func TestQualityStatementVocabulary(t *testing.T) {
 		{"responding to people's immediate needs", "Responding to people's immediate needs"},
 		{"Person centred care", "Person-centred care"},
 	} {
-		ms := findMentions(scanWords(strings.ToLower(c.text), 0))
+		ms := findMentions(strings.ToLower(c.text))
 		if len(ms) != 1 || ms[0].entry(false).name != c.want {
 			t.Errorf("%q: mentions %v, want %q", c.text, ms, c.want)
 		}
