@@ -379,7 +379,8 @@ func (st *docState) isLocalAuthorityDoc() bool {
 		return true
 	}
 	// a council's page, not a care home the council runs
-	if strings.Contains(head, "council") && st.mainSubject == "" && !strings.Contains(head, "provided and run by") {
+	council := strings.HasSuffix(strings.ToLower(st.mainSubject), "council")
+	if council || strings.Contains(head, "council") && st.mainSubject == "" && !strings.Contains(head, "provided and run by") {
 		return true
 	}
 	return strings.Count(st.lower, "local authorit") >= 3 && strings.Contains(st.lower, "care act")

@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"context"
 	"sort"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ func TestScoreRules(t *testing.T) {
 	}{
 		{"label on the next line",
 			"Elmstead Care Home\n\nSafe environments\nScore: 3\n3 - Evidence shows a good standard\n",
-			[]string{"the service/safe/Safe environments/3"}},
+			[]string{"Elmstead Care Home/safe/Safe environments/3"}},
 		{"label after a dash",
 			"Ashdown Lodge\n\nAssessing needs — score 2 (some shortfalls)\nPeople told us their needs were reviewed.",
 			[]string{"the service/effective/Assessing needs/2"}},
@@ -46,7 +47,7 @@ func TestScoreRules(t *testing.T) {
 			[]string{"Eastbrook City Council//Equity in experience and outcomes/4"}},
 		{"statement then was scored",
 			"At Elmstead Care Home, freedom to speak up was scored 2 by inspectors.",
-			[]string{"the service/well-led/Freedom to speak up/2"}},
+			[]string{"Elmstead Care Home/well-led/Freedom to speak up/2"}},
 		{"all other areas, expanded to the listed areas",
 			"Councils are assessed on nine areas, including ‘how the local authority works with people’, ‘safeguarding’, ‘leadership’ and ‘assessing needs’.\n\n" +
 				"Fernley County Council received a score of 4 for ‘safeguarding’ and a score of 3 for all other areas.",
@@ -78,7 +79,7 @@ func TestScoreRules(t *testing.T) {
 
 		{"the score for a statement",
 			"At Elmstead Care Home the score for the safeguarding quality statement was 2.",
-			[]string{"the service/safe/Safeguarding/2"}},
+			[]string{"Elmstead Care Home/safe/Safeguarding/2"}},
 
 		// not scores
 		{"longer phrase", "The home scored 4 for safeguarding training completion.", nil},
@@ -104,7 +105,14 @@ func TestScoreRules(t *testing.T) {
 	}
 	for _, c := range cases {
 		var got []string
-		for _, f := range tagText(t, c.text, extract.KindScore) {
+		fs, err := testTagger(t).TagDoc(context.Background(), textDoc("t.txt", c.text), Options{Explain: true})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		for _, f := range fs {
+			if f.Kind != extract.KindScore {
+				continue
+			}
 			got = append(got, f.Subject+"/"+f.Domain+"/"+f.QualityStatement+"/"+itoaScore(f.Score))
 			if !strings.Contains(f.Why, "score-") {
 				t.Errorf("%s: why %q names no rule", c.name, f.Why)
