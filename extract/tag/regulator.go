@@ -166,7 +166,8 @@ var guidanceCues = []string{"page last updated", "organisations we regulate", "h
 // more of the ways CQC's guidance pages speak ("Page last updated",
 // "How we rate", "what the ratings mean", "scoring framework").
 func (st *docState) findGuidanceDoc() bool {
-	if st.provider != "" || st.mainSubject != "" {
+	// a named provider or location; "the service" names none
+	if st.provider != "" || st.mainSubject != "" && !strings.HasPrefix(st.mainSubject, "the ") {
 		return false
 	}
 	n := 0
