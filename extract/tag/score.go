@@ -297,6 +297,8 @@ var (
 	// worked examples and hypothetical scores
 	reExampleLine = regexp.MustCompile(`(?m)^\s*(?:an?\s+)?(?:worked\s+)?example\b|in this example|\bexample:|for example,? if\b|for example,? an? (?:service|provider|location|local authority)|\bexamples? (?:of|showing) how`)
 	reHypothetic  = regexp.MustCompile(`\b(?:for example|for instance|e\.g\.|example|if|would|could|might|hypothetical|suppose)\b`)
+	// "gave Brackenford Surgery a": the scored body as the object
+	reGaveName = regexp.MustCompile(`\b(?:gave|awarded|given to)\s+((?:[A-Z][\w'’&-]*)(?:\s+(?:[A-Z][\w'’&-]*|of|and|upon|on))*)\s+(?:an?|the)\s*(?:(?:highest|lowest|top|maximum)\s+)?$`)
 	// a name of the scored body at the start of a sentence
 	reCouncil = regexp.MustCompile(`\b((?:[A-Z][\w'’&-]*\s+)(?:(?:[A-Z][\w'’&-]*|and|of|upon|on|the)\s+){0,5}(?:County |City |Borough |District |Metropolitan Borough )?Council)\b`)
 )
@@ -711,6 +713,10 @@ func (c *scoreCtx) listBefore(p int) []qsMention {
 func (st *docState) sentenceSubject(ss, at int) string {
 	if at <= ss {
 		return ""
+	}
+	// "Inspectors gave Brackenford Surgery a score of 3"
+	if m := reGaveName.FindStringSubmatch(st.text[ss:at]); m != nil {
+		return m[1]
 	}
 	words := strings.Fields(st.text[ss:at])
 	var name []string

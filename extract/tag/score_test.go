@@ -38,7 +38,7 @@ func TestScoreRules(t *testing.T) {
 			[]string{"the service/safe/Medicines optimisation/1"}},
 		{"score of N out of 4 for a list",
 			"Inspectors gave Brackenford Surgery a score of 3 out of 4 for kindness, compassion and dignity and for treating people as individuals.",
-			[]string{"the service/caring/Kindness, compassion and dignity/3", "the service/caring/Treating people as individuals/3"}},
+			[]string{"Brackenford Surgery/caring/Kindness, compassion and dignity/3", "Brackenford Surgery/caring/Treating people as individuals/3"}},
 		{"council news in prose",
 			"Northvale Borough Council said it was pleased the council scored 3 out of 4 for safeguarding.",
 			[]string{"Northvale Borough Council//Safeguarding/3"}},
