@@ -120,8 +120,8 @@ func (st *docState) regulatorScores() []int {
 var reJoint = regexp.MustCompile(`\b(?:ofsted\s+and\s+(?:the\s+)?(?:cqc|care\s+quality\s+commission)|(?:cqc|care\s+quality\s+commission)\s+and\s+ofsted|joint\s+(?:area\s+send\s+)?inspection|area\s+send\s+(?:full\s+)?inspection|inspectors?\s+from\s+(?:the\s+)?(?:cqc|care\s+quality\s+commission))\b`)
 
 // findRegulator returns the regulator the document is about: CQC unless
-// another is named clearly more (twice CQC's weight, at least a letterhead
-// mention or three others); "Ofsted and CQC" where both are named and the
+// another is named clearly more (more than twice CQC's weight, and more
+// than one mention in the letterhead alone); "Ofsted and CQC" where both are named and the
 // text speaks of their joint inspection;
 // "" when no regulator is named.
 func (st *docState) findRegulator() string {
@@ -136,7 +136,7 @@ func (st *docState) findRegulator() string {
 	if best >= 0 && regulatorTable[best].name == "Ofsted" && cqc >= 3 && sc[best] >= 3 && reJoint.MatchString(st.lower) {
 		return "Ofsted and CQC"
 	}
-	if best >= 0 && sc[best] >= 3 && sc[best] >= 2*cqc+1 {
+	if best >= 0 && sc[best] >= 4 && sc[best] >= 2*cqc+1 {
 		return regulatorTable[best].name
 	}
 	if cqc > 0 {

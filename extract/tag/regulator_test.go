@@ -61,6 +61,7 @@ func TestRegulator(t *testing.T) {
 		{"school report not naming its inspectorate", "Inspection of Ashdown Primary School\n\nOverall effectiveness: Good\nThe quality of education: Good\nPupils enjoy coming to school. The headteacher has high expectations.", "Ofsted"},
 		{"care home page in CQC's words", "Elmstead House\nProvided and run by: Elmstead Care Ltd\n\nOverall: Good\n\nPeople told us staff were kind. We rated the service good.", "CQC"},
 		{"CQC page naming only Ofsted", "Ashdown School Health Service\nProvided and run by: Northvale NHS Trust\n\nThe school is inspected by Ofsted.\n\nIs the service safe? Good\nWe rated the key question safe as good.", "CQC"},
+		{"Ofsted named once in passing", "Westmarch Hospital nursery\n\nThe nursery, which Ofsted inspects, shares the site. The service was rated good overall.", ""},
 		{"no regulator named", "Minutes of the parish council meeting held on 3 May.", ""},
 	}
 	for _, c := range cases {
