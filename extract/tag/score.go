@@ -27,7 +27,12 @@ import (
 //     digit, under a header naming the score or beside a scale label
 //     ("Safeguarding | 2 – some shortfalls");
 //   - score-verb: "scored 4 for safeguarding", "a score of 3 out of 4 for
-//     assessing needs and safeguarding", "Safeguarding was scored 2";
+//     assessing needs and safeguarding", "was given 3 out of 4 for", "our
+//     highest score (4) was for"; the scored body is the sentence's
+//     subject or the one "gave … a score", else the document's;
+//   - score-after, score-for, score-for-comma: "Safeguarding was scored
+//     2", "the score for the safeguarding quality statement was 2", "For
+//     safeguarding, the council scored 3";
 //   - score-rest: "a score of 3 for all other areas", expanded to the
 //     areas the text lists before it, less those scored on their own.
 //
@@ -299,7 +304,7 @@ var (
 	reHypothetic  = regexp.MustCompile(`\b(?:for example|for instance|e\.g\.|example|if|would|could|might|hypothetical|suppose)\b`)
 	// "gave Brackenford Surgery a": the scored body as the object
 	reGaveName = regexp.MustCompile(`\b(?:gave|awarded|given to)\s+((?:[A-Z][\w'’&-]*)(?:\s+(?:[A-Z][\w'’&-]*|of|and|upon|on))*)\s+(?:an?|the)\s*(?:(?:highest|lowest|top|maximum)\s+)?$`)
-	// a name of the scored body at the start of a sentence
+	// a council named in the document's first lines
 	reCouncil = regexp.MustCompile(`\b((?:[A-Z][\w'’&-]*\s+)(?:(?:[A-Z][\w'’&-]*|and|of|upon|on|the)\s+){0,5}(?:County |City |Borough |District |Metropolitan Borough )?Council)\b`)
 )
 
