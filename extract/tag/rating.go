@@ -1225,6 +1225,7 @@ func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
 	// "Our rating of the maternity service remains requires improvement.
 	// The rating for safe and well-led remains requires improvement."
 	if st.rs.svc != "" && st.rs.svcSent == st.rs.cur-1 && !reGenericTrust.MatchString(region) && !reGenericLocal.MatchString(region) {
+		st.rs.svcSent = st.rs.cur // it carries on to the next sentence too
 		return st.rs.svc
 	}
 	if reGenericTrust.MatchString(region) {
