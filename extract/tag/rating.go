@@ -84,7 +84,7 @@ var followers = set("rating", "ratings", "overall", "status", "remains", "remain
 	"six", "one", "both", "said", "says", "according", "so", "until", "during", "last", "previously",
 	"then", "now", "rather", "compared", "same", "in", "within", "among", "amongst", "not")
 
-var cues = set("rated", "assessed", "graded", "rate", "rates", "rating", "ratings", "judged", "remain", "remains", "remained",
+var cues = set("rated", "assessed", "graded", "previously", "formerly", "fell", "fallen", "rose", "risen", "slipped", "climbed", "jumped", "rate", "rates", "rating", "ratings", "judged", "remain", "remains", "remained",
 	"remaining", "retained", "retain", "retains", "downgraded", "upgraded", "improved", "progressed",
 	"deteriorated", "given", "awarded", "received", "receiving", "moved", "dropped", "went", "gone", "rerated", "re-rated",
 	"stayed", "stays")
@@ -424,6 +424,7 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		}{
 			{"organisations named before", func() []string { return st.orgSubjects(ts, lo, i) }},
 			{"services listed before", func() []string { return st.servicesBefore(ts, lo, i) }},
+			{"services heading the clause", func() []string { return st.servicesHeading(ts, lo, i) }},
 		} {
 			if h.subjects != nil {
 				break
@@ -448,6 +449,12 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 			if sameMarked(ts, lo, i, ri, n) || sameNext {
 				h.previous = h.rating
 				prevWhy = "previous: rating unchanged"
+			}
+		}
+		if h.previous == "" && !h.asPrev {
+			if p := stepsFrom(ts, lo, i, h.rating); p != "" {
+				h.previous = p
+				prevWhy = "previous: the rating moved by the steps stated"
 			}
 		}
 		h.why = "rating word '" + t.w + "'; domain: " + domWhy + "; subject: " + subjWhy
@@ -506,6 +513,41 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 	for _, k := range cur {
 		st.addRating(sn, hits[k])
 	}
+}
+
+// ratingScale orders the four ratings.
+var ratingScale = []string{extract.RatingInadequate, extract.RatingRequiresImp, extract.RatingGood, extract.RatingOutstanding}
+
+// stepsFrom derives the previous rating from "went up two ratings to
+// good" or "dropped one rating to requires improvement".
+func stepsFrom(ts []tok, lo, i int, rating string) string {
+	for k := i - 1; k > lo && i-k <= 6; k-- {
+		if ts[k].w != "rating" && ts[k].w != "ratings" || k < 2 {
+			continue
+		}
+		n := map[string]int{"one": 1, "a": 1, "two": 2, "three": 3}[ts[k-1].w]
+		dir := 0
+		for m := k - 2; m >= lo && k-m <= 3; m-- {
+			switch ts[m].w {
+			case "up", "rose", "improved", "climbed", "jumped":
+				dir = 1
+			case "down", "fell", "dropped", "slipped", "declined":
+				dir = -1
+			}
+		}
+		if n == 0 || dir == 0 {
+			return ""
+		}
+		for r, v := range ratingScale {
+			if v == rating {
+				if p := r - dir*n; p >= 0 && p < len(ratingScale) {
+					return ratingScale[p]
+				}
+			}
+		}
+		return ""
+	}
+	return ""
 }
 
 // clauseBefore reports a rating at ts[i] in a clause of its own before the
@@ -1334,6 +1376,9 @@ func isProviderLevel(s string) bool {
 	}
 	if !strings.Contains(l, "trust") && !strings.Contains(l, "provider") {
 		return false
+	}
+	if strings.HasSuffix(s, " Trust") || strings.HasSuffix(s, " Trust's") || strings.HasSuffix(s, " Trust’s") {
+		return true // a trust by name: "Larkspur Community Trust"
 	}
 	for _, w := range []string{"ward", "service", "community", "unit", "team", "home", "hospital", "centre", "clinic", "camhs", "practice"} {
 		if strings.Contains(l, w) {

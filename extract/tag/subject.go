@@ -90,7 +90,7 @@ func (st *docState) orgSubjects(ts []tok, lo, i int) []string {
 		}
 		out = append(out, clean(name))
 	}
-	if len(out) == 0 || len(out) == 1 && plural == "" && isProviderLevel(out[0]) {
+	if len(out) == 0 || len(out) == 1 && plural == "" && (isProviderLevel(out[0]) || strings.HasSuffix(out[0], " Trust")) {
 		return nil
 	}
 	for _, o := range out {
@@ -501,4 +501,69 @@ func (st *docState) atReportLocation(s string) string {
 		return s // at a place already
 	}
 	return s + " (" + st.reportLoc + ")"
+}
+
+// servicesHeading reads two or more core services that head the clause
+// of a rating, at a place or not: "Surgery, critical care and outpatients
+// at Elmstead General Hospital are now rated good", "Both the emergency
+// department and the maternity unit were judged inadequate".
+func (st *docState) servicesHeading(ts []tok, lo, i int) []string {
+	start := lo
+	for k := i - 1; k > lo; k-- {
+		if ts[k].w == ";" || ts[k].w == "." || ts[k].w == ":" {
+			start = k + 1
+			break
+		}
+	}
+	// the clause's verb ends the subject
+	end := -1
+	for k := start; k < i; k++ {
+		switch ts[k].w {
+		case "are", "is", "were", "was", "have", "has", "had", "remain", "remains", "remained":
+			end = k
+		}
+		if end >= 0 {
+			break
+		}
+	}
+	if end <= start {
+		return nil
+	}
+	subj := st.text[ts[start].s:ts[end-1].e]
+	place := ""
+	for k := start; k < end; k++ {
+		if (ts[k].w == "at" || ts[k].w == "in") && k+1 < end && ts[k+1].cap {
+			p := clean(st.text[ts[k+1].s:ts[end-1].e])
+			if !isPlaceName(p) {
+				return nil
+			}
+			subj, place = st.text[ts[start].s:ts[k-1].e], p
+			break
+		}
+	}
+	if k := strings.Index(strings.ToLower(subj), "both "); k == 0 {
+		subj = subj[len("both "):]
+	}
+	items := splitItems(subj)
+	if len(items) < 2 {
+		return nil
+	}
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		l := strings.ToLower(it)
+		for _, suffix := range []string{" unit", " department", " team", " services", " service"} {
+			if cs := leadingService(l); cs == "" && strings.HasSuffix(l, suffix) {
+				l = strings.TrimSuffix(l, suffix)
+			}
+		}
+		cs := leadingService(l)
+		if cs == "" {
+			return nil
+		}
+		if place != "" {
+			cs += " (" + place + ")"
+		}
+		out = append(out, cs)
+	}
+	return out
 }
