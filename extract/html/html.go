@@ -84,8 +84,9 @@ func (Extractor) Extract(ctx context.Context, data []byte, lim extract.Limits) (
 	if err != nil {
 		return nil, fmt.Errorf("html: %w", err)
 	}
+	txt := r.result()
 	return &extract.Content{
-		Pages: []extract.Page{{Number: 0, Text: r.result()}},
+		Pages: []extract.Page{{Number: 0, Text: txt, Tables: r.pageTables}},
 		Title: title,
 	}, nil
 }

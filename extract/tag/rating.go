@@ -116,12 +116,14 @@ type rHit struct {
 func (st *docState) tagRatings() {
 	st.rs = ratingState{history: map[[2]string]string{}, prevHistory: -1, index: map[ratingKey]int{}, trustRef: -1, domRef: -1}
 	lines := textLines(st.text)
-	st.rs.covered = st.tagLineGrids(lines)
 	st.rs.sections = st.serviceSections(lines)
+	st.tables = st.tagTables()
+	st.rs.covered = coverTables(st.tables, st.tagLineGrids(blankLines(lines, st.tables)))
+	sort.SliceStable(st.rs.pending, func(a, b int) bool { return st.rs.pending[a].sn.s < st.rs.pending[b].sn.s })
 	cov, sec, pend := 0, 0, 0
 	defer func() {
 		for ; pend < len(st.rs.pending); pend++ {
-			st.addRating(st.rs.pending[pend].sn, st.rs.pending[pend].h)
+			st.addPending(st.rs.pending[pend])
 		}
 	}()
 	for si, sn := range st.sents {
@@ -129,7 +131,7 @@ func (st *docState) tagRatings() {
 			return
 		}
 		for ; pend < len(st.rs.pending) && st.rs.pending[pend].sn.s <= sn.s; pend++ {
-			st.addRating(st.rs.pending[pend].sn, st.rs.pending[pend].h)
+			st.addPending(st.rs.pending[pend])
 		}
 		st.rs.cur = si
 		for sec < len(st.rs.sections) && st.rs.sections[sec].at <= sn.s {

@@ -109,6 +109,7 @@ type docState struct {
 	trustVoice  bool   // the document speaks as the provider ("our staff")
 
 	rs           ratingState
+	tables       []tableSpan // tables read as cells (table.go)
 	quoteSpans   []qspan
 	anchorStarts map[[2]byte][]int32 // see wordStarts
 }
@@ -147,6 +148,7 @@ func (t *Tagger) Tag(ctx context.Context, doc *extract.Document) (out []extract.
 	st.scanQuotes()
 	if ctx.Err() == nil {
 		st.tagActions()
+		st.dropCovered(st.tableActions(st.tables))
 	}
 	if ctx.Err() == nil {
 		st.tagQuotes()
@@ -165,6 +167,9 @@ func (t *Tagger) Tag(ctx context.Context, doc *extract.Document) (out []extract.
 	out = append(out, st.docFinding())
 	for _, i := range idx {
 		f := st.found[i]
+		if f.Kind == "" {
+			continue // dropped
+		}
 		if f.Provider == "" {
 			f.Provider = st.provider
 		}
