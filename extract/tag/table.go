@@ -355,6 +355,11 @@ func (st *docState) readBox(pi int, t *extract.Table, m [][]*extract.Cell) bool 
 			subject = "trust overall"
 		case "service", "location", "home", "practice", "hospital", "unit":
 			subject = st.serviceName(st.starts[pi] + t.Start)
+			if st.mainSubject == "" && !st.sectionAt(st.starts[pi]+t.Start) {
+				// a report about one service: its ratings in prose are
+				// the service's too
+				st.mainSubject = subject
+			}
 		}
 		f := extract.Finding{Kind: extract.KindRating, Subject: subject, Domain: r.dom, Rating: r.rating,
 			Direction: r.dir, Date: r.date, Text: cellText(r.cell),
@@ -374,13 +379,8 @@ func (st *docState) serviceName(at int) string {
 	if st.mainSubject != "" {
 		return st.mainSubject
 	}
-	for _, ev := range st.rs.sections {
-		if ev.at > at {
-			break
-		}
-		if ev.section != "" {
-			return ev.section
-		}
+	if sec := st.sectionOf(at); sec != "" {
+		return sec
 	}
 	if n := nameFromTitle(st.doc.Title); n != "" && !strings.EqualFold(n, st.provider) {
 		return n
@@ -401,6 +401,21 @@ func (st *docState) serviceName(at int) string {
 	}
 	return st.providerSubject()
 }
+
+// sectionOf returns the core service whose report section holds offset
+// at, or "".
+func (st *docState) sectionOf(at int) string {
+	sec := ""
+	for _, ev := range st.rs.sections {
+		if ev.at > at {
+			break
+		}
+		sec = ev.section
+	}
+	return sec
+}
+
+func (st *docState) sectionAt(at int) bool { return st.sectionOf(at) != "" }
 
 var reTitleTail = regexp.MustCompile(`(?i)\s*(?:[-–|:]\s*)?(?:care quality commission|cqc|inspection report|quality report|inspection|report)\b.*$`)
 
