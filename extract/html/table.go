@@ -125,61 +125,56 @@ func spanAttr(n *htmllib.Node, key string) int {
 
 // offsetMap maps offsets in the raw output to offsets in the page text.
 type offsetMap struct {
-	lo, hi int         // the raw span the page text comes from
-	at     map[int]int // raw offset -> page text offset
+	at map[int]int // raw offset -> page text offset
 }
 
 // buildOffsetMap maps the points pts (raw offsets) through the steps
-// result takes: raw[lo:hi] trimmed, normalised, leading space trimmed and
-// blank lines squeezed. Normalize changes a chunk's length the same way
-// wherever the chunk is cut at a word boundary, so the chunks between
-// points are normalised one by one.
+// result takes: raw[lo:hi] trimmed, normalised and its blank lines
+// squeezed into final.
 func buildOffsetMap(raw string, lo, hi int, pts []int, final string) offsetMap {
-	m := offsetMap{lo: lo, hi: hi, at: make(map[int]int, len(pts))}
-	sort.Ints(pts)
+	m := offsetMap{at: make(map[int]int, len(pts))}
 	cut := raw[lo:hi]
-	lead := len(cut) - len(strings.TrimLeftFunc(cut, unicode.IsSpace))
-	norm := make([]int, 0, len(pts)) // offsets in Normalize(TrimSpace(cut))
-	var valid []int
-	prev, acc := lo+lead, 0
+	lead := lo + len(cut) - len(strings.TrimLeftFunc(cut, unicode.IsSpace))
+	trimmed := strings.TrimSpace(cut)
+	var valid, rel []int
 	for _, p := range pts {
-		if p < prev || p > hi {
-			continue
+		if p >= lead && p <= lead+len(trimmed) {
+			valid = append(valid, p)
+			rel = append(rel, p-lead)
 		}
-		acc += len(text.Normalize(raw[prev:p]))
-		prev = p
-		norm = append(norm, acc)
-		valid = append(valid, p)
 	}
-	// squeezeBlankLines drops the third and later LFs of each run; the
-	// normalised text is rebuilt only when it has such runs.
-	{
-		nt := text.Normalize(strings.TrimSpace(cut))
-		if len(nt) > len(final) {
-			removed, run, k := 0, 0, 0
-			for i := 0; i <= len(nt) && k < len(norm); i++ {
-				for k < len(norm) && norm[k] == i {
-					norm[k] -= removed
-					k++
-				}
-				if i == len(nt) {
-					break
-				}
-				if nt[i] == '\n' {
-					run++
-					if run > 2 {
-						removed++
-					}
-				} else {
-					run = 0
-				}
-			}
-		}
+	nt := text.Normalize(trimmed)
+	norm := text.NormalizeOffsets(trimmed, rel)
+	if len(nt) > len(final) {
+		// squeezeBlankLines dropped the third and later LFs of runs
+		norm = squeezeOffsets(nt, norm)
 	}
 	for i, p := range valid {
 		m.at[p] = min(norm[i], len(final))
 	}
 	return m
+}
+
+// squeezeOffsets maps offsets in s to offsets in squeezeBlankLines(s).
+func squeezeOffsets(s string, offs []int) []int {
+	idx := make([]int, len(offs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return offs[idx[a]] < offs[idx[b]] })
+	out := make([]int, len(offs))
+	removed, run, k := 0, 0, 0
+	for _, i := range idx {
+		for ; k < offs[i] && k < len(s); k++ {
+			if s[k] != '\n' {
+				run = 0
+			} else if run++; run > 2 {
+				removed++
+			}
+		}
+		out[i] = offs[i] - removed
+	}
+	return out
 }
 
 // finishTables returns the recorded tables with their cells' offsets in
