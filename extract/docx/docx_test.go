@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -364,5 +365,72 @@ func BenchmarkExtract(b *testing.B) {
 		if _, err := (Extractor{}).Extract(context.Background(), data, extract.DefaultLimits); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestExtractTables(t *testing.T) {
+	p := func(s string) string { return `<w:p><w:r><w:t xml:space="preserve">` + s + `</w:t></w:r></w:p>` }
+	tc := func(pr string, paras ...string) string {
+		s := "<w:tc>"
+		if pr != "" {
+			s += "<w:tcPr>" + pr + "</w:tcPr>"
+		}
+		for _, x := range paras {
+			s += p(x)
+		}
+		return s + "</w:tc>"
+	}
+	head := `<w:trPr><w:tblHeader/></w:trPr>`
+	body := p("Ratings for Brackenford General Hospital") + "<w:tbl>" +
+		"<w:tr>" + head + tc("") + tc("", "Safe") + tc("", "Well-led") + "</w:tr>" +
+		"<w:tr>" + tc(`<w:vMerge w:val="restart"/>`, "Maternity") + tc("", "Requires", "improvement", "↓") + tc("", "Good") + "</w:tr>" +
+		"<w:tr>" + tc(`<w:vMerge/>`) + tc(`<w:gridSpan w:val="2"/>`, "Not rated") + "</w:tr>" +
+		"<w:tr>" + tc("", "ﬁrst\u00a0aid") + tc("") + tc("", "Good") + "</w:tr>" +
+		"</w:tbl>" + p("after") +
+		"<w:tbl><w:tr>" + tc("", "Regulated activity") + tc("", "Regulation") + "</w:tr><w:tr>" + tc("", "Personal care") +
+		tc("", "Regulation 17 HSCA RA Regulations 2014 Good governance", "<w:tbl><w:tr>"+tc("", "inner")+"</w:tr></w:tbl>") + "</w:tr></w:tbl>"
+	data := makeZip(t, map[string]string{mainPartName: doc(body)})
+	c, err := Extractor{}.Extract(context.Background(), data, extract.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg := c.Pages[0]
+	wantText := "Ratings for Brackenford General Hospital\n\n| Safe | Well-led\nMaternity | Requires improvement ↓ | Good\n| Not rated\nfirst aid | | Good\n\nafter\n\nRegulated activity | Regulation\nPersonal care | Regulation 17 HSCA RA Regulations 2014 Good governance inner"
+	if pg.Text != wantText {
+		t.Errorf("text %q, want %q", pg.Text, wantText)
+	}
+	if len(pg.Tables) != 2 {
+		t.Fatalf("%d tables, want 2 (a nested table is part of its cell)", len(pg.Tables))
+	}
+	type cell struct {
+		r, c, rs, cs int
+		text         string
+	}
+	want := [][]cell{{
+		{0, 0, 0, 0, ""}, {0, 1, 0, 0, "Safe"}, {0, 2, 0, 0, "Well-led"},
+		{1, 0, 2, 0, "Maternity"}, {1, 1, 0, 0, "Requires improvement ↓"}, {1, 2, 0, 0, "Good"},
+		{2, 1, 0, 2, "Not rated"},
+		{3, 0, 0, 0, "first aid"}, {3, 1, 0, 0, ""}, {3, 2, 0, 0, "Good"},
+	}, {
+		{0, 0, 0, 0, "Regulated activity"}, {0, 1, 0, 0, "Regulation"},
+		{1, 0, 0, 0, "Personal care"}, {1, 1, 0, 0, "Regulation 17 HSCA RA Regulations 2014 Good governance inner"},
+	}}
+	for ti, tb := range pg.Tables {
+		var got []cell
+		for _, x := range tb.Cells {
+			got = append(got, cell{x.Row, x.Col, x.RowSpan, x.ColSpan, x.Text})
+			if x.End > 0 && pg.Text[x.Start:x.End] != x.Text {
+				t.Errorf("table %d cell %d,%d: text[%d:%d] = %q, want %q", ti, x.Row, x.Col, x.Start, x.End, pg.Text[x.Start:x.End], x.Text)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want[ti]) {
+			t.Errorf("table %d cells\n got %v\nwant %v", ti, got, want[ti])
+		}
+		if tb.HeaderRows != 1 {
+			t.Errorf("table %d: %d header rows, want 1", ti, tb.HeaderRows)
+		}
+	}
+	if tb := pg.Tables[0]; tb.Rows != 4 || tb.Cols != 3 {
+		t.Errorf("table 0 is %dx%d, want 4x3", tb.Rows, tb.Cols)
 	}
 }
