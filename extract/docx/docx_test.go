@@ -434,3 +434,36 @@ func TestExtractTables(t *testing.T) {
 		t.Errorf("table 0 is %dx%d, want 4x3", tb.Rows, tb.Cols)
 	}
 }
+
+// TestTablesGolden writes the tables of every fixture folder that has any
+// as testdata/NAME.tables and compares them with the golden file.
+func TestTablesGolden(t *testing.T) {
+	for _, dir := range fixtures(t) {
+		name := filepath.Base(dir)
+		t.Run(name, func(t *testing.T) {
+			c, err := Extractor{}.Extract(context.Background(), zipDir(t, dir), extract.DefaultLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := c.Pages[0]
+			if len(p.Tables) == 0 {
+				return
+			}
+			var b strings.Builder
+			for i, tb := range p.Tables {
+				fmt.Fprintf(&b, "table %d: %d rows, %d columns, %d header rows, text %d-%d\n", i, tb.Rows, tb.Cols, tb.HeaderRows, tb.Start, tb.End)
+				for _, x := range tb.Cells {
+					if x.End > 0 && p.Text[x.Start:x.End] != x.Text {
+						t.Errorf("cell %d,%d: text[%d:%d] = %q, want %q", x.Row, x.Col, x.Start, x.End, p.Text[x.Start:x.End], x.Text)
+					}
+					fmt.Fprintf(&b, "  %d,%d", x.Row, x.Col)
+					if x.RowSpan > 1 || x.ColSpan > 1 {
+						fmt.Fprintf(&b, " span %dx%d", max(x.RowSpan, 1), max(x.ColSpan, 1))
+					}
+					fmt.Fprintf(&b, " %q\n", x.Text)
+				}
+			}
+			golden.Check(t, filepath.Join("testdata", name+".tables"), []byte(b.String()))
+		})
+	}
+}

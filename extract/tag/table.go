@@ -314,6 +314,35 @@ func (st *docState) readBox(pi int, t *extract.Table, m [][]*extract.Cell) bool 
 		cell            *extract.Cell
 		rating          string
 		dir, date       string
+		previous        string
+	}
+	// a header naming a column of previous ratings: "Key question |
+	// Rating | Previous rating", "Rating 2024 | Rating 2021"
+	prevCol := -1
+	for r := 0; r < len(m) && r < 2 && prevCol < 0; r++ {
+		years := map[int]int{}
+		for c, cell := range m[r] {
+			l := strings.ToLower(cellText(cell))
+			if c == 0 || l == "" {
+				continue
+			}
+			if strings.Contains(l, "previous") || strings.Contains(l, "last") || strings.Contains(l, "prior") {
+				prevCol = c
+				break
+			}
+			if y := yearIn(l); y > 0 && strings.Contains(l, "rating") {
+				years[c] = y
+			}
+		}
+		if prevCol < 0 && len(years) == 2 {
+			lo := -1
+			for c, y := range years {
+				if lo < 0 || y < years[lo] {
+					lo = c
+				}
+			}
+			prevCol = lo
+		}
 	}
 	var rows []boxRow
 	for _, row := range m {
@@ -335,15 +364,30 @@ func (st *docState) readBox(pi int, t *extract.Table, m [][]*extract.Cell) bool 
 		if dom == "" {
 			continue
 		}
+		br := boxRow{dom: dom, who: who, label: label}
+		same := false
 		for c := 1; c < len(row); c++ {
-			if row[c] == nil || row[c] == row[0] {
+			if row[c] == nil || row[c] == row[0] || c > 1 && row[c] == row[c-1] {
 				continue
 			}
-			if r, dir, date := parseRatingCell(row[c].Text); r != "" {
-				rows = append(rows, boxRow{dom, who, label, row[c], r, dir, date})
-				break
+			r, dir, date := parseRatingCell(row[c].Text)
+			switch {
+			case r != "" && c == prevCol:
+				br.previous = r
+			case r != "" && br.rating == "":
+				br.cell, br.rating, br.dir, br.date = row[c], r, dir, date
+			case r == "":
+				l := strings.ToLower(row[c].Text)
+				same = same || strings.Contains(l, "same rating") || strings.Contains(l, "unchanged") || strings.Contains(l, "no change")
 			}
 		}
+		if br.rating == "" {
+			continue
+		}
+		if same && br.previous == "" {
+			br.previous = br.rating
+		}
+		rows = append(rows, br)
 	}
 	if len(rows) < 2 {
 		return false
@@ -362,7 +406,7 @@ func (st *docState) readBox(pi int, t *extract.Table, m [][]*extract.Cell) bool 
 			}
 		}
 		f := extract.Finding{Kind: extract.KindRating, Subject: subject, Domain: r.dom, Rating: r.rating,
-			Direction: r.dir, Date: r.date, Text: cellText(r.cell),
+			Previous: r.previous, Direction: r.dir, Date: r.date, Text: cellText(r.cell),
 			Why: "table-box: label '" + r.label + "', cell '" + cellText(r.cell) + "'"}
 		st.tableRating(st.starts[pi]+r.cell.Start, st.starts[pi]+r.cell.End, f, false)
 	}
@@ -466,6 +510,9 @@ func (st *docState) addPending(p pendingHit) {
 	}
 	if ok {
 		g := &st.found[k]
+		if g.Previous == "" {
+			g.Previous = f.Previous
+		}
 		if g.Direction == "" {
 			g.Direction = f.Direction
 		}

@@ -1,0 +1,238 @@
+package tag
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/extract/html"
+)
+
+// htmlDoc extracts an HTML page the way the pipeline does.
+func htmlDoc(t *testing.T, title, src string) *extract.Document {
+	t.Helper()
+	c, err := html.Extractor{}.Extract(context.Background(), []byte("<!doctype html><title>"+title+"</title><body>"+src+"</body>"), extract.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &extract.Document{Path: "x.html", ID: "x", Format: extract.FormatHTML, Content: *c}
+}
+
+// ratingsOf lists the rating findings as "subject/domain/rating" with
+// "prev=", "dir=" and "date=" when set, sorted; actions as
+// "kind/regulation/text".
+func ratingsOf(t *testing.T, doc *extract.Document) (ratings, actions []string) {
+	t.Helper()
+	for _, f := range testTagger(t).Tag(context.Background(), doc) {
+		switch f.Kind {
+		case extract.KindRating:
+			s := f.Subject + "/" + f.Domain + "/" + f.Rating
+			if f.Previous != "" {
+				s += " prev=" + f.Previous
+			}
+			if f.Direction != "" {
+				s += " dir=" + f.Direction
+			}
+			if f.Date != "" {
+				s += " date=" + f.Date
+			}
+			ratings = append(ratings, s)
+			if f.End > 0 {
+				p := doc.Pages[0].Text
+				if f.Start < 0 || f.End > len(p) || f.Start >= f.End {
+					t.Errorf("%s: evidence %d-%d outside the text", s, f.Start, f.End)
+				}
+			}
+		case extract.KindMustDo, extract.KindShouldDo:
+			actions = append(actions, string(f.Kind)+"/"+f.Regulation+"/"+f.Text)
+		}
+	}
+	sort.Strings(ratings)
+	return ratings, actions
+}
+
+const gridHead = `<tr><th></th><th>Safe</th><th>Effective</th><th>Caring</th><th>Responsive</th><th>Well-led</th><th>Overall</th></tr>`
+
+func row(label string, cells ...string) string {
+	s := "<tr><td>" + label + "</td>"
+	for _, c := range cells {
+		s += "<td>" + c + "</td>"
+	}
+	return s + "</tr>"
+}
+
+func TestTableRatings(t *testing.T) {
+	six := func(c string) []string { return []string{c, c, c, c, c, c} }
+	all := func(subject, rating, extra string) []string {
+		var out []string
+		for _, d := range []string{"caring", "effective", "overall", "responsive", "safe", "well-led"} {
+			out = append(out, subject+"/"+d+"/"+rating+extra)
+		}
+		return out
+	}
+	tests := []struct {
+		name, title, src string
+		want             []string
+	}{
+		{"service rows qualified by the location; wrapped cells with arrow and date", "Northvale NHS Trust",
+			`<h3>Ratings for Brackenford General Hospital</h3><table>` + gridHead +
+				row("Maternity", "<div>Requires</div><div>improvement</div><div>↓</div><div>Sep 2019</div>", "Good<br>→←<br>Sep 2019", "<p>Outstanding</p><p>↑↑</p><p>12 March 2021</p>", "Good ↑", "Inadequate ↓↓", "Good<br>Jun 2017") +
+				`</table>`,
+			[]string{
+				"Maternity (Brackenford General Hospital)/caring/outstanding dir=up two date=2021-03-12",
+				"Maternity (Brackenford General Hospital)/effective/good dir=same date=2019-09",
+				"Maternity (Brackenford General Hospital)/overall/good date=2017-06",
+				"Maternity (Brackenford General Hospital)/responsive/good dir=up",
+				"Maternity (Brackenford General Hospital)/safe/requires improvement dir=down date=2019-09",
+				"Maternity (Brackenford General Hospital)/well-led/inadequate dir=down two",
+			}},
+		{"Overall* row is the location; Not rated cells give nothing", "Northvale NHS Trust",
+			`<h2>Our ratings for Elmstead Community Hospital</h2><table>` + gridHead +
+				row("Outpatients", "Good", "Not rated", "Good", "Good", "Good", "Good") +
+				row("<b>Overall*</b>", six("Good")...) + `</table>`,
+			append([]string{
+				"Outpatients (Elmstead Community Hospital)/caring/good",
+				"Outpatients (Elmstead Community Hospital)/overall/good",
+				"Outpatients (Elmstead Community Hospital)/responsive/good",
+				"Outpatients (Elmstead Community Hospital)/safe/good",
+				"Outpatients (Elmstead Community Hospital)/well-led/good",
+			}, all("Elmstead Community Hospital", "good", "")...)},
+		{"hospital rows of a trust grid and the Overall trust row", "Northvale NHS Trust",
+			`<h2>Our ratings for Northvale NHS Trust</h2><table>` + gridHead +
+				row("Brackenford General Hospital", six("Requires improvement")...) +
+				row("Overall trust", six("Inadequate")...) + `</table>`,
+			append(all("Brackenford General Hospital", "requires improvement", ""), all("trust overall", "inadequate", "")...)},
+		{"the whole trust: one unlabelled row", "Northvale NHS Trust",
+			`<h3>Ratings for the whole trust</h3><table>` + gridHead + row("", six("Good →←<br>Feb 2020")...) + `</table>`,
+			all("trust overall", "good", " dir=same date=2020-02")},
+		{"use of resources column and row give nothing", "Northvale NHS Trust",
+			`<h3>Ratings for the whole trust</h3><table><tr><th></th><th>Safe</th><th>Effective</th><th>Caring</th><th>Use of resources</th></tr>` +
+				row("Overall quality", "Good", "Good", "Good", "Inadequate") +
+				row("Use of resources", "Inadequate", "Inadequate", "Inadequate", "Inadequate") + `</table>`,
+			[]string{"trust overall/caring/good", "trust overall/effective/good", "trust overall/safe/good"}},
+		{"cover box of a trust", "Northvale NHS Trust",
+			`<table>` + row("Overall rating for this trust", "Requires improvement ↓") + row("Are services at this trust safe?", "Inadequate") +
+				row("Are services at this trust well-led?", "Good") + `</table>`,
+			[]string{"trust overall/overall/requires improvement dir=down", "trust overall/safe/inadequate", "trust overall/well-led/good"}},
+		{"box of a single service names the service", "Elmstead House - Care Quality Commission",
+			`<p>Larchfield Care Group Limited</p><h1>Elmstead House</h1><table>` + row("Overall rating for this service", "Good") +
+				row("Is the service safe?", "Requires improvement") + row("Is the service caring?", "Outstanding") + `</table>`,
+			[]string{"Elmstead House/caring/outstanding", "Elmstead House/overall/good", "Elmstead House/safe/requires improvement"}},
+		{"box with a previous rating column", "Northvale NHS Trust",
+			`<table><tr><th>Key question</th><th>Rating</th><th>Previous rating</th></tr>` + row("Safe", "Good", "Requires improvement") +
+				row("Caring", "Good", "Not rated") + row("Well-led", "Inadequate", "Change since the previous inspection: same rating") + `</table>`,
+			[]string{"trust overall/caring/good", "trust overall/safe/good prev=requires improvement", "trust overall/well-led/inadequate prev=inadequate"}},
+		{"the key to the tables gives nothing", "Northvale NHS Trust",
+			`<h3>Key to tables</h3><table>` + row("Ratings", "Not rated", "Inadequate", "Requires improvement", "Good", "Outstanding") +
+				row("Rating change since last inspection", "Same →←", "Up one rating ↑", "Up two ratings ↑↑", "Down one rating ↓", "Down two ratings ↓↓") + `</table>`,
+			nil},
+		{"a grid read as cells is not read again as lines", "Northvale NHS Trust",
+			`<h3>Ratings for Brackenford General Hospital</h3><table>` + gridHead + row("Surgery", six("Good")...) + `</table>`,
+			all("Surgery (Brackenford General Hospital)", "good", "")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := ratingsOf(t, htmlDoc(t, tt.title, tt.src))
+			sort.Strings(tt.want)
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+// TestTableCellsNotPageText reads a grid whose page text interleaves the
+// cells' lines, as a PDF's vertically centred cells leave it: the cells'
+// own text is read, and the evidence is the cell's span.
+func TestTableCellsNotPageText(t *testing.T) {
+	text := "Ratings for Brackenford General Hospital\nSafe Effective Caring\nRequires Good Good\nMaternity\nimprovement\n"
+	at := func(w string) (int, int) { i := strings.Index(text, w); return i, i + len(w) }
+	cell := func(r, c int, txt string, from, to string) extract.Cell {
+		s, _ := at(from)
+		_, e := at(to)
+		return extract.Cell{Row: r, Col: c, Text: txt, Start: s, End: e}
+	}
+	tb := extract.Table{Rows: 2, Cols: 4, HeaderRows: 1, Cells: []extract.Cell{
+		{Row: 0, Col: 0},
+		cell(0, 1, "Safe", "Safe", "Safe"), cell(0, 2, "Effective", "Effective", "Effective"), cell(0, 3, "Caring", "Caring", "Caring"),
+		cell(1, 0, "Maternity", "Maternity", "Maternity"),
+		cell(1, 1, "Requires improvement", "Requires", "improvement"),
+		cell(1, 2, "Good", "Good Good", "Good"),
+		{Row: 1, Col: 3, Text: "Good", Start: strings.LastIndex(text, "Good"), End: strings.LastIndex(text, "Good") + 4},
+	}}
+	tb.Start, _ = at("Safe")
+	_, tb.End = at("improvement")
+	doc := &extract.Document{Path: "x.pdf", ID: "x", Format: extract.FormatPDF,
+		Content: extract.Content{Pages: []extract.Page{{Number: 3, Text: text, Tables: []extract.Table{tb}}}}}
+	got, _ := ratingsOf(t, doc)
+	want := []string{
+		"Maternity (Brackenford General Hospital)/caring/good",
+		"Maternity (Brackenford General Hospital)/effective/good",
+		"Maternity (Brackenford General Hospital)/safe/requires improvement",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	for _, f := range testTagger(t).Tag(context.Background(), doc) {
+		if f.Kind == extract.KindRating && f.Domain == "safe" && (f.Page != 3 || text[f.Start:f.End] != "Requires Good Good\nMaternity\nimprovement") {
+			t.Errorf("safe evidence %d-%d on page %d: %q", f.Start, f.End, f.Page, text[f.Start:f.End])
+		}
+	}
+}
+
+func TestTableRequirementNotices(t *testing.T) {
+	head := `<tr><th>Regulated activity</th><th>Regulation</th></tr>`
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"a row saying how the regulation was not met is a must-do",
+			`<h2>Requirement notices</h2><table>` + head + row("Accommodation for persons who require nursing or personal care",
+				"<p>Regulation 12 HSCA RA Regulations 2014 Safe care and treatment</p><p>How the regulation was not being met:</p>"+
+					"<p>Staff did not assess the risk of falls for people living on the first floor. Bed rails were fitted without an assessment.</p><p>Regulation 12(1)(2)(a)(b)</p>") + `</table>`,
+			[]string{"must-do/Regulation 12/Staff did not assess the risk of falls for people living on the first floor. Bed rails were fitted without an assessment."}},
+		{"sub-clauses written in the regulation cell are kept; the enforcement action is not part of the text",
+			`<h2>Enforcement actions</h2><table>` + head + row("Personal care",
+				"<p>Regulation 17(1)(2)(a) HSCA RA Regulations 2014 Good governance</p><p>How the regulation was not being met:</p>"+
+					"<p>Audits did not find the gaps in medicine records.</p><p>The enforcement action we took:</p><p>We imposed a condition on the registration.</p>") + `</table>`,
+			[]string{"must-do/Regulation 17(1)(2)(a)/Audits did not find the gaps in medicine records."}},
+		{"rows that only name a regulation are no actions",
+			`<h2>Requirement notices</h2><table>` + head + row("Treatment of disease, disorder or injury", "Regulation 18 HSCA (RA) Regulations 2014 Staffing") +
+				row("Surgical procedures", "Regulation 11 HSCA (RA) Regulations 2014 Need for consent") + `</table>`,
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, got := ratingsOf(t, htmlDoc(t, "Larchfield Lodge", tt.src))
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestParseRatingCell(t *testing.T) {
+	tests := []struct{ in, rating, dir, date string }{
+		{"Good", "good", "", ""},
+		{"Requires improvement ↓ Feb 2020", "requires improvement", "down", "2020-02"},
+		{"Requires\nimprovement", "requires improvement", "", ""},
+		{"Outstanding ↑↑", "outstanding", "up two", ""},
+		{"Inadequate ↓↓ 3 Sept 2021", "inadequate", "down two", "2021-09-03"},
+		{"Good →← 14/07/2019", "good", "same", "2019-07-14"},
+		{"Good*", "good", "", ""},
+		{"Not rated", "", "", ""},
+		{"Not rated Feb 2020", "", "", ""},
+		{"N/A", "", "", ""},
+		{"Good or outstanding", "", "", ""},
+		{"The service was good at keeping people safe", "", "", ""},
+	}
+	for _, tt := range tests {
+		r, d, dt := parseRatingCell(tt.in)
+		if r != tt.rating || d != tt.dir || dt != tt.date {
+			t.Errorf("parseRatingCell(%q) = %q, %q, %q; want %q, %q, %q", tt.in, r, d, dt, tt.rating, tt.dir, tt.date)
+		}
+	}
+}
