@@ -146,13 +146,14 @@ func (e Extractor) extract(ctx context.Context, fixed []byte, lim extract.Limits
 		maxStr: lim.MaxStreamBytes,
 	}
 	all := make([][]line, len(pages))
+	gfx := make([]pageGraphics, len(pages))
 	var firstErr error
 	failed := 0
 	for i, p := range pages {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
 		}
-		lines, err := doc.page(p)
+		lines, g, err := doc.page(p)
 		if err != nil {
 			if errors.Is(err, extract.ErrLimit) {
 				return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
@@ -164,7 +165,7 @@ func (e Extractor) extract(ctx context.Context, fixed []byte, lim extract.Limits
 				}
 			}
 		}
-		all[i] = lines
+		all[i], gfx[i] = lines, g
 	}
 	if failed == len(pages) && firstErr != nil {
 		return nil, firstErr
@@ -186,8 +187,16 @@ func (e Extractor) extract(ctx context.Context, fixed []byte, lim extract.Limits
 		removeFurniture(all)
 	}
 	c := &extract.Content{Pages: make([]extract.Page, len(pages)), Title: title(r)}
+	var ts tableState
 	for i, lines := range all {
-		c.Pages[i] = extract.Page{Number: i + 1, Text: joinLines(lines)}
+		if len(gfx[i].shapes) == 0 {
+			c.Pages[i] = extract.Page{Number: i + 1, Text: joinLines(lines, nil)}
+			ts.lastXs = nil
+			continue
+		}
+		offs := make([]int, len(lines))
+		text := joinLines(lines, offs)
+		c.Pages[i] = extract.Page{Number: i + 1, Text: text, Tables: pageTables(lines, offs, text, gfx[i], &ts)}
 	}
 	return c, nil
 }
@@ -332,10 +341,11 @@ func walkPages(r *pdflib.Reader, max int) (pages []pageRef, err error) {
 	return pages, nil
 }
 
-// page extracts the lines of one page.
-func (d *docState) page(p pageRef) (lines []line, err error) {
+// page extracts the lines of one page and, when it draws what may be
+// tables, the graphics to find them from.
+func (d *docState) page(p pageRef) (lines []line, g pageGraphics, err error) {
 	if p.err != nil {
-		return nil, p.err
+		return nil, g, p.err
 	}
 	defer func() {
 		if x := recover(); x != nil {
@@ -345,19 +355,23 @@ func (d *docState) page(p pageRef) (lines []line, err error) {
 	in := &interp{doc: d}
 	data, cerr := in.contents(p.v)
 	if errors.Is(cerr, extract.ErrLimit) {
-		return nil, cerr
+		return nil, g, cerr
 	}
 	rerr := in.run(data, p.res, identity)
-	lines = pageLines(in.glyphs, p.box)
+	track := tabular(in.shapes)
+	lines, g.dir = pageLines(in.glyphs, p.box, track)
+	if track {
+		g.shapes, g.box = in.shapes, p.box
+	}
 	switch {
 	case rerr != nil:
-		return lines, rerr
+		return lines, g, rerr
 	case cerr != nil && len(in.glyphs) == 0:
-		return nil, cerr
+		return nil, g, cerr
 	case in.err != nil && len(in.glyphs) == 0:
-		return nil, in.err
+		return nil, g, in.err
 	}
-	return lines, nil
+	return lines, g, nil
 }
 
 // title returns the document title from the Info dictionary.
