@@ -195,7 +195,11 @@ func (st *docState) readGrid(pi int, t *extract.Table, m [][]*extract.Cell, prev
 				break
 			}
 		}
-		g.title, g.why = st.tableTitle(pi, t.Start)
+		if t.Continued && prev != nil {
+			g.title, g.why = prev.title, prev.why+" (continued)"
+		} else {
+			g.title, g.why = st.tableTitle(pi, t.Start)
+		}
 	}
 	for r := g.header; r < len(m); r++ {
 		st.gridRow(pi, g, m[r])
@@ -267,19 +271,29 @@ func (st *docState) tableTitle(pi, at int) (gridTitle, string) {
 	def := gridTitle{overall: st.providerSubject()}
 	txt := st.doc.Pages[pi].Text
 	end := min(at, len(txt))
-	for seen := 0; seen < 3 && end > 0; {
+	// the lines above the table, and the last lines of the page before
+	// when the table starts its page under no more than a running header
+	var lines []string
+	for end > 0 && len(lines) < 3 {
 		ls := strings.LastIndexByte(txt[:end], '\n') + 1
-		line := strings.TrimSpace(txt[ls:end])
-		end = ls - 1
-		if line == "" {
-			continue
+		if line := strings.TrimSpace(txt[ls:end]); line != "" {
+			lines = append(lines, line)
 		}
-		seen++
+		end = ls - 1
+	}
+	if len(lines) < 2 && pi > 0 {
+		prev := st.doc.Pages[pi-1].Text
+		for end := len(prev); end > 0 && len(lines) < 3; {
+			ls := strings.LastIndexByte(prev[:end], '\n') + 1
+			if line := strings.TrimSpace(prev[ls:end]); line != "" {
+				lines = append(lines, line)
+			}
+			end = ls - 1
+		}
+	}
+	for _, line := range lines {
 		m := reRatingsFor.FindStringSubmatch(line)
 		if m == nil {
-			if len(line) > 120 {
-				break
-			}
 			continue
 		}
 		name := strings.TrimRight(strings.TrimSpace(m[1]), " :.*")

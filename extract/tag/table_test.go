@@ -40,10 +40,9 @@ func ratingsOf(t *testing.T, doc *extract.Document) (ratings, actions []string) 
 				s += " date=" + f.Date
 			}
 			ratings = append(ratings, s)
-			if f.End > 0 {
-				p := doc.Pages[0].Text
-				if f.Start < 0 || f.End > len(p) || f.Start >= f.End {
-					t.Errorf("%s: evidence %d-%d outside the text", s, f.Start, f.End)
+			for _, pg := range doc.Pages {
+				if pg.Number == f.Page && (f.Start < 0 || f.End > len(pg.Text) || f.Start >= f.End) {
+					t.Errorf("%s: evidence %d-%d outside the text of page %d", s, f.Start, f.End, f.Page)
 				}
 			}
 		case extract.KindMustDo, extract.KindShouldDo:
@@ -234,5 +233,56 @@ func TestParseRatingCell(t *testing.T) {
 		if r != tt.rating || d != tt.dir || dt != tt.date {
 			t.Errorf("parseRatingCell(%q) = %q, %q, %q; want %q, %q, %q", tt.in, r, d, dt, tt.rating, tt.dir, tt.date)
 		}
+	}
+}
+
+// textTable lays rows of cells out as lines of text after head and
+// returns the page with the table's cells pointing into it.
+func textTable(head string, rows [][]string, continued bool) extract.Page {
+	var b strings.Builder
+	b.WriteString(head)
+	tb := extract.Table{Rows: len(rows), Continued: continued}
+	for r, row := range rows {
+		b.WriteByte('\n')
+		tb.Cols = max(tb.Cols, len(row))
+		for c, x := range row {
+			if c > 0 {
+				b.WriteByte(' ')
+			}
+			cell := extract.Cell{Row: r, Col: c, Text: x}
+			if x != "" {
+				cell.Start = b.Len()
+				b.WriteString(x)
+				cell.End = b.Len()
+				if tb.End == 0 {
+					tb.Start = cell.Start
+				}
+				tb.End = cell.End
+			}
+			tb.Cells = append(tb.Cells, cell)
+		}
+	}
+	return extract.Page{Text: b.String(), Tables: []extract.Table{tb}}
+}
+
+func TestTableAcrossPages(t *testing.T) {
+	header := []string{"", "Safe", "Effective", "Caring"}
+	p1 := extract.Page{Number: 1, Text: "Key findings were mixed.\n\nRatings for Brackenford General Hospital"}
+	p2 := textTable("Northvale NHS Trust", [][]string{header, {"Surgery", "Good", "Good", "Good"}}, false)
+	p2.Number = 2
+	p3 := textTable("Northvale NHS Trust", [][]string{{"Maternity", "Inadequate", "Good", "Good"}}, true)
+	p3.Number = 3
+	doc := &extract.Document{Path: "x.pdf", ID: "x", Format: extract.FormatPDF, Content: extract.Content{Pages: []extract.Page{p1, p2, p3}}}
+	got, _ := ratingsOf(t, doc)
+	want := []string{
+		"Maternity (Brackenford General Hospital)/caring/good",
+		"Maternity (Brackenford General Hospital)/effective/good",
+		"Maternity (Brackenford General Hospital)/safe/inadequate",
+		"Surgery (Brackenford General Hospital)/caring/good",
+		"Surgery (Brackenford General Hospital)/effective/good",
+		"Surgery (Brackenford General Hospital)/safe/good",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
