@@ -96,6 +96,10 @@ type found struct {
 	atBottom bool      // nothing of the page's body text is below it
 }
 
+// recoverTables turns a panic in table detection into a page without
+// tables. The fuzz test turns it off to see the panic.
+var recoverTables = true
+
 // tableState carries what a document's pages need to know of the
 // previous page: the table at its bottom, if any.
 type tableState struct {
@@ -106,14 +110,16 @@ type tableState struct {
 // (words are tracked on lines of pages worth searching), offs where each
 // starts in text (-1 for dropped lines), and text the page text.
 func pageTables(lines []line, offs []int, text string, g pageGraphics, st *tableState) (tables []extract.Table) {
-	defer func() {
-		if x := recover(); x != nil {
-			// A table is an addition to the text: a bug here must not
-			// cost the page.
-			tables = nil
-			st.lastXs = nil
-		}
-	}()
+	if recoverTables {
+		defer func() {
+			if x := recover(); x != nil {
+				// A table is an addition to the text: a bug here must
+				// not cost the page.
+				tables = nil
+				st.lastXs = nil
+			}
+		}()
+	}
 	words, bodyYs := pageWords(lines, offs, text)
 	var prevXs []float64
 	prevXs, st.lastXs = st.lastXs, nil
@@ -174,7 +180,8 @@ func sameColumns(a, b []float64) bool {
 }
 
 // pageWords collects the tracked words of the lines kept in the text,
-// with their spans in text, and the baselines of all kept lines.
+// with their spans in text, and the baselines of the kept lines of the
+// page body (not in the header and footer bands).
 func pageWords(lines []line, offs []int, text string) (words []tword, ys []float64) {
 	// Each kept line ends where the next kept line starts at the latest
 	// (a word broken by a hyphen loses the hyphen when joined).
@@ -190,7 +197,7 @@ func pageWords(lines []line, offs []int, text string) (words []tword, ys []float
 		if i >= len(offs) || offs[i] < 0 {
 			continue
 		}
-		if !l.brk {
+		if !l.brk && l.zone == 0 {
 			ys = append(ys, l.y)
 		}
 		for _, w := range l.words {
@@ -367,6 +374,7 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 	xs := positions(vs)
 	ys := positions(hs)
 	slices.Reverse(ys) // top to bottom
+	xs, ys = dropGaps(xs, ys, words)
 	nc, nr := len(xs)-1, len(ys)-1
 	if nc < 1 || nr < 1 || nc*nr > 10000 {
 		return found{}, false
@@ -447,12 +455,9 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 			filled++
 		}
 	}
-	if filled < 2 {
-		return found{}, false
-	}
 	colIdx, cols := renumber(colUsed)
 	rowIdx, rows := renumber(rowUsed)
-	if rows*cols < 2 {
+	if filled < 2 || cols < 2 || !spread(boxes, colIdx) {
 		return found{}, false
 	}
 	t := extract.Table{Rows: rows, Cols: cols}
@@ -497,6 +502,76 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 	bys := usedYs(ys, rowUsed)
 	t.HeaderRows = headerRows(&t, fills, bxs, bys)
 	return found{t: t, xs: bxs, top: bys[0], bot: bys[len(bys)-1]}, true
+}
+
+// Fine rows or columns narrower than gapPt holding no text are the
+// spacing between cells, not cells.
+const gapPt = 6.0
+
+// dropGaps merges each narrow, empty fine column and row of the grid
+// (xs left to right, ys top to bottom) into a neighbour.
+func dropGaps(xs, ys []float64, words []tword) ([]float64, []float64) {
+	if len(xs) < 3 && len(ys) < 3 {
+		return xs, ys
+	}
+	top, bot := ys[0], ys[len(ys)-1]
+	left, right := xs[0], xs[len(xs)-1]
+	emptyX := func(a, b float64) bool {
+		for i := range words {
+			w := &words[i]
+			if x, y := w.cx(), w.cy(); x >= a && x < b && y <= top && y >= bot {
+				return false
+			}
+		}
+		return true
+	}
+	emptyY := func(a, b float64) bool { // a above b
+		for i := range words {
+			w := &words[i]
+			if x, y := w.cx(), w.cy(); y <= a && y > b && x >= left && x <= right {
+				return false
+			}
+		}
+		return true
+	}
+	out := []float64{xs[0]}
+	for c := 1; c < len(xs); c++ {
+		if xs[c]-xs[c-1] < gapPt && len(xs) > 2 && emptyX(xs[c-1], xs[c]) {
+			if c == len(xs)-1 {
+				out[len(out)-1] = xs[c] // the last: keep the outer edge
+			}
+			continue
+		}
+		out = append(out, xs[c])
+	}
+	oy := []float64{ys[0]}
+	for r := 1; r < len(ys); r++ {
+		if ys[r-1]-ys[r] < gapPt && len(ys) > 2 && emptyY(ys[r-1], ys[r]) {
+			if r == len(ys)-1 {
+				oy[len(oy)-1] = ys[r]
+			}
+			continue
+		}
+		oy = append(oy, ys[r])
+	}
+	return out, oy
+}
+
+// spread reports whether words sit in at least two columns: a box of
+// text with a rule across it is not a table.
+func spread(boxes map[int]*cellBox, colIdx []int) bool {
+	first := -1
+	for _, b := range boxes {
+		if len(b.words) == 0 {
+			continue
+		}
+		c := colIdx[b.c0]
+		if first >= 0 && c != first {
+			return true
+		}
+		first = c
+	}
+	return false
 }
 
 // usedYs returns the row boundaries in use, top to bottom.

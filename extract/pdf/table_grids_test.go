@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,10 +12,33 @@ import (
 	"github.com/cqcmine/cqcmine/internal/shared"
 )
 
+// tableSpansValid reports the first table or cell of p whose grid
+// position or byte span is out of range.
+func tableSpansValid(p extract.Page) error {
+	for ti, tb := range p.Tables {
+		if tb.Rows < 1 || tb.Cols < 1 || tb.Start < 0 || tb.End > len(p.Text) || tb.Start > tb.End {
+			return fmt.Errorf("page %d table %d: %dx%d, span [%d,%d] in %d bytes", p.Number, ti, tb.Rows, tb.Cols, tb.Start, tb.End, len(p.Text))
+		}
+		for _, c := range tb.Cells {
+			if c.Row < 0 || c.Col < 0 || c.Row+max(c.RowSpan, 1) > tb.Rows || c.Col+max(c.ColSpan, 1) > tb.Cols {
+				return fmt.Errorf("page %d table %d cell (%d,%d) span %dx%d outside the %dx%d grid", p.Number, ti, c.Row, c.Col, c.RowSpan, c.ColSpan, tb.Rows, tb.Cols)
+			}
+			if c.Start < 0 || c.End > len(p.Text) || c.Start > c.End || (c.Text != "" && c.Start == c.End) {
+				return fmt.Errorf("page %d table %d cell (%d,%d) %q: span [%d,%d] in %d bytes", p.Number, ti, c.Row, c.Col, c.Text, c.Start, c.End, len(p.Text))
+			}
+		}
+	}
+	return nil
+}
+
 // checkCellSpans fails the test for a cell whose Start and End do not
 // point at its words in the page text.
 func checkCellSpans(t *testing.T, p extract.Page) {
 	t.Helper()
+	if err := tableSpansValid(p); err != nil {
+		t.Error(err)
+		return
+	}
 	for ti, tb := range p.Tables {
 		if tb.Start < 0 || tb.End > len(p.Text) || tb.Start > tb.End {
 			t.Errorf("page %d table %d: span [%d,%d] outside the text (%d bytes)", p.Number, ti, tb.Start, tb.End, len(p.Text))

@@ -280,3 +280,26 @@ func renderTables(c *extract.Content) string {
 	}
 	return b.String()
 }
+
+// TestTablesStrokedLines reads a grid whose header cells are filled and
+// whose body is ruled with stroked lines (m, l, S), written by hand.
+func TestTablesStrokedLines(t *testing.T) {
+	c, err := Extractor{}.Extract(context.Background(), buildPDF("%PDF-1.4\n", "Grid", gridPage()), extract.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Pages[0]
+	checkCellSpans(t, p)
+	if len(p.Tables) != 1 {
+		t.Fatalf("%d tables, want 1; text %q", len(p.Tables), p.Text)
+	}
+	tb := &p.Tables[0]
+	got := fmt.Sprintf("%dx%d h%d | %s | %s | %s | %s", tb.Rows, tb.Cols, tb.HeaderRows, cellAt(tb, 0, 2), cellAt(tb, 1, 0), cellAt(tb, 1, 2), cellAt(tb, 2, 1))
+	want := "3x3 h1 | Caring | Surgery and theatres | Requires improvement | Inadequate"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if strings.Contains(p.Text[tb.Start:tb.End], "two services") {
+		t.Errorf("table span [%d,%d] takes in the text below it", tb.Start, tb.End)
+	}
+}
