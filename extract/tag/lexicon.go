@@ -5,50 +5,6 @@ import (
 	"strings"
 )
 
-// coreServices are CQC's core service names (acute, mental health and
-// community health), as key phrases that identify each in running text,
-// with the name used as a finding's subject.
-var coreServices = []struct{ key, name string }{
-	{"urgent and emergency", "Urgent and emergency services"},
-	{"accident and emergency", "Urgent and emergency services"},
-	{"a&e", "Urgent and emergency services"},
-	{"medical care", "Medical care"},
-	{"critical care", "Critical care"},
-	{"maternity and gynaecology", "Maternity and gynaecology"},
-	{"maternity", "Maternity"},
-	{"gynaecology", "Gynaecology"},
-	{"services for children and young people", "Services for children and young people"},
-	{"children and young people's services", "Services for children and young people"},
-	{"children's services", "Services for children and young people"},
-	{"children’s services", "Services for children and young people"},
-	{"community end of life care", "Community end of life care"},
-	{"end of life care", "End of life care"},
-	{"outpatients and diagnostic imaging", "Outpatients and diagnostic imaging"},
-	{"outpatients", "Outpatients"},
-	{"diagnostic imaging", "Diagnostic imaging"},
-	{"surgery", "Surgery"},
-	{"acute wards for adults of working age", "Acute wards for adults of working age and psychiatric intensive care units"},
-	{"psychiatric intensive care", "Acute wards for adults of working age and psychiatric intensive care units"},
-	{"long stay or rehabilitation", "Long stay or rehabilitation mental health wards for working age adults"},
-	{"forensic inpatient", "Forensic inpatient or secure wards"},
-	{"secure wards", "Forensic inpatient or secure wards"},
-	{"child and adolescent mental health wards", "Child and adolescent mental health wards"},
-	{"wards for older people with mental health", "Wards for older people with mental health problems"},
-	{"wards for people with a learning disability", "Wards for people with a learning disability or autism"},
-	{"community-based mental health services for adults", "Community-based mental health services for adults of working age"},
-	{"community-based mental health services for older people", "Community-based mental health services for older people"},
-	{"mental health crisis services", "Mental health crisis services and health-based places of safety"},
-	{"specialist community mental health services for children", "Specialist community mental health services for children and young people"},
-	{"community mental health services for people with a learning disability", "Community mental health services for people with a learning disability or autism"},
-	{"community health services for adults", "Community health services for adults"},
-	{"community health services for children", "Community health services for children, young people and families"},
-	{"community health inpatient", "Community health inpatient services"},
-	{"community dental", "Community dental services"},
-	{"community urgent care", "Community urgent care service"},
-	{"urgent care", "Urgent care"},
-	{"community services", "Community services"},
-}
-
 // coreService returns the core service named in lower-case text l, the
 // last one when several are, and where it starts.
 func coreService(l string) (string, int) {

@@ -26,6 +26,8 @@ type ratingState struct {
 	sections    []sectionEvent
 	fromSection bool         // subjectBefore named the section's service
 	pending     []pendingHit // grid and table ratings not yet recorded
+	svc         string       // the core service last named as a subject …
+	svcSent     int          // … in this sentence
 }
 
 // sectionEvent is a heading that starts a core service section (section
@@ -45,7 +47,7 @@ type ratingKey struct {
 }
 
 var (
-	reHistory = regexp.MustCompile(`(?i)\b(previous inspection|last inspection|previous report|last report|last inspected|when we last|last rated|at (?:an|our|the) (?:previous |last |earlier )?inspection (?:in|on)|previously inspected|prior inspection|in our last|the last time we)\b`)
+	reHistory = regexp.MustCompile(`(?i)\b(last rating|previous rating|had (?:previously )?been rated|had been given|rating at (?:the|its|our) last|previous inspection|last inspection|previous report|last report|last inspected|when we last|last rated|at (?:an|our|the) (?:previous |last |earlier )?inspection (?:in|on)|previously inspected|prior inspection|in our last|the last time we)\b`)
 	reSince   = regexp.MustCompile(`(?i)\bsince (?:the|our|its|their) (?:last|previous|prior) inspection`)
 	reContHis = regexp.MustCompile(`(?i)\b(was rated|were rated|we rated|they rated|it was rated)\b`)
 	reNowCur  = regexp.MustCompile(`(?i)\b(now|this inspection|is rated|are rated|currently)\b`)
@@ -54,7 +56,7 @@ var (
 	reQuoted  = regexp.MustCompile(`[‘'“"]([^‘’'“”"]{3,160})[’'”"](?:,? and [‘'“"]([^‘’'“”"]{3,160})[’'”"])*\s+(?:which|that|who)?\s*(?:were|was|have been|has been|are|is)\s+(?:both\s+)?rated`)
 	reQuoted1 = regexp.MustCompile(`[‘'“"]([^‘’'“”"]{3,160})[’'”"]`)
 	reAggr    = regexp.MustCompile(`(?i)\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|many|several|some|most|all|few|any|other|those|these)\b(?: out)?(?: of)?(?: (?:the|our|its|their|these|those))?(?: [\w'’-]+){0,4} (?:services|practices|wards|areas|locations|hospitals|homes|units|teams|service|practice|ward|location|hospital|home|unit|team|providers|trusts)(?: inspected| visited)?(?: (?:which|that|who))?(?: (?:have|has|were|are|was|is))?(?: been)?(?: previously| now| all| also| currently)? (?:rated|judged|requiring|require|requires|achieved|received)\b|\bnumber of\b|\b(?:the|those|other|some|these) areas\b(?: (?:which|that|who))?(?: (?:have|has|were|are))?(?: been)? (?:rated|achieved)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:have|has|were|are|was)?\s*(?:been\s+)?rated\b`)
-	reAllKQ   = regexp.MustCompile(`^all (?:the )?(?:five |5 )?(?:key questions?|kq|domains?|areas)`)
+	reAllKQ   = regexp.MustCompile(`^(?:all|each) (?:of )?(?:the |its |our )?(?:five |5 )?(?:of )?(?:the |its )?(?:cqc'?s? )?(?:key questions?|kqs?|domains?|areas|categories|key areas|key lines|inspection areas|questions)|^the board\b`)
 	reRatedN  = regexp.MustCompile(`(?i)\b(?:rated|judged) (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all|most|some|many|several|none) (?:out )?of\b`)
 	reRatedIt = regexp.MustCompile(`\b(?:rated|rate) (?:it|this)\b`)
 	reTrustIt = regexp.MustCompile(`(?i)\brating (?:of|for) (?:this|the) (?:trust|provider|organisation)\b`)
@@ -75,7 +77,7 @@ var followers = set("rating", "ratings", "overall", "for", "in", "and", "or", "b
 	"six", "one", "both", "said", "says", "according", "so", "until", "during", "last", "previously",
 	"then", "now", "rather", "compared", "same", "in", "within", "among", "amongst", "not")
 
-var cues = set("rated", "rate", "rates", "rating", "ratings", "judged", "remain", "remains", "remained",
+var cues = set("rated", "assessed", "graded", "rate", "rates", "rating", "ratings", "judged", "remain", "remains", "remained",
 	"remaining", "retained", "retain", "retains", "downgraded", "upgraded", "improved", "progressed",
 	"deteriorated", "given", "awarded", "received", "receiving", "moved", "dropped", "went", "gone", "rerated", "re-rated",
 	"stayed", "stays")
@@ -336,14 +338,14 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		// "previously rated X", "the previous X rating"
 		if prevMarked(ts, i) {
 			h.asPrev = true
-			h.upFrom = i > 0 && ts[i-1].w == "from"
+			h.upFrom = i > 0 && (ts[i-1].w == "from" || ts[i-1].w == "(")
 			state[i] = 'p'
 		}
 		lo := 0
 		if n > 0 {
 			lo = ri[n-1] + 1
 		}
-		if isNegated(ts, lo, i) || isTarget(ts, i) || isConditional(ts, i) {
+		if isNegated(ts, lo, i) || isTarget(ts, i) || isConditional(ts, i) || st.outOfScope(sn, ts, lo, i) != "" {
 			continue
 		}
 		// domains after: "good for caring", "rated ... overall"
@@ -357,6 +359,9 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		if len(doms) == 0 {
 			doms = keyQuestionAfter(ts, i)
 		}
+		if len(doms) == 0 {
+			doms = headDomains(ts, lo, i)
+		}
 		if len(doms) == 0 && st.rs.domRef >= 0 && st.rs.domRef == si-1 && reRatedIt.MatchString(st.lower[sn.s:ts[i].s]) {
 			// "Our rating of safe went down. We rated it as inadequate."
 			doms = []string{st.rs.domRefVal}
@@ -367,6 +372,9 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		h.domains = doms
 		// subjects
 		h.subjects = st.subjectsFor(sn, ts, i, subjAt, end)
+		if h.subjects == nil {
+			h.subjects = st.orgSubjects(ts, lo, i)
+		}
 		if h.subjects == nil {
 			if st.isAggregate(ts, i, doms) {
 				continue
@@ -561,6 +569,19 @@ func (st *docState) validRating(ts []tok, i int, cued bool) bool {
 	if i == 0 && len(ts) > 1 && ts[1].w == "for" {
 		return true
 	}
+	// a label line: "Elmstead Care Home: Good, last inspected …"
+	if i > 1 && (prevW == ":" || prevW == "-") && ts[0].cap && i <= 9 {
+		label := true
+		for k := 0; k < i-1; k++ {
+			if !nameRunWord(ts, k) {
+				label = false
+				break
+			}
+		}
+		if label {
+			return true
+		}
+	}
 	for k := i - 1; k >= 0 && i-k <= 12; k-- {
 		if cues[ts[k].w] {
 			return true
@@ -619,6 +640,10 @@ func isConditional(ts []tok, i int) bool {
 // prevMarked reports "previously rated X", "previous X rating", "was
 // previously X", "last rated ... as X".
 func prevMarked(ts []tok, i int) bool {
+	// "rated requires improvement (good in 2017)"
+	if i > 0 && ts[i-1].w == "(" && i+2 < len(ts) && (ts[i+1].w == "in" || ts[i+1].w == "at") && isDigit(ts[i+2].w[0]) {
+		return true
+	}
 	if i > 0 && ts[i-1].w == "from" && !(i+2 < len(ts) && ts[i+1].w == "to" && ts[i+2].kind == kRating) {
 		return true // "outstanding, up from good"
 	}
@@ -636,7 +661,7 @@ func prevMarked(ts []tok, i int) bool {
 // sameMarked reports words saying the rating did not change.
 func sameMarked(ts []tok, lo, i int, ri []int, n int) bool {
 	for k := i - 1; k >= lo && i-k <= 10; k-- {
-		if sameBefore[ts[k].w] {
+		if sameBefore[ts[k].w] && !(k+1 < len(ts) && (ts[k+1].w == "in" || ts[k+1].w == "under")) {
 			return true
 		}
 		if ts[k].w == "still" && k+1 < len(ts) && (ts[k+1].w == "rated" || ts[k+1].w == "is") {
@@ -685,9 +710,10 @@ func afterList(ts []tok, i int) (doms []string, subjAt, end int) {
 			j++
 		}
 	}
-	if w(j) == "for" || w(j) == "in" {
+	if w(j) == "for" || w(j) == "in" || w(j) == "across" || w(j) == "on" {
 		k := j + 1
-		for set("being", "providing", "how", "the", "its", "our", "their", "a")[w(k)] {
+		for set("being", "providing", "how", "the", "its", "our", "their", "a", "whether", "services", "service",
+			"were", "was", "are", "is", "it", "they", "them", "both")[w(k)] {
 			k++
 		}
 		if k < len(ts) && ts[k].kind == kDomain {
@@ -727,6 +753,7 @@ func afterList(ts []tok, i int) (doms []string, subjAt, end int) {
 		if w(j) == "for" {
 			return doms, k, k
 		}
+		return doms, -1, j
 	}
 	return doms, -1, j
 }
@@ -804,13 +831,57 @@ func domainsBefore(ts []tok, i int, state []byte) []string {
 	return doms
 }
 
-// keyQuestionAfter reads "in response to the question 'Are services
-// caring?'".
+// headVerbs follow key questions at the head of a clause: "Effective
+// stayed the same", "Responsive and well-led got better and were rated".
+var headVerbs = set("stayed", "stays", "got", "went", "were", "was", "is", "are", "has", "have", "had", "improved",
+	"remained", "remains", "declined", "dropped", "deteriorated", "moved", "fell", "rose", "also", "both", "all",
+	"continues", "continued", "now", "again", "each")
+
+// headDomains reads the key questions at the head of the clause that holds
+// ts[i]: "Safe and effective were found to have got worse and are now rated
+// requires improvement", "The rating for safe went down to inadequate".
+func headDomains(ts []tok, lo, i int) []string {
+	k := lo
+	for n := i - 1; n > lo; n-- {
+		if ts[n].w == ";" || ts[n].w == "." {
+			k = n + 1
+			break
+		}
+	}
+	for k < i && set("the", "our", "its", "their", "this", "rating", "ratings", "for", "of", "in", "key", "question", "questions")[ts[k].w] {
+		k++
+	}
+	var doms []string
+	for k < i {
+		t := ts[k]
+		switch {
+		case t.kind == kDomain && t.val != "overall":
+			doms = append(doms, t.val)
+		case t.w == "," || t.w == "and" || t.w == "&":
+		default:
+			if len(doms) > 0 && headVerbs[t.w] {
+				return doms
+			}
+			return nil
+		}
+		k++
+	}
+	return nil
+}
+
+// keyQuestionAfter reads a key question asked after the rating word: "in
+// response to the question 'Are services caring?'", "in the question of
+// whether the organisation is well-led", "when asking whether its services
+// are caring".
 func keyQuestionAfter(ts []tok, i int) []string {
-	for k := i + 1; k+2 < len(ts); k++ {
-		if ts[k].w == "are" && ts[k+1].w == "services" {
-			for f := k + 2; f < len(ts) && f <= k+6; f++ {
-				if ts[f].kind == kDomain {
+	for k := i + 1; k+1 < len(ts) && k-i <= 12; k++ {
+		w := ts[k].w
+		if w == ";" || w == "." || ts[k].kind == kRating {
+			return nil
+		}
+		if w == "whether" || (w == "are" || w == "is") && (ts[k+1].w == "services" || ts[k+1].w == "service" || ts[k+1].w == "the") {
+			for f := k + 1; f < len(ts) && f <= k+6; f++ {
+				if ts[f].kind == kDomain && ts[f].val != "overall" {
 					return []string{ts[f].val}
 				}
 			}
@@ -853,6 +924,28 @@ func (st *docState) subjectsFor(sn sentence, ts []tok, i, subjAt, end int) []str
 			}
 		}
 	}
+	// "We rated surgery, end of life care and diagnostic imaging as good",
+	// "rated all four core services as good"
+	if i > 2 && ts[i-1].w == "as" {
+		for k := i - 2; k > 0 && i-k <= 30; k-- {
+			if ts[k].kind == kRating || ts[k].kind == kDomain || ts[k].w == ";" {
+				break
+			}
+			if ts[k-1].w == "rated" || ts[k-1].w == "rate" {
+				obj := st.text[ts[k].s:ts[i-2].e]
+				if g := groupSubject(obj); g != "" {
+					return []string{g}
+				}
+				if items := splitItems(obj); len(items) > 0 && namedItems(items) {
+					return items
+				}
+				break
+			}
+		}
+	}
+	if g := groupSubject(st.text[sn.s:ts[i].s]); g != "" {
+		return []string{g}
+	}
 	// quoted service names before "which were rated"
 	from := sn.s
 	if m := reQuoted.FindAllStringIndex(st.text[from:ts[i].s], -1); m != nil {
@@ -867,6 +960,30 @@ func (st *docState) subjectsFor(sn sentence, ts []tok, i, subjAt, end int) []str
 		}
 	}
 	return nil
+}
+
+var reGroup = regexp.MustCompile(`(?i)\ball (?:of )?(?:the |its |our |their )?(two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2}) (?:of )?(?:the |its |our |their )?(?:trust'?’?s )?((?:[a-z-]+ ){0,3}(?:core services|services|wards|locations|hospitals|homes|practices))\b`)
+
+// groupSubject returns a defined group whose every member is rated, as a
+// subject: "all four core services" → "Core services (all four)", or "".
+func groupSubject(t string) string {
+	m := reGroup.FindStringSubmatch(t)
+	if m == nil {
+		return ""
+	}
+	name := strings.ToUpper(m[2][:1]) + m[2][1:]
+	return name + " (all " + strings.ToLower(m[1]) + ")"
+}
+
+// namedItems reports whether every item of a list names a core service
+// or a place by name, not "the service" or "it".
+func namedItems(items []string) bool {
+	for _, it := range items {
+		if _, at := coreService(strings.ToLower(it)); at != 0 && !(it != "" && it[0] >= 'A' && it[0] <= 'Z' && len(strings.Fields(it)) > 1) {
+			return false
+		}
+	}
+	return true
 }
 
 // clauseEnd returns where the clause starting at s ends: at ";", a full
@@ -981,6 +1098,11 @@ func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
 		if st.rs.trustRef >= 0 && st.rs.trustRef >= st.rs.cur-1 {
 			return st.providerSubject()
 		}
+		// "In maternity we rated safe as good. We rated the service as
+		// good overall."
+		if st.rs.svc != "" && st.rs.svcSent >= st.rs.cur-1 && st.rs.svcSent < st.rs.cur {
+			return st.rs.svc
+		}
 		if st.rs.section != "" {
 			st.rs.fromSection = true
 			return st.rs.section
@@ -1055,6 +1177,7 @@ func (st *docState) namedSubject(sn sentence, ts []tok, from, i int) string {
 	}
 	if csAt >= 0 {
 		st.rs.lastSubject = cs
+		st.rs.svc, st.rs.svcSent = cs, st.rs.cur
 		return cs
 	}
 	return ""
@@ -1094,7 +1217,7 @@ func (st *docState) subjectKey(s string) string {
 	// a core service by any of its names, at a place if one is given:
 	// "Urgent and emergency care", "Urgent and emergency services (X
 	// Hospital)"
-	if cs := leadingService(strings.ToLower(s)); cs != "" {
+	if cs := leadingService(reCAMHS.ReplaceAllString(strings.ToLower(s), "camhs")); cs != "" {
 		at := ""
 		if i := strings.LastIndex(s, " ("); i >= 0 && strings.HasSuffix(s, ")") && isPlaceName(s[i+2:len(s)-1]) {
 			at = " @ " + strings.ToLower(s[i+2:len(s)-1])
@@ -1169,7 +1292,7 @@ func (st *docState) addRating(sn sentence, h rHit) {
 				}
 				continue
 			}
-			subj := s
+			subj := canonicalService(s)
 			if (isProviderLevel(s) || strings.EqualFold(s, st.provider)) && st.mainSubject == "" {
 				subj = "trust overall"
 			}

@@ -142,6 +142,9 @@ func (t *Tagger) Tag(ctx context.Context, doc *extract.Document) (out []extract.
 	st.blocks, st.sents = segment(st.text)
 	st.provider = st.findProvider()
 	st.mainSubject = st.findMainSubject()
+	if st.mainSubject == "" {
+		st.mainSubject = st.findLocalSubject()
+	}
 	st.trustVoice = st.findTrustVoice()
 
 	st.tagRatings()

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,9 +11,9 @@ import (
 	"testing"
 
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden findings in testdata")
 
 // fixtureDoc reads a testdata text; form feeds in it separate numbered
 // pages, as the PDF extractor makes them.
@@ -92,14 +91,14 @@ func TestGolden(t *testing.T) {
 				got.Write(b)
 				got.WriteByte('\n')
 			}
-			golden := strings.TrimSuffix(n, ".txt") + ".jsonl"
-			if *update {
-				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+			goldenPath := strings.TrimSuffix(n, ".txt") + ".jsonl"
+			if golden.Updating() {
+				if err := os.WriteFile(goldenPath, got.Bytes(), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				return
 			}
-			want, err := os.ReadFile(golden)
+			want, err := os.ReadFile(goldenPath)
 			if err != nil {
 				t.Fatalf("%v (run go test -update to write it)", err)
 			}

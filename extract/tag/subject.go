@@ -1,0 +1,372 @@
+package tag
+
+import (
+	"strings"
+)
+
+// Subjects named as organisations: councils, care homes, practices,
+// hospitals and the like, alone or in a coordinated list before the words
+// that rate them.
+//
+//	Northvale Council and Elmstead Council were both rated good
+//	Elmstead Care Home, Larkspur House in Brackenford and Oak Lodge achieved outstanding ratings
+//	Brackenford, Elmstead and Northvale hospitals were awarded outstanding ratings
+//	- Larkspur County Council – indicative rating of good
+//	• The Willows: Requires improvement, last inspected on 4 May.
+
+// orgNouns end the name of an organisation or place that CQC rates.
+var orgNouns = set("council", "hospital", "home", "house", "practice", "surgery", "centre", "center",
+	"lodge", "gardens", "court", "limited", "ltd", "hospice", "clinic", "infirmary", "manor", "hall",
+	"place", "villa", "villas", "grange", "cottage", "view", "mews", "service", "services", "partnership",
+	"group", "care", "homecare", "agency", "llp", "plc", "cic", "trust", "borough", "unit", "ward")
+
+// pluralOrg are plural nouns that follow a list of place names:
+// "Brackenford and Elmstead hospitals".
+var pluralOrg = map[string]string{"hospitals": "hospital", "homes": "home", "practices": "practice",
+	"councils": "Council", "surgeries": "surgery", "hospices": "hospice", "clinics": "clinic"}
+
+// cueFillers are the words between a subject and the rating word that do
+// not stop the subject from being the one rated.
+var cueFillers = set("rated", "rating", "ratings", "as", "were", "was", "is", "are", "have", "has", "had",
+	"been", "all", "both", "now", "also", "being", "given", "awarded", "achieved", "received", "receive",
+	"assessed", "judged", "a", "an", "of", "indicative", "-", ":", "(", "each", "again", "overall",
+	"still", "remains", "remain", "retained", "found", "to", "be", "given", "re-rated", "once", "their",
+	"its", "the", "cqc", "by")
+
+// orgSubjects returns the organisations that the rating word ts[i] rates
+// when a name or list of names ends just before its cue words, or nil.
+// lo bounds the search (the token after an earlier rating word).
+func (st *docState) orgSubjects(ts []tok, lo, i int) []string {
+	k := i - 1
+	for k >= lo && cueFillers[ts[k].w] && !ts[k].cap {
+		k--
+	}
+	// "The Willows: Good", "Elmstead Council – indicative rating of good"
+	for k >= lo && (ts[k].w == ":" || ts[k].w == "-") {
+		k--
+	}
+	if k < lo || k < 0 {
+		return nil
+	}
+	plural := ""
+	if p, ok := pluralOrg[ts[k].w]; ok && !ts[k].cap {
+		plural = p
+		k--
+	}
+	if k < lo || k < 0 || !ts[k].cap || ts[k].kind != kWord || numberWords[ts[k].w] {
+		return nil
+	}
+	// the run of name words and separators ending at k
+	j := k
+	for j > lo && nameRunWord(ts, j-1) {
+		j--
+	}
+	for j <= k && !ts[j].cap {
+		j++ // a run starts with a name
+	}
+	if j > k || j > 0 && (ts[j-1].w == "at" || ts[j-1].w == "in") {
+		return nil // a place where something else is rated: "maternity at X Hospital"
+	}
+	label := (j == 0 || ts[j-1].w == "-" && j == 1 || ts[j-1].w == "•") && k+1 < len(ts) && (ts[k+1].w == ":" || ts[k+1].w == "-")
+	items := splitNames(ts[j : k+1])
+	// a sentence adverb before the list: "Conversely, A and B achieved …"
+	if len(items) > 1 && j == 0 && len(items[0]) == 1 && !orgNouns[items[0][0].w] && plural == "" {
+		items = items[1:]
+	}
+	var out []string
+	for _, it := range items {
+		name := st.text[it[0].s:it[len(it)-1].e]
+		last := it[len(it)-1]
+		switch {
+		case plural != "":
+			if len(it) > 3 {
+				return nil
+			}
+			name += " " + plural
+		case orgNouns[last.w] && (len(it) > 1 || label) || label && len(items) == 1 || strings.HasPrefix(strings.ToLower(name), "london borough of"):
+		default:
+			return nil
+		}
+		out = append(out, clean(name))
+	}
+	if len(out) == 0 || len(out) == 1 && plural == "" && isProviderLevel(out[0]) {
+		return nil
+	}
+	for _, o := range out {
+		l := strings.ToLower(o)
+		if strings.Contains(l, "care quality commission") || l == "cqc" {
+			return nil
+		}
+	}
+	return out
+}
+
+// nameRunWord reports whether ts[k] can be inside a run of names: a
+// capitalised word, a separator, or a small word inside a name.
+func nameRunWord(ts []tok, k int) bool {
+	t := ts[k]
+	if t.cap && t.kind == kWord {
+		return true
+	}
+	switch t.w {
+	case ",", "and", "&", "of", "upon", "on", "in", "at", "the", "st", "'s", "-le-", "by", "under":
+		return true
+	}
+	return false
+}
+
+// splitNames splits a run of name words into names at commas and "and",
+// keeping "and" inside a name whose first part is not a name on its own
+// ("Brighton and Hove City Council"), and dropping a place after "in" or
+// "at" ("Larkspur House in Brackenford") and an owner before a possessive
+// ("Northvale Health's Elmstead").
+func splitNames(ts []tok) [][]tok {
+	var items [][]tok
+	cur := []tok{}
+	flush := func() {
+		for len(cur) > 0 && !cur[0].cap {
+			cur = cur[1:]
+		}
+		for len(cur) > 0 && !cur[len(cur)-1].cap {
+			cur = cur[:len(cur)-1]
+		}
+		if len(cur) > 0 {
+			items = append(items, cur)
+		}
+		cur = []tok{}
+	}
+	for n := 0; n < len(ts); n++ {
+		t := ts[n]
+		switch {
+		case t.w == ",":
+			flush()
+		case t.w == "and" && len(cur) > 0 && orgNouns[cur[len(cur)-1].w]:
+			flush()
+		case t.w == "and" && len(cur) > 0 && n+1 < len(ts) && ts[n+1].cap && runEndsOrg(ts[n+1:]):
+			cur = append(cur, t) // "Brighton and Hove City Council"
+		case t.w == "and":
+			flush()
+		case (t.w == "in" || t.w == "at") && len(cur) > 0 && orgNouns[cur[len(cur)-1].w]:
+			// skip the place: up to the next separator
+			for n+1 < len(ts) && ts[n+1].w != "," && ts[n+1].w != "and" {
+				n++
+			}
+		case strings.HasSuffix(t.w, "'s") && t.cap && !(len(cur) == 1 && (cur[0].w == "st" || cur[0].w == "saint")):
+			cur = []tok{} // "Northvale Health's Elmstead": the owner is not the name
+		default:
+			cur = append(cur, t)
+		}
+	}
+	flush()
+	return items
+}
+
+// runEndsOrg reports whether the name starting ts ends in an organisation
+// noun before the next separator.
+func runEndsOrg(ts []tok) bool {
+	for n, t := range ts {
+		if t.w == "," || t.w == "and" {
+			return n > 0 && orgNouns[ts[n-1].w]
+		}
+	}
+	return len(ts) > 0 && orgNouns[ts[len(ts)-1].w]
+}
+
+// localNouns name the kind of single location a document may be about,
+// with the generic subject used when its name is not found.
+var localNouns = []struct{ phrase, generic string }{
+	{"the practice", "the practice"}, {"this practice", "the practice"},
+	{"the surgery", "the practice"},
+	{"the care home", "the service"}, {"the home", "the service"}, {"this home", "the service"},
+	{"the service", "the service"}, {"this service", "the service"},
+	{"the hospice", "the hospice"}, {"the council", "the council"}, {"the local authority", "the council"},
+}
+
+// localNameEnds end the name of a single location.
+var localNameEnds = []string{"Care Home", "Nursing Home", "Residential Home", "Home", "House", "Lodge", "Court",
+	"Gardens", "Manor", "Hall", "Practice", "Surgery", "Medical Centre", "Health Centre", "Medical Practice",
+	"Hospice", "Clinic", "Council"}
+
+// findLocalSubject returns the single location a document is about when
+// no trust is: a care home, a GP practice, a hospice, a council. The name
+// named most often wins ("Elmstead Care Home"); without one, the generic
+// phrase the document uses most ("the practice"), or "".
+func (st *docState) findLocalSubject() string {
+	if st.provider != "" && strings.Contains(strings.ToLower(st.provider), "trust") {
+		return ""
+	}
+	l := st.lower
+	if strings.Count(l, "the trust") >= 2 {
+		return ""
+	}
+	for _, w := range []string{"this trust", "our trust", "trust overall", "overall trust"} {
+		if strings.Contains(l, w) {
+			return ""
+		}
+	}
+	counts := map[string]int{}
+	first := map[string]int{}
+	for _, end := range localNameEnds {
+		for off := 0; ; {
+			k := strings.Index(st.text[off:], " "+end)
+			if k < 0 {
+				break
+			}
+			at := off + k + 1
+			off = at + len(end)
+			if off < len(st.text) && isWordRune(rune(st.text[off])) {
+				continue
+			}
+			name := capitalisedRunBefore(st.text, at) + end
+			if name == end || len(strings.Fields(name)) > 6 {
+				continue
+			}
+			counts[name]++
+			if _, ok := first[name]; !ok {
+				first[name] = at
+			}
+		}
+	}
+	best := ""
+	for n, c := range counts {
+		if best == "" || c > counts[best] || c == counts[best] && (len(n) > len(best) || len(n) == len(best) && first[n] < first[best]) {
+			best = n
+		}
+	}
+	generic, gn := "", 0
+	for _, ln := range localNouns {
+		if c := strings.Count(l, ln.phrase); c > gn {
+			generic, gn = ln.generic, c
+		}
+	}
+	if best != "" && (counts[best] >= 2 || gn >= 1) {
+		return strings.TrimPrefix(best, "the ")
+	}
+	if gn >= 2 {
+		return generic
+	}
+	return ""
+}
+
+// capitalisedRunBefore returns the capitalised words (with "of", "and",
+// "St", "&") that end right before offset at, with a trailing space.
+func capitalisedRunBefore(text string, at int) string {
+	start := at
+	for start > 0 {
+		e := start - 1
+		if e < 0 || text[e] != ' ' {
+			break
+		}
+		b := e
+		for b > 0 && text[b-1] != ' ' && text[b-1] != '\n' && text[b-1] != '\f' && text[b-1] != '(' && text[b-1] != '"' {
+			b--
+		}
+		w := text[b:e]
+		if w == "" {
+			break
+		}
+		r := rune(w[0])
+		if !(r >= 'A' && r <= 'Z' || w == "of" || w == "and" || w == "&" || w == "on" || w == "upon") {
+			break
+		}
+		if strings.ContainsAny(w, ".,;:!?") && w != "St." {
+			break
+		}
+		start = b
+	}
+	run := text[start:at]
+	// a run may not start with a small word
+	for _, small := range []string{"of ", "and ", "& ", "on ", "upon "} {
+		for strings.HasPrefix(run, small) {
+			run = run[len(small):]
+		}
+	}
+	for _, lead := range []string{"The ", "At ", "In ", "From ", "For ", "By ", "A ", "An "} {
+		if strings.HasPrefix(run, lead) && start == 0 || strings.HasPrefix(run, lead) && lead != "The " {
+			run = run[len(lead):]
+		}
+	}
+	return run
+}
+
+// Scope rules: a rating word that a rating cue reaches may still not state
+// a current CQC rating of a named subject. outOfScope names the rule that
+// rules it out, or returns "".
+//
+//	Was the trust rated inadequate?                      question
+//	rated requires improvement for its use of resources  use of resources
+//	the draft report proposed a rating of inadequate     draft
+//	a location rated good is likely to …                 generic
+//	nearly half of the homes are rated good              aggregate
+func (st *docState) outOfScope(sn sentence, ts []tok, lo, i int) string {
+	if len(ts) == 0 {
+		return ""
+	}
+	// a question that asks about the rating
+	asked := questionWords[ts[0].w]
+	for k := 0; k < i && asked; k++ {
+		asked = ts[k].w != "?" && ts[k].w != "." && ts[k].w != ";"
+	}
+	if asked {
+		for k := i + 1; k < len(ts); k++ {
+			if ts[k].w == "?" {
+				return "question"
+			}
+			if ts[k].w == "." || ts[k].w == ";" {
+				break
+			}
+		}
+	}
+	// use of resources and the combined rating are not quality ratings
+	from, to := ts[max(lo, i-8)].s, ts[min(len(ts)-1, i+8)].e
+	win := st.lower[from:to]
+	if strings.Contains(win, "use of resource") || strings.Contains(win, "combined rating") || strings.Contains(win, "combined quality and") {
+		return "use of resources"
+	}
+	// draft, proposed, suspended ratings and ratings under appeal
+	for k := max(0, i-12); k < len(ts) && k <= i+10; k++ {
+		switch ts[k].w {
+		case "draft", "proposed", "provisional", "suspended", "appeal", "appealed", "appealing":
+			return "not final"
+		}
+	}
+	// a generic subject: "a location rated good", "services rated
+	// requires improvement", "any provider rated inadequate"
+	for k := i - 1; k > 0 && i-k <= 3; k-- {
+		if ts[k].w != "rated" && ts[k].w != "given" && ts[k].w != "awarded" && ts[k].w != "achieving" && ts[k].w != "with" {
+			continue
+		}
+		n := ts[k-1].w
+		if genericNouns[n] {
+			d := ""
+			if k > 1 {
+				d = ts[k-2].w
+			}
+			if d == "" || d == "a" || d == "an" || d == "any" || d == "every" || d == "each" || d == "for" || d == "of" ||
+				d == "all" || d == "those" || d == "with" || d == "that" || d == "where" {
+				return "generic"
+			}
+		}
+		break
+	}
+	// aggregates by fraction or percentage
+	for k := i - 1; k >= lo && i-k <= 16; k-- {
+		w := ts[k].w
+		if w == ";" {
+			break
+		}
+		if fractionWords[w] || w == "%" || w == "percent" || w == "cent" {
+			return "aggregate"
+		}
+	}
+	return ""
+}
+
+var questionWords = set("was", "were", "is", "are", "has", "have", "did", "does", "do", "will", "would", "could",
+	"should", "can", "how", "why", "what", "which", "who")
+
+var genericNouns = set("location", "locations", "service", "services", "provider", "providers", "practice",
+	"practices", "home", "homes", "trust", "trusts", "hospital", "hospitals", "organisation", "organisations")
+
+var fractionWords = set("half", "third", "thirds", "quarter", "quarters", "majority", "minority", "proportion",
+	"fifth", "fifths", "tenth", "percentage")
