@@ -70,7 +70,7 @@ var fillers = set("rated", "rate", "rates", "rating", "ratings", "for", "as", "b
 	"previously", "how", "it", "its", "in", "with", "a", "an", "there", "?", ":", "-", ",", "(", ")", "'", "now", "that",
 	"trust", "location", "service", "hospital", "provider", "practice")
 
-var followers = set("rating", "ratings", "overall", "for", "in", "and", "or", "by", "with", "at",
+var followers = set("rating", "ratings", "overall", "remains", "remained", "remain", "stays", "stayed", "for", "in", "and", "or", "by", "with", "at",
 	"across", "since", "following", "after", "on", "under", "due", "because", "which", "as", "from",
 	"to", "but", "read", "are", "is", "was", "were", "this", "that", "when", "while", "whilst",
 	"having", "again", "too", "also", "there", "it", "we", "they", "two", "three", "four", "five",
@@ -295,10 +295,13 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		return
 	}
 	lower := strings.ToLower(clean(raw))
-	history := reHistory.MatchString(lower) && !reSince.MatchString(lower)
+	history := (reHistory.MatchString(lower) || strings.HasPrefix(lower, "previously ")) && !reSince.MatchString(lower)
 	histAt := -1 // where the words about the last inspection start
 	if history && len(lower) == len(raw) {
-		histAt = sn.s + reHistory.FindStringIndex(lower)[0]
+		histAt = sn.s
+		if m := reHistory.FindStringIndex(lower); m != nil {
+			histAt += m[0]
+		}
 	}
 	if !history && st.rs.prevHistory == si-1 && si > 0 && st.blocks[st.sents[si-1].blk].para == st.blocks[sn.blk].para &&
 		reContHis.MatchString(lower) && !reNowCur.MatchString(lower) {
@@ -376,11 +379,14 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 			h.subjects = st.orgSubjects(ts, lo, i)
 		}
 		if h.subjects == nil {
+			h.subjects = st.servicesBefore(ts, lo, i)
+		}
+		if h.subjects == nil {
 			if st.isAggregate(ts, i, doms) {
 				continue
 			}
 			st.rs.fromSection = false
-			h.subjects = []string{st.subjectBefore(sn, ts, lo, i)}
+			h.subjects = expandPlaces(st.subjectBefore(sn, ts, lo, i))
 			h.local = st.rs.fromSection
 		}
 		// previous: same as now
@@ -603,6 +609,9 @@ func (st *docState) validRating(ts []tok, i int, cued bool) bool {
 
 func isNegated(ts []tok, lo, i int) bool {
 	for k := i - 1; k >= lo && i-k <= 6; k-- {
+		if w := ts[k].w; w == ";" || w == "therefore" || w == "but" || w == "however" || w == "so" {
+			break
+		}
 		if negations[ts[k].w] {
 			return true
 		}
@@ -674,7 +683,7 @@ func sameMarked(ts []tok, lo, i int, ri []int, n int) bool {
 	}
 	for k := i + 1; k < hi && k-i <= 10; k++ {
 		w := ts[k].w
-		if w == "again" || w == "unchanged" || w == "consecutive" || w == "same" && k > 0 && ts[k-1].w == "the" ||
+		if w == "again" || w == "unchanged" || w == "consecutive" || (w == "remains" || w == "remained" || w == "stands") && k-i <= 3 || w == "same" && k > 0 && ts[k-1].w == "the" ||
 			w == "same" && k+1 < len(ts) && ts[k+1].w == "rating" ||
 			w == "time" && ts[k-1].w == "second" {
 			return true
@@ -712,7 +721,7 @@ func afterList(ts []tok, i int) (doms []string, subjAt, end int) {
 	}
 	if w(j) == "for" || w(j) == "in" || w(j) == "across" || w(j) == "on" {
 		k := j + 1
-		for set("being", "providing", "how", "the", "its", "our", "their", "a", "whether", "services", "service",
+		for set("being", "providing", "how", "the", "its", "our", "their", "a", "an", "whether", "services", "service",
 			"were", "was", "are", "is", "it", "they", "them", "both")[w(k)] {
 			k++
 		}
@@ -937,6 +946,9 @@ func (st *docState) subjectsFor(sn sentence, ts []tok, i, subjAt, end int) []str
 					return []string{g}
 				}
 				if items := splitItems(obj); len(items) > 0 && namedItems(items) {
+					if len(items) == 2 && ts[i-2].w == "," {
+						return items[1:] // "rated A, the B, as good": B names A again
+					}
 					return items
 				}
 				break
@@ -1150,7 +1162,7 @@ func (st *docState) namedSubject(sn sentence, ts []tok, from, i int) string {
 			j--
 		}
 		name := clean(st.text[ts[j].s:t.e])
-		if strings.Contains(strings.ToLower(name), "care quality commission") || ts[j].w == "cqc" {
+		if ln := strings.ToLower(name); strings.Contains(ln, "care quality commission") || ts[j].w == "cqc" || strings.Contains(ln, "inspector") {
 			continue
 		}
 		name = strings.TrimPrefix(name, "The ")
@@ -1211,6 +1223,9 @@ func isProviderLevel(s string) bool {
 var reCAMHS = regexp.MustCompile(`\b(?:child and adolescent mental health(?: services?)?|children(?:'s|’s| and young people's| and young people’s) mental health(?: services?)?)\b`)
 
 func (st *docState) subjectKey(s string) string {
+	if len(s) > 4 && strings.EqualFold(s[:4], "the ") {
+		s = s[4:]
+	}
 	if isProviderLevel(s) || st.provider != "" && strings.EqualFold(s, st.provider) {
 		return "trust overall"
 	}

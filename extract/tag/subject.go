@@ -318,7 +318,7 @@ func (st *docState) outOfScope(sn sentence, ts []tok, lo, i int) string {
 		}
 	}
 	// use of resources and the combined rating are not quality ratings
-	from, to := ts[max(lo, i-8)].s, ts[min(len(ts)-1, i+8)].e
+	from, to := ts[max(lo, i-12)].s, ts[min(len(ts)-1, i+8)].e
 	win := st.lower[from:to]
 	if strings.Contains(win, "use of resource") || strings.Contains(win, "combined rating") || strings.Contains(win, "combined quality and") {
 		return "use of resources"
@@ -342,12 +342,33 @@ func (st *docState) outOfScope(sn sentence, ts []tok, lo, i int) string {
 			if k > 1 {
 				d = ts[k-2].w
 			}
-			if d == "" || d == "a" || d == "an" || d == "any" || d == "every" || d == "each" || d == "for" || d == "of" ||
+			if d == "" || d == "," || d == "a" || d == "an" || d == "any" || d == "every" || d == "each" || d == "for" || d == "of" ||
 				d == "all" || d == "those" || d == "with" || d == "that" || d == "where" {
 				return "generic"
 			}
 		}
 		break
+	}
+	// a worked example or a scale, not a rating of anyone: "For example,
+	// for a rating of good …", "the worst is inadequate", "the second
+	// rating behind outstanding", "can be given a rating of …"
+	if len(ts) > 1 && (ts[0].w == "for" && ts[1].w == "example" || ts[0].w == "e.g" || ts[0].w == "similarly" || ts[0].w == "example") {
+		return "example"
+	}
+	for k := i - 1; k >= lo && i-k <= 8; k-- {
+		w := ts[k].w
+		if w == ";" || w == "." {
+			break
+		}
+		switch w {
+		case "behind", "below", "above", "worst", "lowest", "scale", "ranging", "between":
+			return "scale"
+		case "can", "could", "may", "might", "would":
+			return "hypothetical"
+		}
+		if w == "for" && k+2 < i && ts[k+1].w == "a" && strings.HasPrefix(ts[k+2].w, "rating") {
+			return "hypothetical" // "for a rating of good, the score …"
+		}
 	}
 	// aggregates by fraction or percentage
 	for k := i - 1; k >= lo && i-k <= 16; k-- {
@@ -370,3 +391,60 @@ var genericNouns = set("location", "locations", "service", "services", "provider
 
 var fractionWords = set("half", "third", "thirds", "quarter", "quarters", "majority", "minority", "proportion",
 	"fifth", "fifths", "tenth", "percentage")
+
+// expandPlaces gives one subject per place of a service at two places:
+// "Maternity (Brackenford Hospital and Elmstead Hospital)" →
+// "Maternity (Brackenford Hospital)", "Maternity (Elmstead Hospital)".
+func expandPlaces(s string) []string {
+	i := strings.LastIndex(s, " (")
+	if i < 0 || !strings.HasSuffix(s, ")") {
+		return []string{s}
+	}
+	places := strings.Split(s[i+2:len(s)-1], " and ")
+	if len(places) != 2 {
+		return []string{s}
+	}
+	var out []string
+	for _, p := range places {
+		p = strings.TrimSpace(p)
+		if !isPlaceName(p) {
+			return []string{s}
+		}
+		out = append(out, s[:i]+" ("+p+")")
+	}
+	return out
+}
+
+// servicesBefore reads a list of two or more core services set off before
+// the words that rate them: "six service areas – urgent and emergency
+// services, surgery, critical care and maternity – rated outstanding".
+func (st *docState) servicesBefore(ts []tok, lo, i int) []string {
+	k := i - 1
+	for k > lo && cueFillers[ts[k].w] && ts[k].w != "-" && ts[k].w != "(" {
+		k--
+	}
+	if k <= lo || ts[k].w != "-" && ts[k].w != ")" && ts[k].kind != kWord {
+		return nil
+	}
+	end := k
+	if ts[k].w == "-" || ts[k].w == ")" {
+		end = k - 1
+	}
+	start := end
+	for start > lo && ts[start-1].w != "-" && ts[start-1].w != "(" && ts[start-1].w != ":" && ts[start-1].w != ";" && end-start < 40 {
+		start--
+	}
+	if start > end || start <= 0 || ts[start-1].w != "-" && ts[start-1].w != "(" && ts[start-1].w != ":" {
+		return nil
+	}
+	items := splitItems(st.text[ts[start].s:ts[end].e])
+	if len(items) < 2 {
+		return nil
+	}
+	for _, it := range items {
+		if _, at := coreService(strings.ToLower(it)); at != 0 {
+			return nil
+		}
+	}
+	return items
+}
