@@ -195,10 +195,19 @@ func (st *docState) readGrid(pi int, t *extract.Table, m [][]*extract.Cell, prev
 				break
 			}
 		}
-		if t.Continued && prev != nil {
+		switch {
+		case t.Continued && prev != nil:
 			g.title, g.why = prev.title, prev.why+" (continued)"
-		} else {
+		default:
 			g.title, g.why = st.tableTitle(pi, t.Start)
+			// a title row of the table itself: "Ratings for …" across it
+			for r := 0; r < g.header-1; r++ {
+				for _, cell := range m[r] {
+					if txt := cellText(cell); reRatingsFor.MatchString(txt) {
+						g.title, g.why = st.titleOf(txt)
+					}
+				}
+			}
 		}
 	}
 	for r := g.header; r < len(m); r++ {
@@ -292,26 +301,31 @@ func (st *docState) tableTitle(pi, at int) (gridTitle, string) {
 		}
 	}
 	for _, line := range lines {
-		m := reRatingsFor.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		name := strings.TrimRight(strings.TrimSpace(m[1]), " :.*")
-		why := "title '" + line + "'"
-		nl := strings.ToLower(name)
-		switch {
-		case nl == "" || strings.Contains(nl, "trust") || isProviderLevel(name) ||
-			st.provider != "" && strings.EqualFold(name, st.provider):
-			return gridTitle{overall: "trust overall"}, why
-		case isPlaceName(name):
-			name = strings.TrimPrefix(strings.TrimPrefix(name, "the "), "The ")
-			return gridTitle{overall: name, qualifier: name}, why
-		default:
-			r, n := utf8.DecodeRuneInString(name)
-			return gridTitle{overall: string(unicode.ToUpper(r)) + name[n:]}, why
+		if reRatingsFor.MatchString(line) {
+			return st.titleOf(line)
 		}
 	}
 	return def, "no title"
+}
+
+// titleOf reads a grid title "Ratings for …": the trust, a location
+// whose services the rows are, or another name for the Overall row.
+func (st *docState) titleOf(line string) (gridTitle, string) {
+	m := reRatingsFor.FindStringSubmatch(line)
+	name := strings.TrimRight(strings.TrimSpace(m[1]), " :.*")
+	why := "title '" + line + "'"
+	nl := strings.ToLower(name)
+	switch {
+	case nl == "" || strings.Contains(nl, "trust") || isProviderLevel(name) ||
+		st.provider != "" && strings.EqualFold(name, st.provider):
+		return gridTitle{overall: "trust overall"}, why
+	case isPlaceName(name):
+		name = strings.TrimPrefix(strings.TrimPrefix(name, "the "), "The ")
+		return gridTitle{overall: name, qualifier: name}, why
+	default:
+		r, n := utf8.DecodeRuneInString(name)
+		return gridTitle{overall: string(unicode.ToUpper(r)) + name[n:]}, why
+	}
 }
 
 var (
@@ -594,8 +608,10 @@ func parseRatingCell(s string) (rating, direction, date string) {
 			date = p[2] + "-" + pad2(p[1]) + "-" + pad2(p[0])
 		case w == "not" || w == "n/a" || w == "rated" || w == "inspected" || w == "applicable":
 			return "", "", ""
-		case w == "rating" || w == "-" || w == "–" || isDay(w):
+		case w == "rating" || isDay(w):
 			other++
+		case strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0:
+			// marks and symbols: "-", "•", "★"
 		default:
 			other += 2
 		}
@@ -666,8 +682,8 @@ func isKeyTable(t *extract.Table) bool {
 				n++
 			}
 		}
-		if n >= 3 {
-			return true
+		if n == 4 {
+			return true // the scale, not a rating
 		}
 	}
 	a := all.String()
@@ -722,18 +738,32 @@ func (st *docState) tableActions(spans []tableSpan) [][2]int {
 			head := c.Text[:loc[0]]
 			reg := regulationIn(head)
 			if reg == "" {
-				// the regulation may be in another cell of the row
+				// the regulation may be in another cell of the row, or
+				// lead a row above
+				best := -1
 				for cj := range sp.t.Cells {
 					o := &sp.t.Cells[cj]
-					if o.Row == c.Row && cj != ci {
-						if r := regulationIn(o.Text); r != "" {
-							reg = r
-							break
-						}
+					if cj == ci || o.Row > c.Row || o.Row <= best || o.Row < c.Row && !reRegCell.MatchString(o.Text) {
+						continue
+					}
+					if r := regulationIn(o.Text); r != "" {
+						reg, best = r, o.Row
 					}
 				}
 			}
 			body := c.Text[loc[1]:]
+			bodyCell := c
+			if strings.TrimSpace(body) == "" {
+				// "How the regulation was not being met:" across the
+				// table, the sentences in the row below
+				for cj := range sp.t.Cells {
+					o := &sp.t.Cells[cj]
+					if o.Row == c.Row+max(c.RowSpan, 1) && o.Text != "" && !reRegCell.MatchString(o.Text) {
+						body, bodyCell = o.Text, o
+						break
+					}
+				}
+			}
 			if m := reRNStop.FindStringIndex(body); m != nil {
 				body = body[:m[0]]
 			}
@@ -747,20 +777,23 @@ func (st *docState) tableActions(spans []tableSpan) [][2]int {
 			}
 			// the evidence: the failing sentences in the page text when
 			// the cell's text stands there as it is, else the cell
-			s, e := c.Start, c.End
-			region := txt[c.Start:c.End]
-			first := strings.Fields(body)[0]
-			if k := strings.Index(region, first); k >= 0 {
-				if m := reNotMet.FindStringIndex(region); m != nil && m[1] <= k+len(first) {
-					k2 := strings.Index(region[m[1]:], first)
-					if k2 >= 0 {
-						s = c.Start + m[1] + k2
-					}
-				}
+			bc := bodyCell
+			if bc.End <= bc.Start || bc.End > len(txt) {
+				bc = c
 			}
-			lastW := strings.Fields(body)
-			lw := lastW[len(lastW)-1]
-			if k := strings.LastIndex(txt[s:c.End], lw); k >= 0 {
+			s, e := bc.Start, bc.End
+			region := txt[bc.Start:bc.End]
+			first := strings.Fields(body)[0]
+			from := 0
+			if m := reNotMet.FindStringIndex(region); m != nil {
+				from = m[1]
+			}
+			if k := strings.Index(region[from:], first); k >= 0 {
+				s = bc.Start + from + k
+			}
+			words := strings.Fields(body)
+			lw := words[len(words)-1]
+			if k := strings.LastIndex(txt[s:bc.End], lw); k >= 0 {
 				e = s + k + len(lw)
 			}
 			f := extract.Finding{Kind: extract.KindMustDo, Regulation: reg, Text: body,
@@ -769,7 +802,7 @@ func (st *docState) tableActions(spans []tableSpan) [][2]int {
 				f.Regulation = regulationIn(body)
 			}
 			st.add(f, base+s, base+e)
-			covered = append(covered, [2]int{base + c.Start, base + c.End})
+			covered = append(covered, [2]int{base + min(c.Start, bc.Start), base + max(c.End, bc.End)})
 			sp.actions = true
 		}
 	}

@@ -128,6 +128,10 @@ func TestTableRatings(t *testing.T) {
 			`<h3>Key to tables</h3><table>` + row("Ratings", "Not rated", "Inadequate", "Requires improvement", "Good", "Outstanding") +
 				row("Rating change since last inspection", "Same →←", "Up one rating ↑", "Up two ratings ↑↑", "Down one rating ↓", "Down two ratings ↓↓") + `</table>`,
 			nil},
+		{"a title row inside the table; marks in cells", "Northvale NHS Trust",
+			`<table><tr><th colspan="7">Ratings for Elmstead Community Hospital</th></tr>` + gridHead +
+				row("Community health inpatient services", "Good ★", "Good ★", "Good", "Good", "Good", "Good -") + `</table>`,
+			all("Community health inpatient services (Elmstead Community Hospital)", "good", "")},
 		{"a grid read as cells is not read again as lines", "Northvale NHS Trust",
 			`<h3>Ratings for Brackenford General Hospital</h3><table>` + gridHead + row("Surgery", six("Good")...) + `</table>`,
 			all("Surgery (Brackenford General Hospital)", "good", "")},
@@ -198,6 +202,11 @@ func TestTableRequirementNotices(t *testing.T) {
 				"<p>Regulation 17(1)(2)(a) HSCA RA Regulations 2014 Good governance</p><p>How the regulation was not being met:</p>"+
 					"<p>Audits did not find the gaps in medicine records.</p><p>The enforcement action we took:</p><p>We imposed a condition on the registration.</p>") + `</table>`,
 			[]string{"must-do/Regulation 17(1)(2)(a)/Audits did not find the gaps in medicine records."}},
+		{"the sentences in the row under 'How the regulation was not being met'",
+			`<h2>Requirement notices</h2><table>` + head + row("Diagnostic and screening procedures", "Regulation 9 HSCA (RA) Regulations 2014 Person-centred care") +
+				`<tr><td colspan="2">How the regulation was not being met:</td></tr>` +
+				`<tr><td colspan="2">Care plans did not reflect the needs people had told staff about.</td></tr></table>`,
+			[]string{"must-do/Regulation 9/Care plans did not reflect the needs people had told staff about."}},
 		{"rows that only name a regulation are no actions",
 			`<h2>Requirement notices</h2><table>` + head + row("Treatment of disease, disorder or injury", "Regulation 18 HSCA (RA) Regulations 2014 Staffing") +
 				row("Surgical procedures", "Regulation 11 HSCA (RA) Regulations 2014 Need for consent") + `</table>`,
