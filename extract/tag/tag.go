@@ -19,6 +19,11 @@
 //     and from statements about the last inspection; "this service" and
 //     "it" are the core service whose report section the text is in
 //     (rating.go).
+//   - Tables that an extractor found (extract.Page.Tables) are read as
+//     cells: ratings grids by column header and row label, with each
+//     cell's arrow and date; rating boxes; requirement-notice rows as
+//     must-dos (table.go). The line-based grid reader and the sentence
+//     rules skip the tables read.
 //   - Actions: must-do and should-do sections and their bullets, and
 //     sentences in which the provider is told, required or said to need
 //     to act; undertakings as their own kind (action.go).
