@@ -319,7 +319,8 @@ func (st *docState) titleOf(line string) (gridTitle, string) {
 	case nl == "" || strings.Contains(nl, "trust") || isProviderLevel(name) ||
 		st.provider != "" && strings.EqualFold(name, st.provider):
 		return gridTitle{overall: "trust overall"}, why
-	case isPlaceName(name):
+	case isPlaceName(name) || properName(name) && !strings.Contains(nl, "service"):
+		// a location: "Eastmoor Hospital", "Larch House", "Westgate"
 		name = strings.TrimPrefix(strings.TrimPrefix(name, "the "), "The ")
 		return gridTitle{overall: name, qualifier: name}, why
 	default:
@@ -499,6 +500,14 @@ func nameFromTitle(t string) string {
 		return ""
 	}
 	return n
+}
+
+// properName reports one to eight capitalised words: "Westgate",
+// "St Ebba's".
+func properName(s string) bool {
+	f := strings.Fields(s)
+	return len(f) == 1 && len(s) > 2 && !strings.ContainsAny(s, "0123456789:;,.|•@/") && unicode.IsUpper([]rune(s)[0]) && s != strings.ToUpper(s) ||
+		capitalisedName(s)
 }
 
 // capitalisedName reports a short line of capitalised words: a name.

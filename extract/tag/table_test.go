@@ -295,3 +295,23 @@ func TestTableAcrossPages(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestTableTitles(t *testing.T) {
+	tests := []struct{ title, overall, qualifier string }{
+		{"Ratings for the whole trust", "trust overall", ""},
+		{"Our ratings for Northvale NHS Foundation Trust", "trust overall", ""},
+		{"Rating for acute services/acute trust", "trust overall", ""},
+		{"Ratings for Brackenford General Hospital", "Brackenford General Hospital", "Brackenford General Hospital"},
+		{"Ratings for Westgate", "Westgate", "Westgate"},
+		{"Ratings for St Ebba's", "St Ebba's", "St Ebba's"},
+		{"Ratings for mental health services", "Mental health services", ""},
+		{"Ratings for Community Health Services", "Community Health Services", ""},
+	}
+	st := &docState{provider: "Northvale NHS Foundation Trust"}
+	for _, tt := range tests {
+		g, _ := st.titleOf(tt.title)
+		if g.overall != tt.overall || g.qualifier != tt.qualifier {
+			t.Errorf("%q: overall %q, qualifier %q; want %q, %q", tt.title, g.overall, g.qualifier, tt.overall, tt.qualifier)
+		}
+	}
+}
