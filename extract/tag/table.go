@@ -66,7 +66,7 @@ type tabCell struct {
 // matrix lays t's cells on its grid: a spanning cell fills every
 // position it covers.
 func matrix(t *extract.Table) [][]*extract.Cell {
-	rows, cols := min(t.Rows, 4096), min(t.Cols, 256)
+	rows, cols := min(max(t.Rows, 0), 4096), min(max(t.Cols, 0), 256)
 	m := make([][]*extract.Cell, rows)
 	for r := range m {
 		m[r] = make([]*extract.Cell, cols)
@@ -105,7 +105,7 @@ func (st *docState) tagTables() []tableSpan {
 		}
 		for ti := range p.Tables {
 			t := &p.Tables[ti]
-			if t.End <= t.Start || t.End > len(p.Text) || len(t.Cells) == 0 {
+			if t.Start < 0 || t.End <= t.Start || t.End > len(p.Text) || len(t.Cells) == 0 {
 				continue
 			}
 			base := st.starts[pi]

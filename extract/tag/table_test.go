@@ -3,6 +3,7 @@ package tag
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strings"
 	"testing"
@@ -312,6 +313,40 @@ func TestTableTitles(t *testing.T) {
 		g, _ := st.titleOf(tt.title)
 		if g.overall != tt.overall || g.qualifier != tt.qualifier {
 			t.Errorf("%q: overall %q, qualifier %q; want %q, %q", tt.title, g.overall, g.qualifier, tt.overall, tt.qualifier)
+		}
+	}
+}
+
+// TestTablesMalformed gives the tagger tables whose sizes, positions and
+// offsets are wrong in every way an extractor could get them wrong: the
+// rest of the document must still be tagged (a panic would leave only
+// the document finding).
+func TestTablesMalformed(t *testing.T) {
+	text := "Ratings for Brackenford General Hospital\nSafe Effective Caring\nGood Good Inadequate\nThe trust was rated good overall."
+	words := []string{"", "Safe", "Good", "Requires improvement ↑", "Overall*", "Regulation 12 HSCA (RA) Regulations 2014 How the regulation was not being met:", "Ratings for X", "Not rated"}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	n := func(lo, hi int) int { return lo + rnd.IntN(hi-lo+1) }
+	for i := 0; i < 400; i++ {
+		tb := extract.Table{Rows: n(-2, 6), Cols: n(-2, 8), HeaderRows: n(-1, 3), Continued: rnd.IntN(2) == 0, Start: n(-5, len(text)), End: n(-5, len(text)+5)}
+		for k := n(0, 20); k > 0; k-- {
+			tb.Cells = append(tb.Cells, extract.Cell{Row: n(-2, 7), Col: n(-2, 9), RowSpan: n(-1, 9), ColSpan: n(-1, 9),
+				Text: words[rnd.IntN(len(words))], Start: n(-5, len(text)+5), End: n(-5, len(text)+5)})
+		}
+		doc := &extract.Document{Path: "x.pdf", ID: "x", Format: extract.FormatPDF, Content: extract.Content{Pages: []extract.Page{
+			{Number: 1, Text: text, Tables: []extract.Table{tb, tb}}, {Number: 2, Text: text, Tables: []extract.Table{tb}},
+			{Number: 3, Text: "Larch Ward was rated outstanding for caring."}}}}
+		fs := testTagger(t).Tag(context.Background(), doc)
+		found := false
+		for _, f := range fs {
+			found = found || f.Page == 3 && f.Kind == extract.KindRating && f.Rating == extract.RatingOutstanding
+		}
+		if !found {
+			t.Fatalf("table %+v: the rating on page 3 is lost: the tagger gave up", tb)
+		}
+		for _, f := range fs {
+			if f.End > 0 && (f.Start < 0 || f.End > len(text) || f.Start > f.End) {
+				t.Fatalf("table %+v: finding %s evidence %d-%d outside the page", tb, f.Kind, f.Start, f.End)
+			}
 		}
 	}
 }
