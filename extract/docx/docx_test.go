@@ -325,6 +325,7 @@ func FuzzExtract(f *testing.F) {
 		f.Add(data[:len(data)*3/4])
 	}
 	f.Add(makeZip(f, map[string]string{mainPartName: doc("<w:tbl><w:tr><w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>x")}))
+	f.Add(makeZip(f, map[string]string{mainPartName: doc(`<w:tbl><w:tr><w:trPr><w:gridBefore w:val="2"/></w:trPr><w:tc><w:tcPr><w:vMerge/><w:gridSpan w:val="3"/></w:tcPr><w:p><w:r><w:t>ﬁ&#xa0;x</w:t></w:r></w:p></w:tc></w:tr></w:tbl>`)}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Extractor{}.Extract(context.Background(), data, extract.Limits{MaxStreamBytes: 1 << 20})
 		if err != nil {
@@ -338,6 +339,14 @@ func FuzzExtract(f *testing.F) {
 		}
 		if !utf8.ValidString(c.Pages[0].Text) || !utf8.ValidString(c.Title) {
 			t.Fatalf("invalid UTF-8: %q / %q", c.Pages[0].Text, c.Title)
+		}
+		p := c.Pages[0]
+		for _, tb := range p.Tables {
+			for _, x := range tb.Cells {
+				if x.End > len(p.Text) || x.Start > x.End || p.Text[x.Start:x.End] != x.Text {
+					t.Fatalf("cell %d,%d %q at %d-%d of %q", x.Row, x.Col, x.Text, x.Start, x.End, p.Text)
+				}
+			}
 		}
 	})
 }
