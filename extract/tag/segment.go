@@ -260,7 +260,7 @@ func splitSentences(text string, s, e, blk int, out []sentence) []sentence {
 		if c == '?' && startsWithRating(text[k:e]) {
 			continue
 		}
-		if p := regulationAfter(text, k, e); p > 0 {
+		if p := citationAfter(text, k, e); p > 0 {
 			// "… daily. (Regulation 12(2)(e))": the citation ends the
 			// sentence it follows
 			j, k = p, p
@@ -364,12 +364,12 @@ func clean(t string) string {
 	return string(b)
 }
 
-var reRegAfter = regexp.MustCompile(`^\((?i:regulations?|regs?\.?)\s*\d`)
+var reCiteOpen = regexp.MustCompile(`^\((?i:regulations?|regs?\.?)\s*\d`)
 
-// regulationAfter returns the offset just past a parenthesised
+// citationAfter returns the offset just past a parenthesised
 // regulation citation at text[k:e] ("(Regulation 12(2)(a))"), or 0.
-func regulationAfter(text string, k, e int) int {
-	if k >= e || text[k] != '(' || !reRegAfter.MatchString(text[k:min(e, k+16)]) {
+func citationAfter(text string, k, e int) int {
+	if k >= e || text[k] != '(' || !reCiteOpen.MatchString(text[k:min(e, k+16)]) {
 		return 0
 	}
 	depth := 0
