@@ -19,11 +19,6 @@
 //     and from statements about the last inspection; "this service" and
 //     "it" are the core service whose report section the text is in
 //     (rating.go).
-//   - Tables that an extractor found (extract.Page.Tables) are read as
-//     cells: ratings grids by column header and row label, with each
-//     cell's arrow and date; rating boxes; requirement-notice rows as
-//     must-dos (table.go). The line-based grid reader and the sentence
-//     rules skip the tables read.
 //   - Actions: must-do and should-do sections and their bullets, and
 //     sentences in which the provider is told, required or said to need
 //     to act; undertakings as their own kind (action.go).
@@ -33,6 +28,11 @@
 //     and unclosed quotes ending at their first sentence end. Speakers are
 //     attributed CQC, trust, patient or other from the words that
 //     introduce the quote, with the speaker's name (quote.go).
+//   - Tables that an extractor found (extract.Page.Tables) are read as
+//     cells: ratings grids by column header and row label, with each
+//     cell's arrow and date; rating boxes; requirement-notice rows as
+//     must-dos (table.go). The line-based grid reader and the sentence
+//     rules skip the tables read.
 //
 // prose's named-entity model is loaded once by New and used only to find a
 // speaker's name in the few words that introduce a quote when the cheaper
