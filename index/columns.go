@@ -205,7 +205,6 @@ func (t *table) addFindingRows(d *docEntry, s *findingsSummary) {
 		if c.v[cProvider][r] == 0 {
 			c.v[cProvider][r] = provider
 		}
-		c.v[cDirection][r] = t.dicts[cDirection].code(Direction(f.vals[cRating], f.vals[cPrevious]))
 		c.v[cDocType][r], c.v[cYear][r] = docType, year
 		themes = themes[:0]
 		for _, th := range f.themes {
@@ -268,7 +267,6 @@ func (t *table) loadFindingRows(id string, b []byte, themeBuf *[]uint32) (*docEn
 	c := &t.f
 	var date int32
 	var docType, year, provider uint32
-	dirs := map[[2]uint32]uint32{}
 	d, err := scanFindingsSummary(id, b, func(d *docEntry, i int, table []string, num, page int32, refs, themes []uint64) error {
 		if i == 0 {
 			if int(d.fSerial)+len(d.nums) > c.n {
@@ -285,13 +283,6 @@ func (t *table) loadFindingRows(id string, b []byte, themeBuf *[]uint32) (*docEn
 		if c.v[cProvider][r] == 0 {
 			c.v[cProvider][r] = provider
 		}
-		k := [2]uint32{c.v[cRating][r], c.v[cPrevious][r]}
-		dir, ok := dirs[k]
-		if !ok {
-			dir = t.dicts[cDirection].code(Direction(t.dicts[cRating].value(k[0]), t.dicts[cPrevious].value(k[1])))
-			dirs[k] = dir
-		}
-		c.v[cDirection][r] = dir
 		c.v[cDocType][r], c.v[cYear][r] = docType, year
 		tc := (*themeBuf)[:0]
 		for _, th := range themes {

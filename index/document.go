@@ -108,6 +108,7 @@ type TimelinePoint struct {
 	Domain    string `json:"domain"`
 	Rating    string `json:"rating"`
 	Previous  string `json:"previous,omitempty"`
+	// Direction is FindingDirection of the rating.
 	Direction string `json:"direction,omitempty"`
 }
 
@@ -140,7 +141,7 @@ func (ix *Index) Timeline(ctx context.Context, provider, subject string) ([]Time
 			points = append(points, TimelinePoint{Published: d.published, DocID: d.id, Path: d.path,
 				Title: d.title, Page: int(c.page[s]), Subject: t.dicts[cSubject].value(c.v[cSubject][s]),
 				Domain: t.dicts[cDomain].value(c.v[cDomain][s]), Rating: rating, Previous: previous,
-				Direction: Direction(rating, previous)})
+				Direction: t.dicts[cDirection].value(c.v[cDirection][s])})
 		}
 	}
 	t.mu.RUnlock()

@@ -27,7 +27,11 @@ import (
 //
 // Version 3 stores the page blob with a document's first page, reads
 // stored fields by serial, and keeps a column file beside the two indexes.
-const SchemaVersion = 3
+//
+// Version 4 keeps each finding's direction in the summaries, so that a
+// rating whose ratings grid shows the change by an arrow counts in the
+// direction facet as one with a previous rating does.
+const SchemaVersion = 4
 
 // schemaKey is the internal key holding SchemaVersion, in both indexes.
 var schemaKey = []byte("cqcmine.schema")
@@ -229,6 +233,29 @@ func ratingRank(r string) int {
 		return 4
 	}
 	return 0
+}
+
+// FindingDirection is the change since the last rating of a rating
+// finding: Direction of its rating and previous rating, or, when it has
+// no previous rating, what its ratings grid's arrow shows (up or up two:
+// improved; down or down two: declined; same). It is "" when neither
+// tells, and for other kinds.
+func FindingDirection(f *extract.Finding) string {
+	if f.Kind != extract.KindRating {
+		return ""
+	}
+	if d := Direction(f.Rating, f.Previous); d != "" {
+		return d
+	}
+	switch f.Direction {
+	case extract.DirectionUp, extract.DirectionUpTwo:
+		return DirectionImproved
+	case extract.DirectionDown, extract.DirectionDownTwo:
+		return DirectionDeclined
+	case extract.DirectionSame:
+		return DirectionSame
+	}
+	return ""
 }
 
 // Direction compares a rating with the previous one: improved, same or

@@ -81,7 +81,7 @@ func (d *docEntry) bleveIDs() (findings, pages []string) {
 type findingCols struct {
 	num    int32
 	page   int32
-	vals   [nSingle]string // direction and doc_type/year unused here
+	vals   [nSingle]string // doc_type and year unused here
 	themes []string
 }
 
@@ -99,8 +99,8 @@ type pagesSummary struct {
 }
 
 // Summary encoding: a version byte, then uvarints and length-prefixed
-// strings.
-const summaryVersion = 2
+// strings. Version 3 added the direction column.
+const summaryVersion = 3
 
 type enc struct{ b []byte }
 
@@ -166,7 +166,7 @@ func (d *dec) strs() []string {
 }
 
 // summaryCols are the columns a findings summary keeps per finding.
-var summaryCols = []int{cKind, cRating, cPrevious, cDomain, cSubject, cProvider, cRegulation, cSpeaker}
+var summaryCols = []int{cKind, cRating, cPrevious, cDirection, cDomain, cSubject, cProvider, cRegulation, cSpeaker}
 
 // encode writes the document's metadata, then a table of the distinct
 // values its findings use, then each finding as numbers into that table.
@@ -476,7 +476,7 @@ func findingDoc(d *docEntry, serial uint32, f *extract.Finding, page func(int) (
 	setStr(m, fKind, string(f.Kind))
 	setStr(m, fRating, f.Rating)
 	setStr(m, fPrevious, f.Previous)
-	setStr(m, fDirection, Direction(f.Rating, f.Previous))
+	setStr(m, fDirection, FindingDirection(f))
 	setStr(m, fDomain, f.Domain)
 	setStr(m, fSubject, f.Subject)
 	setStr(m, fRegulation, f.Regulation)
@@ -497,6 +497,7 @@ func findingColsOf(num int32, f *extract.Finding) findingCols {
 	c.vals[cKind] = string(f.Kind)
 	c.vals[cRating] = f.Rating
 	c.vals[cPrevious] = f.Previous
+	c.vals[cDirection] = FindingDirection(f)
 	c.vals[cDomain] = f.Domain
 	c.vals[cSubject] = f.Subject
 	c.vals[cProvider] = f.Provider

@@ -72,7 +72,7 @@ func TestPageBlob(t *testing.T) {
 		t.Fatalf("pages %+v, %v", got, err)
 	}
 	got, err = decodePages(b, func(n int) bool { return n == 4 })
-	if err != nil || len(got) != 1 || got[0] != pages[2] {
+	if err != nil || len(got) != 1 || !reflect.DeepEqual(got[0], pages[2]) {
 		t.Errorf("page 4: %+v, %v", got, err)
 	}
 	if len(b) > len(pages[1].Text)/3 {

@@ -6,7 +6,8 @@
 // Documents are processed by a bounded pool of workers and delivered to
 // the sinks in input order. Each document is isolated: an error, a panic
 // or a blown budget fails that document only, with a DocError naming the
-// file, the stage and the reason, and the run goes on. Cancelling the
+// file, the stage and the reason, and the run goes on. A panic's reason
+// is one line (an *extract.PanicError); its stack goes to the log. Cancelling the
 // context stops the run cleanly: the sinks have then received exactly the
 // results of a prefix of the inputs, and the Report says how far it got.
 package pipeline
@@ -17,19 +18,20 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/cqcmine/cqcmine/corpus"
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/extract/tag"
 )
 
-// Tagger finds the findings in a document. It must be safe for concurrent
-// use.
+// Tagger finds the findings in a document (tag.Tagger is the real one).
+// It must be safe for concurrent use. An error fails the document at the
+// tag stage; an *extract.PanicError is a bug in a rule.
 type Tagger interface {
-	Tag(ctx context.Context, doc *extract.Document) []extract.Finding
+	TagDoc(ctx context.Context, doc *extract.Document, opt tag.Options) ([]extract.Finding, error)
 }
 
 // Sink receives results. Put is called from a single goroutine, in input
@@ -100,6 +102,8 @@ type Config struct {
 	// Extractors maps each format to its extractor.
 	Extractors map[extract.Format]extract.Extractor
 	Tagger     Tagger
+	// Explain keeps each finding's Why (see tag.Options).
+	Explain bool
 	// Progress, when set, is updated as documents complete.
 	Progress *Progress
 	Logger   *slog.Logger
@@ -275,6 +279,12 @@ func Run(ctx context.Context, cfg Config, inputs []corpus.Item, sinks ...Sink) (
 		if r.Status != StatusOK {
 			log.Warn("document not processed", "path", r.Input.Path, "status", r.Status, "err", r.Err)
 		}
+		var pe *extract.PanicError
+		if errors.As(r.Err, &pe) {
+			// The report has the one-line reason; the stack is for
+			// whoever fixes the bug.
+			log.Error("panic", "path", r.Input.Path, "where", pe.Where, "stack", string(pe.Stack))
+		}
 	}
 	wg.Wait()
 	rep.Elapsed = time.Since(start)
@@ -345,24 +355,24 @@ func fail(in corpus.Item, stage string, err error) *Result {
 }
 
 func stages(ctx context.Context, cfg *Config, lim extract.Limits, in corpus.Item) (r *Result) {
-	stage := StageRead
+	stage, where := StageRead, StageRead
 	defer func() {
 		if p := recover(); p != nil {
-			r = fail(in, stage, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+			r = fail(in, stage, extract.NewPanicError(where, p))
 		}
 	}()
 	data, err := in.ReadAll(lim.MaxBytes)
 	if err != nil {
 		return fail(in, stage, err)
 	}
-	stage = StageDetect
+	stage, where = StageDetect, StageDetect
 	format := corpus.Detect(data)
 	ex := cfg.Extractors[format]
 	if ex == nil {
 		return fail(in, stage, ErrUnsupported)
 	}
 	doc := &extract.Document{Path: in.Path, ID: corpus.Identify(data), Format: format, Size: int64(len(data))}
-	stage = StageExtract
+	stage, where = StageExtract, string(format)+" extractor"
 	c, err := ex.Extract(ctx, data, lim)
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
@@ -375,9 +385,12 @@ func stages(ctx context.Context, cfg *Config, lim extract.Limits, in corpus.Item
 		return res
 	}
 	doc.Content = *c
-	stage = StageTag
-	findings := cfg.Tagger.Tag(ctx, doc)
-	if err := ctx.Err(); err != nil {
+	stage, where = StageTag, "tagger"
+	findings, err := cfg.Tagger.TagDoc(ctx, doc, tag.Options{Explain: cfg.Explain})
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
 		return fail(in, stage, err)
 	}
 	return &Result{Input: in, Doc: doc, Findings: findings, Status: StatusOK}

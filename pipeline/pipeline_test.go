@@ -155,7 +155,7 @@ func TestRunIsolatesPanicsAndTimeouts(t *testing.T) {
 		ex   brokenExtractor
 		want string
 	}{
-		{"panic", brokenExtractor{}, "panic: assignment to entry in nil map"},
+		{"panic", brokenExtractor{}, "panic in html extractor: assignment to entry in nil map"},
 		{"timeout", brokenExtractor{hang: true}, "took longer than"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,6 +20,7 @@ type extractOptions struct {
 	format  string
 	textDir string
 	resume  bool
+	explain bool
 }
 
 const extractExamples = `  cqcmine extract reports/ > findings.jsonl
@@ -27,6 +28,7 @@ const extractExamples = `  cqcmine extract reports/ > findings.jsonl
   cqcmine extract --text-dir text/ --out findings.jsonl statement.html report.pdf
   cqcmine extract --out all.jsonl --report run.csv ~/cqc-archive    # Ctrl-C, then:
   cqcmine extract --out all.jsonl --report run.csv --resume ~/cqc-archive
+  cqcmine extract --explain report.pdf | jq -r 'select(.kind=="rating") | .why'
 `
 
 func runExtractCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -37,6 +39,7 @@ func runExtractCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.StringVar(&o.format, "format", "jsonl", "output format: jsonl or csv (a kind column, fixed column order)")
 	fs.StringVar(&o.textDir, "text-dir", "", "also write each document's text to `DIR` (pages separated by form feed)")
 	fs.BoolVar(&o.resume, "resume", false, "continue an interrupted run with the same --out, skipping documents it finished")
+	fs.BoolVar(&o.explain, "explain", false, "give each finding a \"why\": the rule that made it and the mentions it used (JSON lines only)")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -47,6 +50,9 @@ func runExtractCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	if o.format != "jsonl" && o.format != "csv" {
 		return &usageError{fmt.Sprintf("extract: --format %q: want jsonl or csv", o.format)}
+	}
+	if o.explain && o.format != "jsonl" {
+		return &usageError{"extract: --explain writes JSON lines: it does not go with --format " + o.format}
 	}
 	if o.resume && o.out == "" {
 		return &usageError{"extract: --resume needs --out FILE"}
@@ -68,6 +74,7 @@ func runExtract(ctx context.Context, o extractOptions, paths []string, stdout, s
 		return err
 	}
 	defer done()
+	cfg.Explain = o.explain
 	items, err := corpus.Walk(ctx, paths)
 	if err != nil {
 		return err

@@ -8,16 +8,20 @@ import (
 // coreService returns the core service named in lower-case text l, the
 // last one when several are, and where it starts.
 func coreService(l string) (string, int) {
-	best, at := "", -1
+	best, at, end := "", -1, -1
 	for _, c := range coreServices {
-		if i := strings.LastIndex(l, c.key); i > at {
-			if i+len(c.key) < len(l) && isWordRune(rune(l[i+len(c.key)])) {
-				continue
-			}
-			if i > 0 && isWordRune(rune(l[i-1])) {
-				continue
-			}
-			best, at = c.name, i
+		i := strings.LastIndex(l, c.key)
+		if i < 0 {
+			continue
+		}
+		e := i + len(c.key)
+		if e < len(l) && isWordRune(rune(l[e])) || i > 0 && isWordRune(rune(l[i-1])) {
+			continue
+		}
+		// the last service named; a longer name holding a shorter one
+		// ("outpatients and diagnostic imaging") wins over it
+		if i > at && !(i < end && e <= end) || i < at && e >= end {
+			best, at, end = c.name, i, e
 		}
 	}
 	return best, at

@@ -113,6 +113,7 @@ type rHit struct {
 	upFrom           bool // "outstanding, up from good": previous of the hit before
 	local            bool // from a grid or a core service section: merged only with repeats on its page
 	tokIdx           int
+	why              string // the rules that made it, for --explain
 }
 
 func (st *docState) tagRatings() {
@@ -356,30 +357,43 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		for k := i + 1; k < end && k < len(ts); k++ {
 			state[k] = 'a'
 		}
-		if len(doms) == 0 {
-			doms = domainsBefore(ts, i, state)
-		}
-		if len(doms) == 0 {
-			doms = keyQuestionAfter(ts, i)
-		}
-		if len(doms) == 0 {
-			doms = headDomains(ts, lo, i)
-		}
-		if len(doms) == 0 && st.rs.domRef >= 0 && st.rs.domRef == si-1 && reRatedIt.MatchString(st.lower[sn.s:ts[i].s]) {
-			// "Our rating of safe went down. We rated it as inadequate."
-			doms = []string{st.rs.domRefVal}
-		}
-		if len(doms) == 0 {
-			doms = []string{"overall"}
+		domWhy := "key questions after"
+		for _, r := range []struct {
+			name string
+			find func() []string
+		}{
+			{"key questions before", func() []string { return domainsBefore(ts, i, state) }},
+			{"key question asked after", func() []string { return keyQuestionAfter(ts, i) }},
+			{"key questions heading the clause", func() []string { return headDomains(ts, lo, i) }},
+			{"key question of the sentence before", func() []string {
+				if st.rs.domRef >= 0 && st.rs.domRef == si-1 && reRatedIt.MatchString(st.lower[sn.s:ts[i].s]) {
+					// "Our rating of safe went down. We rated it as inadequate."
+					return []string{st.rs.domRefVal}
+				}
+				return nil
+			}},
+			{"no key question: overall", func() []string { return []string{"overall"} }},
+		} {
+			if len(doms) > 0 {
+				break
+			}
+			doms, domWhy = r.find(), r.name
 		}
 		h.domains = doms
 		// subjects
 		h.subjects = st.subjectsFor(sn, ts, i, subjAt, end)
-		if h.subjects == nil {
-			h.subjects = st.orgSubjects(ts, lo, i)
-		}
-		if h.subjects == nil {
-			h.subjects = st.servicesBefore(ts, lo, i)
+		subjWhy := "subjects listed with the rating"
+		for _, r := range []struct {
+			name string
+			find func() []string
+		}{
+			{"organisations named before", func() []string { return st.orgSubjects(ts, lo, i) }},
+			{"services listed before", func() []string { return st.servicesBefore(ts, lo, i) }},
+		} {
+			if h.subjects != nil {
+				break
+			}
+			h.subjects, subjWhy = r.find(), r.name
 		}
 		if h.subjects == nil {
 			if st.isAggregate(ts, i, doms) {
@@ -388,12 +402,22 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 			st.rs.fromSection = false
 			h.subjects = expandPlaces(st.subjectBefore(sn, ts, lo, i))
 			h.local = st.rs.fromSection
+			subjWhy = "subject named before, or the section, location or provider"
 		}
 		// previous: same as now
+		prevWhy := ""
+		if h.previous != "" {
+			prevWhy = "previous from 'from X to Y'"
+		}
 		if h.previous == "" && !h.asPrev {
 			if sameMarked(ts, lo, i, ri, n) || sameNext {
 				h.previous = h.rating
+				prevWhy = "previous: rating unchanged"
 			}
+		}
+		h.why = "rating word '" + t.w + "'; domain: " + domWhy + "; subject: " + subjWhy
+		if prevWhy != "" {
+			h.why += "; " + prevWhy
 		}
 		hits = append(hits, h)
 	}
@@ -1120,6 +1144,9 @@ func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
 			return st.rs.section
 		}
 	}
+	if st.reportLoc != "" && (strings.Contains(region, "this hospital") || strings.Contains(region, "the hospital")) {
+		return st.reportLoc
+	}
 	if reGenericLocal.MatchString(region) && st.mainSubject != "" {
 		return st.mainSubject
 	}
@@ -1307,11 +1334,11 @@ func (st *docState) addRating(sn sentence, h rHit) {
 				}
 				continue
 			}
-			subj := canonicalService(s)
+			subj := st.atReportLocation(canonicalService(s))
 			if (isProviderLevel(s) || strings.EqualFold(s, st.provider)) && st.mainSubject == "" {
 				subj = "trust overall"
 			}
-			f := extract.Finding{Kind: extract.KindRating, Subject: subj, Domain: d, Rating: h.rating, Previous: h.previous}
+			f := extract.Finding{Kind: extract.KindRating, Subject: subj, Domain: d, Rating: h.rating, Previous: h.previous, Why: h.why}
 			k = st.add(f, sn.s, sn.e)
 			st.rs.index[keyP] = k
 			if _, ok := st.rs.index[keyD]; !ok {
@@ -1331,6 +1358,9 @@ func (st *docState) finishRatings() {
 		}
 		if p, ok := st.rs.history[[2]string{st.subjectKey(f.Subject), f.Domain}]; ok {
 			f.Previous = p
+			if f.Why != "" {
+				f.Why += "; previous from a statement about the last inspection"
+			}
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -364,7 +365,9 @@ func (st *docState) outOfScope(sn sentence, ts []tok, lo, i int) string {
 		case "behind", "below", "above", "worst", "lowest", "scale", "ranging", "between":
 			return "scale"
 		case "can", "could", "may", "might", "would":
-			return "hypothetical"
+			if !ts[k].cap { // not the month
+				return "hypothetical"
+			}
 		}
 		if w == "for" && k+2 < i && ts[k+1].w == "a" && strings.HasPrefix(ts[k+2].w, "rating") {
 			return "hypothetical" // "for a rating of good, the score …"
@@ -447,4 +450,46 @@ func (st *docState) servicesBefore(ts []tok, lo, i int) []string {
 		}
 	}
 	return items
+}
+
+var reQualityReport = regexp.MustCompile(`([A-Z][^\s,.;:]*(?:[ \t]+(?:[A-Z][^\s,.;:]*|of|and|upon|on|the|&))*)[ \t\n]+Quality Report`)
+
+// findReportLocation returns the location a 2014-2017 Quality Report
+// is about when it is one hospital or other location rather than a trust
+// ("Brackenford NHS Foundation Trust Brackenford General Hospital Quality
+// Report" → "Brackenford General Hospital"), or "".
+func (st *docState) findReportLocation() string {
+	head := st.text[:min(len(st.text), 4000)]
+	if !strings.Contains(head, "Quality Report") || !strings.Contains(strings.ToLower(head), "this hospital") {
+		return ""
+	}
+	m := reQualityReport.FindStringSubmatch(head)
+	if m == nil {
+		return ""
+	}
+	name := m[1]
+	for _, owner := range []string{"Trust ", "Limited ", "Ltd ", "LLP ", "plc "} {
+		if k := strings.LastIndex(name, owner); k >= 0 {
+			name = name[k+len(owner):]
+		}
+	}
+	name = strings.TrimSpace(name)
+	f := strings.Fields(name)
+	if len(f) < 2 || len(f) > 8 || !placeNouns[strings.ToLower(f[len(f)-1])] || isProviderLevel(name) {
+		return ""
+	}
+	return name
+}
+
+// atReportLocation qualifies a core service with the location of a
+// one-hospital Quality Report: "Surgery" → "Surgery (Brackenford General
+// Hospital)".
+func (st *docState) atReportLocation(s string) string {
+	if st.reportLoc == "" || leadingService(strings.ToLower(s)) == "" {
+		return s
+	}
+	if i := strings.LastIndex(s, " ("); i > 0 && strings.HasSuffix(s, ")") && isPlaceName(s[i+2:len(s)-1]) {
+		return s // at a place already
+	}
+	return s + " (" + st.reportLoc + ")"
 }

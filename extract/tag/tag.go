@@ -37,11 +37,18 @@
 // prose's named-entity model is loaded once by New and used only to find a
 // speaker's name in the few words that introduce a quote when the cheaper
 // rules find none.
+//
+// Each rule sets its findings' Why; TagDoc keeps it only when asked to
+// explain. A panic in a rule fails the document with an
+// *extract.PanicError.
 package tag
 
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -56,6 +63,9 @@ type Tagger struct {
 	// nerMu guards the prose model, whose tagger is not documented as
 	// safe for concurrent use.
 	nerMu sync.Mutex
+	// addHook, when set, sees each finding as it is added (tests use
+	// it to make a rule panic).
+	addHook func(extract.Finding)
 }
 
 // New loads the models the taggers use.
@@ -111,6 +121,7 @@ type docState struct {
 
 	provider    string
 	mainSubject string // the location a location page is about, else ""
+	reportLoc   string // the hospital a one-hospital Quality Report is about, else ""
 	trustVoice  bool   // the document speaks as the provider ("our staff")
 
 	rs           ratingState
@@ -119,12 +130,35 @@ type docState struct {
 	anchorStarts map[[2]byte][]int32 // see wordStarts
 }
 
-// Tag returns the findings of doc: the document finding first, then the
-// others in document order. It stops early, returning what it has, when
-// ctx is done.
-func (t *Tagger) Tag(ctx context.Context, doc *extract.Document) (out []extract.Finding) {
+// Options change what TagDoc returns.
+type Options struct {
+	// Explain keeps each finding's Why, which names the rule that made
+	// it and the mentions it used. Without it Why is cleared.
+	Explain bool
+}
+
+// TagDoc returns the findings of doc: the document finding first, then
+// the others in document order. It stops early, returning what it has,
+// when ctx is done.
+//
+// A panic in a rule is a bug that fails the document: TagDoc then
+// returns no findings and an *extract.PanicError naming the rule and the
+// place of the panic.
+func (t *Tagger) TagDoc(ctx context.Context, doc *extract.Document, opt Options) ([]extract.Finding, error) {
+	return t.tag(ctx, doc, opt, true)
+}
+
+// Tag is TagDoc with no options for callers, such as tests, to whom a
+// panic in a rule is their own failure: it does not recover the panic.
+func (t *Tagger) Tag(ctx context.Context, doc *extract.Document) []extract.Finding {
+	out, _ := t.tag(ctx, doc, Options{}, false)
+	return out
+}
+
+// tag tags doc; with recoverPanics a panic becomes an *extract.PanicError.
+func (t *Tagger) tag(ctx context.Context, doc *extract.Document, opt Options, recoverPanics bool) (out []extract.Finding, err error) {
 	if doc == nil {
-		return nil
+		return nil, nil
 	}
 	st := &docState{t: t, ctx: ctx, doc: doc}
 	var b strings.Builder
@@ -138,10 +172,11 @@ func (t *Tagger) Tag(ctx context.Context, doc *extract.Document) (out []extract.
 	st.text = b.String()
 	st.lower = asciiLower(st.text)
 	defer func() {
+		if !recoverPanics {
+			return
+		}
 		if r := recover(); r != nil {
-			// A bug in a rule must not lose the document: keep the
-			// document finding at least.
-			out = []extract.Finding{st.docFinding()}
+			out, err = nil, &extract.PanicError{Where: panicSite(), Value: r, Stack: debug.Stack()}
 		}
 	}()
 	st.blocks, st.sents = segment(st.text)
@@ -150,6 +185,7 @@ func (t *Tagger) Tag(ctx context.Context, doc *extract.Document) (out []extract.
 	if st.mainSubject == "" {
 		st.mainSubject = st.findLocalSubject()
 	}
+	st.reportLoc = st.findReportLocation()
 	st.trustVoice = st.findTrustVoice()
 
 	st.tagRatings()
@@ -181,9 +217,12 @@ func (t *Tagger) Tag(ctx context.Context, doc *extract.Document) (out []extract.
 		if f.Provider == "" {
 			f.Provider = st.provider
 		}
+		if !opt.Explain {
+			f.Why = ""
+		}
 		out = append(out, f)
 	}
-	return out
+	return out, nil
 }
 
 // add records a finding whose evidence is text[s:e].
@@ -219,6 +258,12 @@ func (st *docState) add(f extract.Finding, s, e int) int {
 	if f.Themes == nil {
 		f.Themes = themesOf(f.Text)
 	}
+	if f.Why == "" {
+		f.Why = taggerOf(f.Kind)
+	}
+	if st.t.addHook != nil {
+		st.t.addHook(f)
+	}
 	st.found = append(st.found, f)
 	st.offsets = append(st.offsets, s)
 	return len(st.found) - 1
@@ -243,4 +288,57 @@ func (st *docState) blockAt(p int) int {
 		return len(st.blocks) - 1
 	}
 	return i
+}
+
+// taggerOf names the tagger that makes findings of kind k: the
+// explanation of a finding whose rule gives none.
+func taggerOf(k extract.Kind) string {
+	switch k {
+	case extract.KindMustDo, extract.KindShouldDo, extract.KindUndertaking:
+		return "action"
+	}
+	return string(k)
+}
+
+// panicSite names where the panic being recovered happened: the tagger
+// stage that tag was running and the file and line in this package
+// where it panicked, as in "tagRatings at grid.go:412". Call it from the
+// deferred function that recovers.
+func panicSite() string {
+	pcs := make([]uintptr, 256)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	var pkg, site, stage, prev string
+	panicking := false
+	for {
+		fr, more := frames.Next()
+		fn := fr.Function
+		switch {
+		case pkg == "":
+			pkg = strings.TrimSuffix(fn, "panicSite") // this package's prefix
+		case fn == "runtime.gopanic":
+			panicking = true
+		case !panicking:
+		case strings.HasSuffix(fn, ".(*Tagger).tag"):
+			stage = prev
+			more = false
+		case site == "" && strings.HasPrefix(fn, pkg):
+			site = fmt.Sprintf("%s:%d", filepath.Base(fr.File), fr.Line)
+		}
+		if panicking && fn != "runtime.gopanic" {
+			// "…/extract/tag.(*docState).tagRatings" -> "tagRatings"
+			prev = fn[strings.LastIndexByte(fn, '/')+1:]
+			_, prev, _ = strings.Cut(prev, ".")
+			prev = strings.TrimPrefix(strings.TrimPrefix(prev, "(*docState)."), "(*Tagger).")
+		}
+		if !more {
+			break
+		}
+	}
+	switch {
+	case site == "":
+		return "tagger"
+	case stage == "" || stage == "tag":
+		return "tagger at " + site
+	}
+	return stage + " at " + site
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,7 +14,6 @@ import (
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/internal/golden"
 )
-
 
 // fixtureDoc reads a testdata text; form feeds in it separate numbered
 // pages, as the PDF extractor makes them.
@@ -417,11 +417,21 @@ func FuzzTag(f *testing.F) {
 		for i, p := range pages {
 			d.Pages = append(d.Pages, extract.Page{Number: i + 1, Text: p})
 		}
-		fs := tg.Tag(context.Background(), d)
+		fs, err := tg.TagDoc(context.Background(), d, Options{Explain: true})
+		if err != nil {
+			var pe *extract.PanicError
+			if errors.As(err, &pe) {
+				t.Fatalf("%v\n%s", err, pe.Stack)
+			}
+			t.Fatal(err)
+		}
 		if len(fs) == 0 || fs[0].Kind != extract.KindDocument {
 			t.Fatalf("no document finding")
 		}
 		for _, fd := range fs[1:] {
+			if fd.Why == "" {
+				t.Fatalf("%s %q: no why", fd.Kind, fd.Text)
+			}
 			if fd.Page < 1 || fd.Page > len(pages) {
 				t.Fatalf("page %d of %d", fd.Page, len(pages))
 			}

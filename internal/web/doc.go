@@ -45,6 +45,7 @@ type findingView struct {
 	Page      int
 	URL       string
 	Rating    string
+	Arrow     string // a ratings grid's arrow: extract.DirectionUp, ...
 	Details   []string
 	Current   bool
 	OnPage    bool
@@ -152,13 +153,16 @@ func (s *server) handleDoc(w http.ResponseWriter, r *http.Request) {
 		}
 		fv := findingView{
 			K: i, Kind: string(f.Kind), KindLabel: kindLabel(string(f.Kind)), Text: truncate(400, f.Text),
-			Page: f.Page, URL: docURL(info.ID, f.Page, i), Rating: f.Rating,
+			Page: f.Page, URL: docURL(info.ID, f.Page, i), Rating: f.Rating, Arrow: f.Direction,
 			Current: i == k, OnPage: f.Page == page.Number,
 		}
 		for _, d := range []string{f.Subject, f.Domain, f.Regulation, f.Speaker, f.SpeakerName} {
 			if d != "" {
 				fv.Details = append(fv.Details, d)
 			}
+		}
+		if f.Date != "" {
+			fv.Details = append(fv.Details, "rated "+f.Date)
 		}
 		if fv.OnPage {
 			p.OnPage++

@@ -121,6 +121,7 @@ func (s *server) apiError(w http.ResponseWriter, code int, msg string) {
 var funcs = template.FuncMap{
 	"ratingClass": ratingClass,
 	"ratingShort": ratingShort,
+	"arrowSymbol": arrowSymbol,
 	"kindLabel":   kindLabel,
 	"docURL":      docURL,
 	"providerURL": providerURL,
@@ -145,6 +146,23 @@ func ratingClass(r string) string {
 		return "r-inadequate"
 	}
 	return "r-none"
+}
+
+// arrowSymbol draws a ratings grid's arrow (extract.DirectionUp, ...).
+func arrowSymbol(dir string) string {
+	switch dir {
+	case extract.DirectionUpTwo:
+		return "↑↑"
+	case extract.DirectionUp:
+		return "↑"
+	case extract.DirectionSame:
+		return "→"
+	case extract.DirectionDown:
+		return "↓"
+	case extract.DirectionDownTwo:
+		return "↓↓"
+	}
+	return ""
 }
 
 // ratingShort is the abbreviation drawn in a chart cell.

@@ -66,7 +66,8 @@ type hitView struct {
 	KindLabel   string
 	Rating      string
 	Previous    string
-	Direction   string
+	Direction   string // against Previous: index.DirectionImproved, ...
+	Arrow       string // a ratings grid's arrow: extract.DirectionUp, ...
 	Details     []string
 	Title       string
 	DocURL      string
@@ -183,6 +184,7 @@ func makeHit(n int, h *index.Hit) hitView {
 		v.Rating = f.Rating
 		v.Previous = f.Previous
 		v.Direction = index.Direction(f.Rating, f.Previous)
+		v.Arrow = f.Direction
 		v.Themes = f.Themes
 		add := func(label, s string) {
 			if s != "" {
@@ -193,6 +195,7 @@ func makeHit(n int, h *index.Hit) hitView {
 		case extract.KindRating:
 			add("", f.Subject)
 			add("Key question: ", f.Domain)
+			add("Rated ", f.Date)
 		case extract.KindMustDo, extract.KindShouldDo, extract.KindUndertaking:
 			add("", f.Subject)
 			add("", f.Regulation)
