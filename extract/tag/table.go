@@ -111,22 +111,18 @@ func (st *docState) tagTables() []tableSpan {
 			base := st.starts[pi]
 			sp := tableSpan{s: base + t.Start, e: base + t.End, page: pi, t: t}
 			m := matrix(t)
+			if g := st.readGrid(pi, t, m, prev); g != nil {
+				prev = g
+				out = append(out, sp)
+				continue
+			}
+			prev = nil
 			switch {
-			case isKeyTable(t):
-				prev = nil
+			case isKeyTable(t, m):
 			case isRNTable(t):
 				sp.rn = true
-				prev = nil
-			default:
-				g := st.readGrid(pi, t, m, prev)
-				if g != nil {
-					prev = g
-					break
-				}
-				prev = nil
-				if !st.readBox(pi, t, m) {
-					continue // not read: left to the line and sentence rules
-				}
+			case !st.readBox(pi, t, m):
+				continue // not read: left to the line and sentence rules
 			}
 			out = append(out, sp)
 		}
@@ -678,8 +674,27 @@ func monthNum(w string) string {
 }
 
 // isKeyTable reports a key to the tables: rating words and arrows
-// explained ("Up one rating", "Same"), or a row listing the rating scale.
-func isKeyTable(t *extract.Table) bool {
+// explained ("Up one rating", "Same"), or a row listing the rating scale
+// (three or more ratings and no label but "Key" or "Ratings").
+func isKeyTable(t *extract.Table, m [][]*extract.Cell) bool {
+	for _, row := range m {
+		seen := map[string]bool{}
+		label := false
+		for c, cell := range row {
+			if cell == nil || c > 0 && cell == row[c-1] {
+				continue
+			}
+			txt := strings.ToLower(strings.Trim(cellText(cell), " :"))
+			if r, _, _ := parseRatingCell(cell.Text); r != "" {
+				seen[r] = true
+			} else if txt != "" && txt != "not rated" && txt != "key" && txt != "ratings" && txt != "rating" {
+				label = true
+			}
+		}
+		if len(seen) >= 3 && !label {
+			return true
+		}
+	}
 	var all strings.Builder
 	for _, c := range t.Cells {
 		all.WriteString(strings.ToLower(c.Text))

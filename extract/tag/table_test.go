@@ -350,3 +350,31 @@ func TestTablesMalformed(t *testing.T) {
 		}
 	}
 }
+
+// TestTablesNotRatings is the negative corpus: tables that hold rating
+// words but no ratings give none, and tables the cell reader does not
+// know are left to the line reader.
+func TestTablesNotRatings(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"staffing figures", `<table><tr><th>Ward</th><th>Beds</th><th>Nurses</th></tr>` + row("Larch Ward", "24", "6") + row("Elm Ward", "18", "4") + `</table>`, nil},
+		{"good practice in cells", `<table><tr><th>Area</th><th>Finding</th></tr>` + row("Medicines", "Good practice in storing medicines") +
+			row("Safeguarding", "Staff knew how to raise concerns; outstanding training rates") + `</table>`, nil},
+		{"the scale as a colour key", `<table>` + row("Outstanding", "Good", "Requires improvement", "Inadequate") + `</table>`, nil},
+		{"key questions asked, no ratings given", `<table>` + row("Is the service safe?", "Details are in our safe findings below.") +
+			row("Is the service caring?", "Details are in our caring findings below.") + `</table>`, nil},
+		{"a service table the line reader knows", `<table><tr><th>Core service</th><th>Rating 2024</th><th>Rating 2021</th></tr>` +
+			row("Maternity", "Inadequate", "Good") + `</table>`,
+			[]string{"Maternity/overall/inadequate prev=good"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := ratingsOf(t, htmlDoc(t, "Northvale NHS Trust", tt.src))
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
