@@ -264,6 +264,9 @@ func (st *docState) gridRowSubject(label string, title gridTitle) (string, bool)
 	if title.qualifier != "" {
 		return name + " (" + title.qualifier + ")", false
 	}
+	if q := st.atReportLocation(name); q != name {
+		return q, false // the hospital a one-hospital report is about
+	}
 	return name, true
 }
 
