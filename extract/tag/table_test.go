@@ -378,3 +378,34 @@ func TestTablesNotRatings(t *testing.T) {
 		})
 	}
 }
+
+func TestTableWhy(t *testing.T) {
+	doc := htmlDoc(t, "Northvale NHS Trust", `<h3>Ratings for Brackenford General Hospital</h3><table>`+gridHead+
+		row("Surgery", "Good ↑ Jun 2023", "Good", "Good", "Good", "Good", "Good")+`</table>`+
+		`<table><tr><th>Regulated activity</th><th>Regulation</th></tr>`+row("Surgical procedures",
+		"<p>Regulation 12 HSCA (RA) Regulations 2014 Safe care and treatment</p><p>How the regulation was not being met:</p><p>Theatre checklists were not completed.</p>")+`</table>`)
+	fs, err := testTagger(t).TagDoc(context.Background(), doc, Options{Explain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{
+		"table-grid: title 'Ratings for Brackenford General Hospital', row 'Surgery', column 'safe', cell 'Good ↑ Jun 2023'":                                 false,
+		"table-requirement: regulation cell 'Regulation 12 HSCA (RA) Regulations 2014 Safe care and treatment', 'how the regulation was not being met'": false,
+	}
+	for _, f := range fs {
+		if _, ok := want[f.Why]; ok {
+			want[f.Why] = true
+		}
+	}
+	for w, ok := range want {
+		if !ok {
+			t.Errorf("no finding explained as %q", w)
+		}
+	}
+	fs, _ = testTagger(t).TagDoc(context.Background(), doc, Options{})
+	for _, f := range fs {
+		if f.Why != "" {
+			t.Errorf("%s finding keeps its why %q without Explain", f.Kind, f.Why)
+		}
+	}
+}
