@@ -389,7 +389,7 @@ func TestTableWhy(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]bool{
-		"table-grid: title 'Ratings for Brackenford General Hospital', row 'Surgery', column 'safe', cell 'Good ↑ Jun 2023'":                                 false,
+		"table-grid: title 'Ratings for Brackenford General Hospital', row 'Surgery', column 'safe', cell 'Good ↑ Jun 2023'":                            false,
 		"table-requirement: regulation cell 'Regulation 12 HSCA (RA) Regulations 2014 Safe care and treatment', 'how the regulation was not being met'": false,
 	}
 	for _, f := range fs {
