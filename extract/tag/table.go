@@ -111,7 +111,11 @@ func (st *docState) tagTables() []tableSpan {
 			base := st.starts[pi]
 			sp := tableSpan{s: base + t.Start, e: base + t.End, page: pi, t: t}
 			m := matrix(t)
+			if prev != nil && !t.Continued && (prev.page != pi || strings.TrimSpace(p.Text[min(prev.end, t.Start):t.Start]) != "") {
+				prev = nil // a grid goes on only on the next page or right below
+			}
 			if g := st.readGrid(pi, t, m, prev); g != nil {
+				g.page, g.end = pi, t.End
 				prev = g
 				out = append(out, sp)
 				continue
@@ -138,6 +142,8 @@ type gridCols struct {
 	title   gridTitle
 	why     string
 	cols    int
+	page    int // where the grid's last table ends
+	end     int
 }
 
 // tableDomain returns the key question a header cell names, or "".
@@ -178,7 +184,7 @@ func (st *docState) readGrid(pi int, t *extract.Table, m [][]*extract.Cell, prev
 		}
 	}
 	if g == nil {
-		if prev == nil || !t.Continued || t.Cols != prev.cols {
+		if prev == nil || t.Cols != prev.cols {
 			return nil
 		}
 		cp := *prev

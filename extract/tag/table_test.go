@@ -409,3 +409,29 @@ func TestTableWhy(t *testing.T) {
 		}
 	}
 }
+
+func TestTableHeaderApart(t *testing.T) {
+	// the header row found as a table of its own, the rows right below
+	head := textTable("Ratings for Brackenford General Hospital", [][]string{{"", "Safe", "Effective", "Caring"}}, false)
+	body := textTable("", [][]string{{"Surgery", "Good", "Good", "Inadequate"}}, false)
+	off := len(head.Text)
+	for i := range body.Tables[0].Cells {
+		c := &body.Tables[0].Cells[i]
+		if c.End > 0 {
+			c.Start += off
+			c.End += off
+		}
+	}
+	body.Tables[0].Start += off
+	body.Tables[0].End += off
+	p := extract.Page{Number: 1, Text: head.Text + body.Text, Tables: []extract.Table{head.Tables[0], body.Tables[0]}}
+	got, _ := ratingsOf(t, &extract.Document{Path: "x.pdf", ID: "x", Format: extract.FormatPDF, Content: extract.Content{Pages: []extract.Page{p}}})
+	want := []string{
+		"Surgery (Brackenford General Hospital)/caring/inadequate",
+		"Surgery (Brackenford General Hospital)/effective/good",
+		"Surgery (Brackenford General Hospital)/safe/good",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
