@@ -39,50 +39,6 @@ func leadingService(l string) string {
 	return best
 }
 
-// regulationTitles name the regulations of the Health and Social Care Act
-// 2008 (Regulated Activities) Regulations 2014 by title. Each regexp runs
-// only on text whose lower case holds its key.
-var regulationTitles = []struct {
-	key string
-	re  *regexp.Regexp
-	reg string
-}{
-	{"centred care", regexp.MustCompile(`(?i)\bperson[- ]centred care\b`), "Regulation 9"},
-	{"dignity and respect", regexp.MustCompile(`(?i)\bdignity and respect\b`), "Regulation 10"},
-	{"need for consent", regexp.MustCompile(`(?i)\bneed for consent\b`), "Regulation 11"},
-	{"safe care and treatment", regexp.MustCompile(`(?i)\bsafe care and treatment\b`), "Regulation 12"},
-	{"safeguarding service users from abuse", regexp.MustCompile(`(?i)\bsafeguarding service users from abuse\b`), "Regulation 13"},
-	{"meeting nutritional and hydration needs", regexp.MustCompile(`(?i)\bmeeting nutritional and hydration needs\b`), "Regulation 14"},
-	{"premises and equipment", regexp.MustCompile(`(?i)\bpremises and equipment\b`), "Regulation 15"},
-	{"receiving and acting on complaints", regexp.MustCompile(`(?i)\breceiving and acting on complaints\b`), "Regulation 16"},
-	{"good governance", regexp.MustCompile(`(?i)\bgood governance\b`), "Regulation 17"},
-	{"staffing", regexp.MustCompile(`(?i)\bstaffing\b.{0,3}(regulation|requirement)|\bregulation\b.{0,12}\bstaffing\b`), "Regulation 18"},
-	{"fit and proper persons employed", regexp.MustCompile(`(?i)\bfit and proper persons employed\b`), "Regulation 19"},
-	{"duty of candour", regexp.MustCompile(`(?i)\bduty of candour\b`), "Regulation 20"},
-	{"fit and proper person", regexp.MustCompile(`(?i)\bfit and proper persons?\b.{0,20}\bdirectors?\b`), "Regulation 5"},
-}
-
-var reRegulation = regexp.MustCompile(`(?i)\breg(?:ulation|s?\.)?\s?(\d{1,2}[A-Z]?)((?:\s?\(\s?\w{1,3}\s?\))*)`)
-
-// regulationIn returns the regulation that t names by number or by title.
-func regulationIn(t string) string {
-	l := asciiLower(t)
-	if strings.Contains(l, "reg") {
-		if m := reRegulation.FindStringSubmatch(t); m != nil {
-			n := m[1]
-			if v := atoiSmall(strings.TrimRight(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")); v >= 1 && v <= 20 {
-				return "Regulation " + n + strings.ReplaceAll(m[2], " ", "")
-			}
-		}
-	}
-	for _, rt := range regulationTitles {
-		if strings.Contains(l, rt.key) && rt.re.MatchString(t) {
-			return rt.reg
-		}
-	}
-	return ""
-}
-
 func atoiSmall(s string) int {
 	if s == "" || len(s) > 3 {
 		return -1

@@ -28,6 +28,7 @@ type ratingState struct {
 	pending     []pendingHit // grid and table ratings not yet recorded
 	svc         string       // the core service last named as a subject …
 	svcSent     int          // … in this sentence
+	histPara    int          // a paragraph that tells of an earlier visit, or -1
 }
 
 // sectionEvent is a heading that starts a core service section (section
@@ -48,18 +49,22 @@ type ratingKey struct {
 
 var (
 	reHistory = regexp.MustCompile(`(?i)\b(last rating|previous rating|had (?:previously )?been rated|had been given|rating at (?:the|its|our) last|previous inspection|last inspection|previous report|last report|last inspected|when we last|last rated|at (?:an|our|the) (?:previous |last |earlier )?inspection (?:in|on)|previously inspected|prior inspection|in our last|the last time we)\b`)
-	reSince   = regexp.MustCompile(`(?i)\bsince (?:the|our|its|their) (?:last|previous|prior) inspection`)
-	reContHis = regexp.MustCompile(`(?i)\b(was rated|were rated|we rated|they rated|it was rated)\b`)
-	reNowCur  = regexp.MustCompile(`(?i)\b(now|this inspection|is rated|are rated|currently)\b`)
-	reSameNxt = regexp.MustCompile(`(?i)\brating of [\w -]{2,40}?\b(?:stayed|remained) the same\b`)
-	reDomRef  = regexp.MustCompile(`^our rating (?:of|for) (safe|effective|caring|responsive|well[- ]led)\b`)
-	reQuoted  = regexp.MustCompile(`[‘'“"]([^‘’'“”"]{3,160})[’'”"](?:,? and [‘'“"]([^‘’'“”"]{3,160})[’'”"])*\s+(?:which|that|who)?\s*(?:were|was|have been|has been|are|is)\s+(?:both\s+)?rated`)
-	reQuoted1 = regexp.MustCompile(`[‘'“"]([^‘’'“”"]{3,160})[’'”"]`)
-	reAggr    = regexp.MustCompile(`(?i)\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|many|several|some|most|all|few|any|other|those|these)\b(?: out)?(?: of)?(?: (?:the|our|its|their|these|those))?(?: [\w'’-]+){0,4} (?:services|practices|wards|areas|locations|hospitals|homes|units|teams|service|practice|ward|location|hospital|home|unit|team|providers|trusts)(?: inspected| visited)?(?: (?:which|that|who))?(?: (?:have|has|were|are|was|is))?(?: been)?(?: previously| now| all| also| currently)? (?:rated|judged|requiring|require|requires|achieved|received)\b|\bnumber of\b|\b(?:the|those|other|some|these) areas\b(?: (?:which|that|who))?(?: (?:have|has|were|are))?(?: been)? (?:rated|achieved)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:have|has|were|are|was)?\s*(?:been\s+)?rated\b`)
-	reAllKQ   = regexp.MustCompile(`^(?:all|each) (?:of )?(?:the |its |our )?(?:five |5 )?(?:of )?(?:the |its )?(?:cqc'?s? )?(?:key questions?|kqs?|domains?|areas|categories|key areas|key lines|inspection areas|questions)|^the board\b`)
-	reRatedN  = regexp.MustCompile(`(?i)\b(?:rated|judged) (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all|most|some|many|several|none) (?:out )?of\b`)
-	reRatedIt = regexp.MustCompile(`\b(?:rated|rate) (?:it|this)\b`)
-	reTrustIt = regexp.MustCompile(`(?i)\brating (?:of|for) (?:this|the) (?:trust|provider|organisation)\b`)
+	// "We carried out an announced comprehensive inspection of this
+	// practice on 5 April 2016 when we rated …": an earlier visit told as
+	// history in a later report
+	reEarlierVisit = regexp.MustCompile(`(?:^|\n|\. )we (?:previously )?(?:carried out|undertook|conducted|completed) (?:an? |our )?(?:[a-z-]+ ){0,4}inspection (?:of [a-z' ]{2,40} )?(?:on|in) (?:\d{1,2} )?(?:january|february|march|april|may|june|july|august|september|october|november|december) \d{4}[ ,]+(?:when|which|where|at which)\b`)
+	reSince        = regexp.MustCompile(`(?i)\bsince (?:the|our|its|their) (?:last|previous|prior) inspection`)
+	reContHis      = regexp.MustCompile(`(?i)\b(was rated|were rated|we rated|they rated|it was rated|continued to be rated|was revised|had been rated)\b`)
+	reNowCur       = regexp.MustCompile(`(?i)\b(now|this inspection|is rated|are rated|currently)\b`)
+	reSameNxt      = regexp.MustCompile(`(?i)\brating of [\w -]{2,40}?\b(?:stayed|remained) the same\b`)
+	reDomRef       = regexp.MustCompile(`^our rating (?:of|for) (safe|effective|caring|responsive|well[- ]led)\b`)
+	reQuoted       = regexp.MustCompile(`[‘'“"]([^‘’'“”"]{3,160})[’'”"](?:,? and [‘'“"]([^‘’'“”"]{3,160})[’'”"])*\s+(?:which|that|who)?\s*(?:were|was|have been|has been|are|is)\s+(?:both\s+)?rated`)
+	reQuoted1      = regexp.MustCompile(`[‘'“"]([^‘’'“”"]{3,160})[’'”"]`)
+	reAggr         = regexp.MustCompile(`(?i)\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|many|several|some|most|all|few|any|other|those|these)\b(?: out)?(?: of)?(?: (?:the|our|its|their|these|those))?(?: [\w'’-]+){0,4} (?:services|practices|wards|areas|locations|hospitals|homes|units|teams|service|practice|ward|location|hospital|home|unit|team|providers|trusts)(?: inspected| visited)?(?: (?:which|that|who))?(?: (?:have|has|were|are|was|is))?(?: been)?(?: previously| now| all| also| currently)? (?:rated|judged|requiring|require|requires|achieved|received)\b|\bnumber of\b|\b(?:the|those|other|some|these) areas\b(?: (?:which|that|who))?(?: (?:have|has|were|are))?(?: been)? (?:rated|achieved)|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:have|has|were|are|was)?\s*(?:been\s+)?rated\b`)
+	reAllKQ        = regexp.MustCompile(`^(?:all|each) (?:of )?(?:the |its |our )?(?:five |5 )?(?:of )?(?:the |its )?(?:cqc'?s? )?(?:key questions?|kqs?|domains?|areas|categories|key areas|key lines|inspection areas|questions)|^the board\b`)
+	reRatedN       = regexp.MustCompile(`(?i)\b(?:rated|judged) (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all|most|some|many|several|none) (?:out )?of\b`)
+	reRatedIt      = regexp.MustCompile(`\b(?:rated|rate) (?:it|this)\b`)
+	reTrustIt      = regexp.MustCompile(`(?i)\brating (?:of|for) (?:this|the) (?:trust|provider|organisation)\b`)
 )
 
 var fillers = set("rated", "rate", "rates", "rating", "ratings", "for", "as", "being", "been", "be",
@@ -88,7 +93,7 @@ var determiners = set("a", "an", "very", "many", "some", "more", "most", "so", "
 var numberWords = set("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
 	"eleven", "twelve", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
 
-var negations = set("no", "not", "never", "none", "longer", "nor", "neither", "any")
+var negations = set("no", "not", "never", "none", "longer", "nor", "neither", "any", "failed", "fail", "fails", "failing", "without")
 
 var targets = set("towards", "toward", "aim", "aims", "aiming", "ambition", "aspire", "aspires",
 	"aspiration", "goal", "target", "strive", "striving", "achieving", "become", "becoming", "want", "hope")
@@ -117,7 +122,7 @@ type rHit struct {
 }
 
 func (st *docState) tagRatings() {
-	st.rs = ratingState{history: map[[2]string]string{}, prevHistory: -1, index: map[ratingKey]int{}, trustRef: -1, domRef: -1}
+	st.rs = ratingState{history: map[[2]string]string{}, prevHistory: -1, index: map[ratingKey]int{}, trustRef: -1, domRef: -1, histPara: -1}
 	lines := textLines(st.text)
 	st.rs.sections = st.serviceSections(lines)
 	st.tables = st.tagTables()
@@ -149,12 +154,24 @@ func (st *docState) tagRatings() {
 		}
 		l := st.lower[sn.s:sn.e]
 		ratingish := mayRate(l)
+		if strings.Contains(l, "we ") && reEarlierVisit.MatchString(l) {
+			st.rs.histPara = st.blocks[sn.blk].para
+		}
 		if strings.Contains(l, "rating") {
 			if reTrustIt.MatchString(l) {
 				st.rs.trustRef = si
 			}
 			if m := reDomRef.FindStringSubmatch(l); m != nil {
 				st.rs.domRef, st.rs.domRefVal = si, domainWords[strings.Replace(m[1], " ", "-", 1)]
+			}
+			// "Our rating of the maternity service at X Hospital stayed the
+			// same." names the service the next sentences rate
+			if _, at := coreService(l); at >= 0 && strings.Contains(l[:at], "rating") && !hasRatingWord(l) {
+				if ts := tokenize(st.text, sn.s, sn.e); len(ts) > 0 {
+					if name := st.namedSubject(sn, ts, 0, len(ts)); leadingService(strings.ToLower(name)) != "" {
+						st.rs.svc, st.rs.svcSent = name, si
+					}
+				}
 			}
 		}
 		if !ratingish {
@@ -296,7 +313,7 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		return
 	}
 	lower := strings.ToLower(clean(raw))
-	history := (reHistory.MatchString(lower) || strings.HasPrefix(lower, "previously ")) && !reSince.MatchString(lower)
+	history := (reHistory.MatchString(lower) || strings.HasPrefix(lower, "previously ") || reEarlierVisit.MatchString(lower)) && !reSince.MatchString(lower)
 	histAt := -1 // where the words about the last inspection start
 	if history && len(lower) == len(raw) {
 		histAt = sn.s
@@ -304,7 +321,8 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 			histAt += m[0]
 		}
 	}
-	if !history && st.rs.prevHistory == si-1 && si > 0 && st.blocks[st.sents[si-1].blk].para == st.blocks[sn.blk].para &&
+	if !history && (st.rs.prevHistory == si-1 && si > 0 && st.blocks[st.sents[si-1].blk].para == st.blocks[sn.blk].para ||
+		st.rs.histPara == st.blocks[sn.blk].para) &&
 		reContHis.MatchString(lower) && !reNowCur.MatchString(lower) {
 		history = true
 	}
@@ -358,13 +376,27 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 			state[k] = 'a'
 		}
 		domWhy := "key questions after"
+		// "We rated safe requires improvement overall": the key question
+		// rated, at the level of the whole
+		if len(doms) == 1 && doms[0] == "overall" && i > 1 && ts[i-1].kind == kDomain && ts[i-1].val != "overall" && (ts[i-2].w == "rated" || ts[i-2].w == "rate") {
+			doms = []string{ts[i-1].val}
+		}
 		for _, r := range []struct {
 			name string
 			find func() []string
 		}{
 			{"key questions before", func() []string { return domainsBefore(ts, i, state) }},
 			{"key question asked after", func() []string { return keyQuestionAfter(ts, i) }},
-			{"key questions heading the clause", func() []string { return headDomains(ts, lo, i) }},
+			{"key questions heading the clause", func() []string {
+				hl := lo // before a previous rating: "… have dropped from good to inadequate"
+				for m := n - 1; m >= 0 && state[ri[m]] == 'p'; m-- {
+					hl = 0
+					if m > 0 {
+						hl = ri[m-1] + 1
+					}
+				}
+				return headDomains(ts, hl, i)
+			}},
 			{"key question of the sentence before", func() []string {
 				if st.rs.domRef >= 0 && st.rs.domRef == si-1 && reRatedIt.MatchString(st.lower[sn.s:ts[i].s]) {
 					// "Our rating of safe went down. We rated it as inadequate."
@@ -881,6 +913,27 @@ func headDomains(ts []tok, lo, i int) []string {
 			break
 		}
 	}
+	// "The overall rating for the service, and the ratings for how safe
+	// and well-led the service is, have dropped from good to inadequate."
+	if k < i && (ts[k].w == "the" || ts[k].w == "our" || ts[k].w == "its") {
+		var doms []string
+		rating := false
+		for n := k; n < i && n-k <= 25; n++ {
+			t := ts[n]
+			if t.kind == kDomain {
+				doms = appendUniq(doms, t.val)
+			}
+			if t.w == "rating" || t.w == "ratings" {
+				rating = true
+			}
+			if n > k && headVerbs[t.w] && t.w != "is" && t.w != "all" && t.w != "each" && t.w != "also" {
+				if rating && len(doms) > 0 {
+					return doms
+				}
+				break
+			}
+		}
+	}
 	for k < i && set("the", "our", "its", "their", "this", "rating", "ratings", "for", "of", "in", "key", "question", "questions")[ts[k].w] {
 		k++
 	}
@@ -1150,6 +1203,11 @@ func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
 	if reGenericLocal.MatchString(region) && st.mainSubject != "" {
 		return st.mainSubject
 	}
+	// "Our rating of the maternity service remains requires improvement.
+	// The rating for safe and well-led remains requires improvement."
+	if st.rs.svc != "" && st.rs.svcSent == st.rs.cur-1 && !reGenericTrust.MatchString(region) && !reGenericLocal.MatchString(region) {
+		return st.rs.svc
+	}
 	if reGenericTrust.MatchString(region) {
 		return st.providerSubject()
 	}
@@ -1158,6 +1216,10 @@ func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
 	}
 	return st.providerSubject()
 }
+
+// reNumOf finds a count of a group: "27 of these care homes", "three of
+// the trust's services".
+var reNumOf = regexp.MustCompile(`\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|many|most|some|several) of (?:these|the|its|our|their|those|all)\b`)
 
 var reThisTrust = regexp.MustCompile(`\b(?:the|this) (?:nhs )?(?:foundation )?trust\b`)
 
@@ -1294,7 +1356,7 @@ func (st *docState) isAggregate(ts []tok, i int, doms []string) bool {
 	}
 	region := strings.ToLower(clean(st.text[ts[lo].s:ts[i].s]))
 	// "one of the eight core services as inadequate, three as good"
-	if i > 1 && ts[i-1].w == "as" && numberWords[ts[i-2].w] || reRatedN.MatchString(region) {
+	if i > 1 && ts[i-1].w == "as" && numberWords[ts[i-2].w] || reRatedN.MatchString(region) || reNumOf.MatchString(region) {
 		return true
 	}
 	if !reAggr.MatchString(region) {

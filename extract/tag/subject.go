@@ -234,6 +234,12 @@ func (st *docState) findLocalSubject() string {
 			best = n
 		}
 	}
+	// "Elmstead House Care Home" over "Elmstead House" that it holds
+	for n := range counts {
+		if best != "" && len(n) > len(best) && strings.HasPrefix(n, best+" ") {
+			best = n
+		}
+	}
 	generic, gn := "", 0
 	for _, ln := range localNouns {
 		if c := strings.Count(l, ln.phrase); c > gn {
@@ -337,6 +343,9 @@ func (st *docState) outOfScope(sn sentence, ts []tok, lo, i int) string {
 		if ts[k].w != "rated" && ts[k].w != "given" && ts[k].w != "awarded" && ts[k].w != "achieving" && ts[k].w != "with" {
 			continue
 		}
+		if k > 1 && strings.HasSuffix(ts[k-1].w, "ly") && genericNouns[ts[k-2].w] {
+			k-- // "services repeatedly rated requires improvement"
+		}
 		n := ts[k-1].w
 		if genericNouns[n] {
 			d := ""
@@ -356,7 +365,7 @@ func (st *docState) outOfScope(sn sentence, ts []tok, lo, i int) string {
 	if len(ts) > 1 && (ts[0].w == "for" && ts[1].w == "example" || ts[0].w == "e.g" || ts[0].w == "similarly" || ts[0].w == "example") {
 		return "example"
 	}
-	for k := i - 1; k >= lo && i-k <= 8; k-- {
+	for k := i - 1; k >= lo && i-k <= 10; k-- {
 		w := ts[k].w
 		if w == ";" || w == "." {
 			break

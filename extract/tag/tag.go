@@ -19,9 +19,14 @@
 //     and from statements about the last inspection; "this service" and
 //     "it" are the core service whose report section the text is in
 //     (rating.go).
-//   - Actions: must-do and should-do sections and their bullets, and
-//     sentences in which the provider is told, required or said to need
-//     to act; undertakings as their own kind (action.go).
+//   - Actions: must-do and should-do sections and the lists that lead-in
+//     lines open ("The trust must:", "The provider should -"), their
+//     bullets and bare-verb lines; sentences in which the provider is
+//     told, required, given a deadline or said to need to act; rules for
+//     what only reads like an action (general duties, CQC's procedures,
+//     history, conditional warnings, penalties); undertakings as their
+//     own kind (action.go). Regulations by number or title, under the
+//     2014 or 2010 Regulations, come from a table (regulation.go).
 //   - Quotes: text in “ ”, " ", ‘ ’ or ' ' that is a statement or is
 //     reported as said or found, not rating names, titles or defined
 //     terms; quotes running over lines, paragraphs re-opened with a mark,
@@ -123,6 +128,8 @@ type docState struct {
 	mainSubject string // the location a location page is about, else ""
 	reportLoc   string // the hospital a one-hospital Quality Report is about, else ""
 	trustVoice  bool   // the document speaks as the provider ("our staff")
+
+	act actionDoc // what the action rules learn of the document once
 
 	rs           ratingState
 	tables       []tableSpan // tables read as cells (table.go)
