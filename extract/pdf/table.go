@@ -43,6 +43,7 @@ type fillBox struct {
 type tword struct {
 	x1, x2, y, size float64
 	start, end      int
+	line            int // index of its line
 }
 
 func (w *tword) cx() float64 { return (w.x1 + w.x2) / 2 }
@@ -55,6 +56,7 @@ type pageGraphics struct {
 	shapes []shape
 	dir    uint8 // main text direction
 	box    [4]float64
+	words  bool // the lines keep their words: the page may hold tables
 }
 
 // tabular reports whether a page draws enough boxes or lines to be worth
@@ -123,19 +125,18 @@ func pageTables(lines []line, offs []int, text string, g pageGraphics, st *table
 	words, bodyYs := pageWords(lines, offs, text)
 	var prevXs []float64
 	prevXs, st.lastXs = st.lastXs, nil
-	if len(words) == 0 || len(g.shapes) == 0 {
-		return nil
-	}
-	hs, vs, fills := pageEdges(g)
-	if len(hs) < 2 || len(vs) < 2 || len(hs) > maxEdges || len(vs) > maxEdges {
+	if len(words) == 0 {
 		return nil
 	}
 	var out []found
-	for _, comp := range components(hs, vs) {
-		if f, ok := buildTable(comp.h, comp.v, fills, words, text); ok {
-			out = append(out, f)
+	if hs, vs, fills := pageEdges(g); len(hs) >= 2 && len(vs) >= 2 && len(hs) <= maxEdges && len(vs) <= maxEdges {
+		for _, comp := range components(hs, vs) {
+			if f, ok := buildTable(comp.h, comp.v, fills, words, text); ok {
+				out = append(out, f)
+			}
 		}
 	}
+	out = append(out, textTables(words, out, text)...)
 	if len(out) == 0 {
 		return nil
 	}
@@ -205,7 +206,7 @@ func pageWords(lines []line, offs []int, text string) (words []tword, ys []float
 			if s < 0 || s >= e {
 				continue
 			}
-			words = append(words, tword{x1: w.x1, x2: w.x2, y: w.y, size: w.size, start: s, end: e})
+			words = append(words, tword{x1: w.x1, x2: w.x2, y: w.y, size: w.size, start: s, end: e, line: i})
 		}
 	}
 	return words, ys

@@ -303,3 +303,40 @@ func TestTablesStrokedLines(t *testing.T) {
 		t.Errorf("table span [%d,%d] takes in the text below it", tb.Start, tb.End)
 	}
 }
+
+// TestTablesAligned reads a table drawn without any lines or boxes, its
+// columns kept apart by white space only, and leaves prose alone.
+func TestTablesAligned(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("BT /F1 11 Tf 72 720 Td (Staffing figures for Elmstead Care Home, by unit) Tj ET\n")
+	rows := [][]string{
+		{"Unit", "Beds", "Nurses", "Rating"},
+		{"Heron", "24", "6", "Good"},
+		{"Kestrel", "18", "4", "Requires improvement"},
+		{"Wren", "12", "3", "Good"},
+	}
+	for i, r := range rows {
+		for k, c := range r {
+			fmt.Fprintf(&b, "BT /F1 10 Tf %d %d Td (%s) Tj ET\n", 72+110*k, 690-16*i, c)
+		}
+	}
+	b.WriteString("BT /F1 11 Tf 72 600 Td (Staff told us the units were calm and well run during the visit.) Tj ET\n")
+	b.WriteString("BT /F1 11 Tf 72 586 Td (Relatives said that the home kept them informed about changes.) Tj ET\n")
+	c, err := Extractor{}.Extract(context.Background(), buildPDF("%PDF-1.4\n", "Aligned", b.String()), extract.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Pages[0]
+	checkCellSpans(t, p)
+	if len(p.Tables) != 1 {
+		t.Fatalf("%d tables, want 1; text %q", len(p.Tables), p.Text)
+	}
+	tb := &p.Tables[0]
+	got := fmt.Sprintf("%dx%d | %s | %s | %s", tb.Rows, tb.Cols, cellAt(tb, 0, 3), cellAt(tb, 2, 0), cellAt(tb, 2, 3))
+	if want := "4x4 | Rating | Kestrel | Requires improvement"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if s := p.Text[tb.Start:tb.End]; strings.Contains(s, "Staff") {
+		t.Errorf("table span takes in prose: %q", s)
+	}
+}
