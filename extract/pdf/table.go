@@ -444,12 +444,16 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 		b := boxes[find(r*nc+c)]
 		b.words = append(b.words, i)
 	}
+	cells := make([]*cellBox, 0, len(order))
+	for _, root := range order {
+		cells = append(cells, boxes[root])
+	}
+	cells = splitSpans(cells, words, xs)
 	// Keep the boundaries some cell uses.
 	colUsed := make([]bool, nc+1)
 	rowUsed := make([]bool, nr+1)
 	filled := 0
-	for _, root := range order {
-		b := boxes[root]
+	for _, b := range cells {
 		colUsed[b.c0], colUsed[b.c1+1] = true, true
 		rowUsed[b.r0], rowUsed[b.r1+1] = true, true
 		if len(b.words) > 0 {
@@ -458,12 +462,11 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 	}
 	colIdx, cols := renumber(colUsed)
 	rowIdx, rows := renumber(rowUsed)
-	if filled < 2 || cols < 2 || !spread(boxes, colIdx) {
+	if filled < 2 || cols < 2 || !spread(cells, colIdx) {
 		return found{}, false
 	}
 	t := extract.Table{Rows: rows, Cols: cols}
-	for _, root := range order {
-		b := boxes[root]
+	for _, b := range cells {
 		cell := extract.Cell{Row: rowIdx[b.r0], Col: colIdx[b.c0]}
 		if rs := rowIdx[b.r1+1] - rowIdx[b.r0]; rs > 1 {
 			cell.RowSpan = rs
@@ -558,9 +561,73 @@ func dropGaps(xs, ys []float64, words []tword) ([]float64, []float64) {
 	return out, oy
 }
 
+// splitSpans splits a cell spanning several columns at a column
+// boundary that none of its words crosses and that parts two words of
+// one line by a wide gap: the table drew no line there, but its text
+// keeps the columns apart.
+func splitSpans(cells []*cellBox, words []tword, xs []float64) []*cellBox {
+	out := cells[:0:0]
+	for _, b := range cells {
+		if b.c1 == b.c0 || len(b.words) < 2 {
+			out = append(out, b)
+			continue
+		}
+		var cuts []int
+		for k := b.c0 + 1; k <= b.c1; k++ {
+			if columnCut(b.words, words, xs[k]) {
+				cuts = append(cuts, k)
+			}
+		}
+		if len(cuts) == 0 {
+			out = append(out, b)
+			continue
+		}
+		lo := b.c0
+		for i := 0; i <= len(cuts); i++ {
+			hi := b.c1 + 1
+			if i < len(cuts) {
+				hi = cuts[i]
+			}
+			p := &cellBox{r0: b.r0, r1: b.r1, c0: lo, c1: hi - 1}
+			for _, id := range b.words {
+				if x := words[id].cx(); x >= xs[lo] && (x < xs[hi] || hi == b.c1+1) {
+					p.words = append(p.words, id)
+				}
+			}
+			out = append(out, p)
+			lo = hi
+		}
+	}
+	return out
+}
+
+// columnCut reports whether x parts the words ids: none crosses it, and
+// on some line a word ends left of it and the next starts right of it
+// after a gap of at least chunkGapEm.
+func columnCut(ids []int, words []tword, x float64) bool {
+	wide := false
+	for _, i := range ids {
+		a := &words[i]
+		if a.x1 < x && a.x2 > x {
+			return false
+		}
+		if wide || a.x2 > x {
+			continue
+		}
+		for _, j := range ids {
+			b := &words[j]
+			if b.x1 >= x && math.Abs(a.y-b.y) < sameLineEm*math.Min(a.size, b.size) && b.x1-a.x2 >= chunkGapEm*math.Max(a.size, b.size) {
+				wide = true
+				break
+			}
+		}
+	}
+	return wide
+}
+
 // spread reports whether words sit in at least two columns: a box of
 // text with a rule across it is not a table.
-func spread(boxes map[int]*cellBox, colIdx []int) bool {
+func spread(boxes []*cellBox, colIdx []int) bool {
 	first := -1
 	for _, b := range boxes {
 		if len(b.words) == 0 {
