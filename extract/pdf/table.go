@@ -349,11 +349,33 @@ func positions(es []edge) []float64 {
 	return out
 }
 
-// covers reports whether one of es, at position pos, covers the point t
-// along it.
-func covers(es []edge, pos, t float64) bool {
+// bucket sorts edges to the grid position each lies on (within
+// minCellPt); edges at no position are left out. ps is sorted, up or
+// down.
+func bucket(es []edge, ps []float64) [][]edge {
+	out := make([][]edge, len(ps))
+	down := len(ps) > 1 && ps[0] > ps[len(ps)-1]
 	for _, e := range es {
-		if math.Abs(e.pos-pos) <= minCellPt && e.lo-snapTol <= t && t <= e.hi+snapTol {
+		i := sort.Search(len(ps), func(k int) bool {
+			if down {
+				return ps[k] <= e.pos
+			}
+			return ps[k] >= e.pos
+		})
+		if i > 0 && (i == len(ps) || math.Abs(e.pos-ps[i-1]) < math.Abs(ps[i]-e.pos)) {
+			i--
+		}
+		if i < len(ps) && math.Abs(ps[i]-e.pos) <= minCellPt {
+			out[i] = append(out[i], e)
+		}
+	}
+	return out
+}
+
+// covers reports whether one of es covers the point t along it.
+func covers(es []edge, t float64) bool {
+	for _, e := range es {
+		if e.lo-snapTol <= t && t <= e.hi+snapTol {
 			return true
 		}
 	}
@@ -398,10 +420,11 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 			parent[b] = a
 		}
 	}
+	vb, hb := bucket(vs, xs), bucket(hs, ys)
 	for r := range nr {
 		ym := (ys[r] + ys[r+1]) / 2
 		for c := 0; c+1 < nc; c++ {
-			if !covers(vs, xs[c+1], ym) {
+			if !covers(vb[c+1], ym) {
 				union(r*nc+c, r*nc+c+1)
 			}
 		}
@@ -409,7 +432,7 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 	for c := range nc {
 		xm := (xs[c] + xs[c+1]) / 2
 		for r := 0; r+1 < nr; r++ {
-			if !covers(hs, ys[r+1], xm) {
+			if !covers(hb[r+1], xm) {
 				union(r*nc+c, (r+1)*nc+c)
 			}
 		}
@@ -602,27 +625,29 @@ func splitSpans(cells []*cellBox, words []tword, xs []float64) []*cellBox {
 }
 
 // columnCut reports whether x parts the words ids: none crosses it, and
-// on some line a word ends left of it and the next starts right of it
-// after a gap of at least chunkGapEm.
+// on two lines or more a word ends left of it and another starts right
+// of it after a gap of at least chunkGapEm.
 func columnCut(ids []int, words []tword, x float64) bool {
-	wide := false
+	var ys []float64
 	for _, i := range ids {
 		a := &words[i]
 		if a.x1 < x && a.x2 > x {
 			return false
 		}
-		if wide || a.x2 > x {
+		if a.x2 > x {
 			continue
 		}
 		for _, j := range ids {
 			b := &words[j]
 			if b.x1 >= x && math.Abs(a.y-b.y) < sameLineEm*math.Min(a.size, b.size) && b.x1-a.x2 >= chunkGapEm*math.Max(a.size, b.size) {
-				wide = true
+				if !slices.ContainsFunc(ys, func(y float64) bool { return math.Abs(y-a.y) < sameLineEm*a.size }) {
+					ys = append(ys, a.y)
+				}
 				break
 			}
 		}
 	}
-	return wide
+	return len(ys) >= 2
 }
 
 // spread reports whether words sit in at least two columns: a box of
