@@ -396,8 +396,23 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 	}
 	xs := positions(vs)
 	ys := positions(hs)
+	if len(xs) < 2 || len(ys) < 2 {
+		return found{}, false
+	}
 	slices.Reverse(ys) // top to bottom
-	xs, ys = dropGaps(xs, ys, words)
+	// The words inside the table's box; most components (figures,
+	// boxes) hold none or one.
+	var inside []int
+	for i := range words {
+		w := &words[i]
+		if x, y := w.cx(), w.cy(); x >= xs[0] && x <= xs[len(xs)-1] && y <= ys[0] && y >= ys[len(ys)-1] {
+			inside = append(inside, i)
+		}
+	}
+	if len(inside) < 2 {
+		return found{}, false
+	}
+	xs, ys = dropGaps(xs, ys, words, inside)
 	nc, nr := len(xs)-1, len(ys)-1
 	if nc < 1 || nr < 1 || nc*nr > 10000 {
 		return found{}, false
@@ -452,7 +467,7 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 			b.c0, b.c1 = min(b.c0, c), max(b.c1, c)
 		}
 	}
-	for i := range words {
+	for _, i := range inside {
 		w := &words[i]
 		x, y := w.cx(), w.cy()
 		if x < xs[0] || x > xs[nc] || y > ys[0] || y < ys[nr] {
@@ -536,15 +551,16 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 const gapPt = 6.0
 
 // dropGaps merges each narrow, empty fine column and row of the grid
-// (xs left to right, ys top to bottom) into a neighbour.
-func dropGaps(xs, ys []float64, words []tword) ([]float64, []float64) {
+// (xs left to right, ys top to bottom) into a neighbour; ids are the
+// words inside the grid.
+func dropGaps(xs, ys []float64, words []tword, ids []int) ([]float64, []float64) {
 	if len(xs) < 3 && len(ys) < 3 {
 		return xs, ys
 	}
 	top, bot := ys[0], ys[len(ys)-1]
 	left, right := xs[0], xs[len(xs)-1]
 	emptyX := func(a, b float64) bool {
-		for i := range words {
+		for _, i := range ids {
 			w := &words[i]
 			if x, y := w.cx(), w.cy(); x >= a && x < b && y <= top && y >= bot {
 				return false
@@ -553,7 +569,7 @@ func dropGaps(xs, ys []float64, words []tword) ([]float64, []float64) {
 		return true
 	}
 	emptyY := func(a, b float64) bool { // a above b
-		for i := range words {
+		for _, i := range ids {
 			w := &words[i]
 			if x, y := w.cx(), w.cy(); y <= a && y > b && x >= left && x <= right {
 				return false
