@@ -781,6 +781,9 @@ func headerRows(t *extract.Table, fills []fillBox, xs, ys []float64) int {
 				known++
 			}
 		}
+		if r == 0 && captionRow(t) {
+			continue // a caption row: a header only with the rows below it
+		}
 		if labels == 0 || !short {
 			break
 		}
@@ -791,6 +794,18 @@ func headerRows(t *extract.Table, fills []fillBox, xs, ys []float64) int {
 		break
 	}
 	return n
+}
+
+// captionRow reports whether the first row of t is one cell across the table
+// holding a caption, such as "Ratings for Elmstead Hospital".
+func captionRow(t *extract.Table) bool {
+	for _, c := range t.Cells {
+		if c.Row == 0 {
+			return t.Cols > 1 && c.Col == 0 && c.ColSpan == t.Cols && c.Text != "" &&
+				!ratingWord(c.Text) && len(strings.Fields(c.Text)) <= 12
+		}
+	}
+	return false
 }
 
 // distinctFill reports whether row r of the grid is filled with one
