@@ -458,11 +458,13 @@ func flowLines(segs []segment, flow int) []line {
 // in the frame of its main text direction (bottom < top), for the header
 // and footer zones.
 //
-// With track, the lines of the main direction keep their words
-// (line.words). It also returns the main direction.
-func pageLines(gs []glyph, box [4]float64, track bool) ([]line, uint8) {
+// With track, or when rows of the main direction look like a table
+// aligned by white space, the lines of the main direction keep their
+// words (line.words). It also returns the main direction and whether
+// words were kept.
+func pageLines(gs []glyph, box [4]float64, track bool) ([]line, uint8, bool) {
 	if len(gs) == 0 {
-		return nil, 0
+		return nil, 0, false
 	}
 	var count [4]int
 	for _, g := range gs {
@@ -486,6 +488,9 @@ func pageLines(gs []glyph, box [4]float64, track bool) ([]line, uint8) {
 			}
 		}
 		segs := segments(sub, track && k == 0)
+		if k == 0 && !track && alignedRows(segs) {
+			segs, track = segments(sub, true), true
+		}
 		var lines []line
 		for _, f := range flows(segs, 0) {
 			lines = append(lines, flowLines(f, flow)...)
@@ -500,7 +505,24 @@ func pageLines(gs []glyph, box [4]float64, track bool) ([]line, uint8) {
 		}
 		out = append(out, lines...)
 	}
-	return out, dirs[0]
+	return out, dirs[0], track
+}
+
+// alignedRows reports whether at least three rows of segments hold three
+// segments or more: a sign of a table drawn without lines.
+func alignedRows(segs []segment) bool {
+	if len(segs) < 9 {
+		return false
+	}
+	n := 0
+	for _, r := range rows(segs) {
+		if len(r) >= 3 {
+			if n++; n >= 3 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // relocate moves the byte spans of words from raw, a line's text before

@@ -11,6 +11,29 @@
 // joined, and ligatures, odd spaces and private-use bullets are
 // normalised.
 //
+// Tables are found on pages that draw boxes or lines, and are returned in
+// extract.Page.Tables beside the unchanged page text. The grid comes from
+// the graphics: filled rectangles (cell backgrounds; the thin ones that
+// browsers draw as borders count as lines) and straight stroked lines,
+// with the transformation matrix applied. Edges closer than 2.5 points
+// are one edge; edges that cross or touch make one table; the distinct
+// edge positions of a table make a fine grid whose neighbouring cells
+// are one cell where no edge parts them (a span). Each word goes to the
+// cell holding the centre of its box, so a vertically centred cell whose
+// first line sits above its row label's baseline is still one cell, and
+// its words are joined in reading order. Cell offsets point into the
+// page text: words are followed through layout, normalisation and the
+// joining of hyphenated words. A table needs text in two columns. Header
+// rows are the top rows of short labels that are key-question or
+// requirement-notice column names, or are drawn on a colour no lower row
+// uses. A table at the top of a page with the column boundaries of the
+// table that ended the previous page is Continued. Limits: tables drawn
+// without any graphics (columns aligned by white space only) and tables
+// ruled only horizontally are not found; neither are rows that the
+// graphics do not separate (a column with one background for all its
+// rows is one cell); header rows in other styles are not recognised; text
+// in directions other than the page's main one is left out of tables.
+//
 // Every call into the library runs under recover: a page that cannot be
 // read is left empty and the rest of the document is kept. Files the
 // library rejects although they are readable (a PDF 2.0 or otherwise odd
@@ -189,7 +212,7 @@ func (e Extractor) extract(ctx context.Context, fixed []byte, lim extract.Limits
 	c := &extract.Content{Pages: make([]extract.Page, len(pages)), Title: title(r)}
 	var ts tableState
 	for i, lines := range all {
-		if len(gfx[i].shapes) == 0 {
+		if !gfx[i].words {
 			c.Pages[i] = extract.Page{Number: i + 1, Text: joinLines(lines, nil)}
 			ts.lastXs = nil
 			continue
@@ -359,9 +382,10 @@ func (d *docState) page(p pageRef) (lines []line, g pageGraphics, err error) {
 	}
 	rerr := in.run(data, p.res, identity)
 	track := tabular(in.shapes)
-	lines, g.dir = pageLines(in.glyphs, p.box, track)
+	lines, g.dir, g.words = pageLines(in.glyphs, p.box, track)
+	g.box = p.box
 	if track {
-		g.shapes, g.box = in.shapes, p.box
+		g.shapes = in.shapes
 	}
 	switch {
 	case rerr != nil:

@@ -43,6 +43,7 @@ type fillBox struct {
 type tword struct {
 	x1, x2, y, size float64
 	start, end      int
+	line            int // index of its line
 }
 
 func (w *tword) cx() float64 { return (w.x1 + w.x2) / 2 }
@@ -55,6 +56,7 @@ type pageGraphics struct {
 	shapes []shape
 	dir    uint8 // main text direction
 	box    [4]float64
+	words  bool // the lines keep their words: the page may hold tables
 }
 
 // tabular reports whether a page draws enough boxes or lines to be worth
@@ -123,19 +125,18 @@ func pageTables(lines []line, offs []int, text string, g pageGraphics, st *table
 	words, bodyYs := pageWords(lines, offs, text)
 	var prevXs []float64
 	prevXs, st.lastXs = st.lastXs, nil
-	if len(words) == 0 || len(g.shapes) == 0 {
-		return nil
-	}
-	hs, vs, fills := pageEdges(g)
-	if len(hs) < 2 || len(vs) < 2 || len(hs) > maxEdges || len(vs) > maxEdges {
+	if len(words) == 0 {
 		return nil
 	}
 	var out []found
-	for _, comp := range components(hs, vs) {
-		if f, ok := buildTable(comp.h, comp.v, fills, words, text); ok {
-			out = append(out, f)
+	if hs, vs, fills := pageEdges(g); len(hs) >= 2 && len(vs) >= 2 && len(hs) <= maxEdges && len(vs) <= maxEdges {
+		for _, comp := range components(hs, vs) {
+			if f, ok := buildTable(comp.h, comp.v, fills, words, text); ok {
+				out = append(out, f)
+			}
 		}
 	}
+	out = append(out, textTables(words, out, text)...)
 	if len(out) == 0 {
 		return nil
 	}
@@ -205,7 +206,7 @@ func pageWords(lines []line, offs []int, text string) (words []tword, ys []float
 			if s < 0 || s >= e {
 				continue
 			}
-			words = append(words, tword{x1: w.x1, x2: w.x2, y: w.y, size: w.size, start: s, end: e})
+			words = append(words, tword{x1: w.x1, x2: w.x2, y: w.y, size: w.size, start: s, end: e, line: i})
 		}
 	}
 	return words, ys
@@ -348,11 +349,33 @@ func positions(es []edge) []float64 {
 	return out
 }
 
-// covers reports whether one of es, at position pos, covers the point t
-// along it.
-func covers(es []edge, pos, t float64) bool {
+// bucket sorts edges to the grid position each lies on (within
+// minCellPt); edges at no position are left out. ps is sorted, up or
+// down.
+func bucket(es []edge, ps []float64) [][]edge {
+	out := make([][]edge, len(ps))
+	down := len(ps) > 1 && ps[0] > ps[len(ps)-1]
 	for _, e := range es {
-		if math.Abs(e.pos-pos) <= minCellPt && e.lo-snapTol <= t && t <= e.hi+snapTol {
+		i := sort.Search(len(ps), func(k int) bool {
+			if down {
+				return ps[k] <= e.pos
+			}
+			return ps[k] >= e.pos
+		})
+		if i > 0 && (i == len(ps) || math.Abs(e.pos-ps[i-1]) < math.Abs(ps[i]-e.pos)) {
+			i--
+		}
+		if i < len(ps) && math.Abs(ps[i]-e.pos) <= minCellPt {
+			out[i] = append(out[i], e)
+		}
+	}
+	return out
+}
+
+// covers reports whether one of es covers the point t along it.
+func covers(es []edge, t float64) bool {
+	for _, e := range es {
+		if e.lo-snapTol <= t && t <= e.hi+snapTol {
 			return true
 		}
 	}
@@ -373,8 +396,23 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 	}
 	xs := positions(vs)
 	ys := positions(hs)
+	if len(xs) < 2 || len(ys) < 2 {
+		return found{}, false
+	}
 	slices.Reverse(ys) // top to bottom
-	xs, ys = dropGaps(xs, ys, words)
+	// The words inside the table's box; most components (figures,
+	// boxes) hold none or one.
+	var inside []int
+	for i := range words {
+		w := &words[i]
+		if x, y := w.cx(), w.cy(); x >= xs[0] && x <= xs[len(xs)-1] && y <= ys[0] && y >= ys[len(ys)-1] {
+			inside = append(inside, i)
+		}
+	}
+	if len(inside) < 2 {
+		return found{}, false
+	}
+	xs, ys = dropGaps(xs, ys, words, inside)
 	nc, nr := len(xs)-1, len(ys)-1
 	if nc < 1 || nr < 1 || nc*nr > 10000 {
 		return found{}, false
@@ -397,10 +435,11 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 			parent[b] = a
 		}
 	}
+	vb, hb := bucket(vs, xs), bucket(hs, ys)
 	for r := range nr {
 		ym := (ys[r] + ys[r+1]) / 2
 		for c := 0; c+1 < nc; c++ {
-			if !covers(vs, xs[c+1], ym) {
+			if !covers(vb[c+1], ym) {
 				union(r*nc+c, r*nc+c+1)
 			}
 		}
@@ -408,7 +447,7 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 	for c := range nc {
 		xm := (xs[c] + xs[c+1]) / 2
 		for r := 0; r+1 < nr; r++ {
-			if !covers(hs, ys[r+1], xm) {
+			if !covers(hb[r+1], xm) {
 				union(r*nc+c, (r+1)*nc+c)
 			}
 		}
@@ -428,7 +467,7 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 			b.c0, b.c1 = min(b.c0, c), max(b.c1, c)
 		}
 	}
-	for i := range words {
+	for _, i := range inside {
 		w := &words[i]
 		x, y := w.cx(), w.cy()
 		if x < xs[0] || x > xs[nc] || y > ys[0] || y < ys[nr] {
@@ -443,12 +482,16 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 		b := boxes[find(r*nc+c)]
 		b.words = append(b.words, i)
 	}
+	cells := make([]*cellBox, 0, len(order))
+	for _, root := range order {
+		cells = append(cells, boxes[root])
+	}
+	cells = splitSpans(cells, words, xs)
 	// Keep the boundaries some cell uses.
 	colUsed := make([]bool, nc+1)
 	rowUsed := make([]bool, nr+1)
 	filled := 0
-	for _, root := range order {
-		b := boxes[root]
+	for _, b := range cells {
 		colUsed[b.c0], colUsed[b.c1+1] = true, true
 		rowUsed[b.r0], rowUsed[b.r1+1] = true, true
 		if len(b.words) > 0 {
@@ -457,12 +500,11 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 	}
 	colIdx, cols := renumber(colUsed)
 	rowIdx, rows := renumber(rowUsed)
-	if filled < 2 || cols < 2 || !spread(boxes, colIdx) {
+	if filled < 2 || cols < 2 || !spread(cells, colIdx) {
 		return found{}, false
 	}
 	t := extract.Table{Rows: rows, Cols: cols}
-	for _, root := range order {
-		b := boxes[root]
+	for _, b := range cells {
 		cell := extract.Cell{Row: rowIdx[b.r0], Col: colIdx[b.c0]}
 		if rs := rowIdx[b.r1+1] - rowIdx[b.r0]; rs > 1 {
 			cell.RowSpan = rs
@@ -509,15 +551,16 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 const gapPt = 6.0
 
 // dropGaps merges each narrow, empty fine column and row of the grid
-// (xs left to right, ys top to bottom) into a neighbour.
-func dropGaps(xs, ys []float64, words []tword) ([]float64, []float64) {
+// (xs left to right, ys top to bottom) into a neighbour; ids are the
+// words inside the grid.
+func dropGaps(xs, ys []float64, words []tword, ids []int) ([]float64, []float64) {
 	if len(xs) < 3 && len(ys) < 3 {
 		return xs, ys
 	}
 	top, bot := ys[0], ys[len(ys)-1]
 	left, right := xs[0], xs[len(xs)-1]
 	emptyX := func(a, b float64) bool {
-		for i := range words {
+		for _, i := range ids {
 			w := &words[i]
 			if x, y := w.cx(), w.cy(); x >= a && x < b && y <= top && y >= bot {
 				return false
@@ -526,7 +569,7 @@ func dropGaps(xs, ys []float64, words []tword) ([]float64, []float64) {
 		return true
 	}
 	emptyY := func(a, b float64) bool { // a above b
-		for i := range words {
+		for _, i := range ids {
 			w := &words[i]
 			if x, y := w.cx(), w.cy(); y <= a && y > b && x >= left && x <= right {
 				return false
@@ -557,9 +600,75 @@ func dropGaps(xs, ys []float64, words []tword) ([]float64, []float64) {
 	return out, oy
 }
 
+// splitSpans splits a cell spanning several columns at a column
+// boundary that none of its words crosses and that parts two words of
+// one line by a wide gap: the table drew no line there, but its text
+// keeps the columns apart.
+func splitSpans(cells []*cellBox, words []tword, xs []float64) []*cellBox {
+	out := cells[:0:0]
+	for _, b := range cells {
+		if b.c1 == b.c0 || len(b.words) < 2 {
+			out = append(out, b)
+			continue
+		}
+		var cuts []int
+		for k := b.c0 + 1; k <= b.c1; k++ {
+			if columnCut(b.words, words, xs[k]) {
+				cuts = append(cuts, k)
+			}
+		}
+		if len(cuts) == 0 {
+			out = append(out, b)
+			continue
+		}
+		lo := b.c0
+		for i := 0; i <= len(cuts); i++ {
+			hi := b.c1 + 1
+			if i < len(cuts) {
+				hi = cuts[i]
+			}
+			p := &cellBox{r0: b.r0, r1: b.r1, c0: lo, c1: hi - 1}
+			for _, id := range b.words {
+				if x := words[id].cx(); x >= xs[lo] && (x < xs[hi] || hi == b.c1+1) {
+					p.words = append(p.words, id)
+				}
+			}
+			out = append(out, p)
+			lo = hi
+		}
+	}
+	return out
+}
+
+// columnCut reports whether x parts the words ids: none crosses it, and
+// on two lines or more a word ends left of it and another starts right
+// of it after a gap of at least chunkGapEm.
+func columnCut(ids []int, words []tword, x float64) bool {
+	var ys []float64
+	for _, i := range ids {
+		a := &words[i]
+		if a.x1 < x && a.x2 > x {
+			return false
+		}
+		if a.x2 > x {
+			continue
+		}
+		for _, j := range ids {
+			b := &words[j]
+			if b.x1 >= x && math.Abs(a.y-b.y) < sameLineEm*math.Min(a.size, b.size) && b.x1-a.x2 >= chunkGapEm*math.Max(a.size, b.size) {
+				if !slices.ContainsFunc(ys, func(y float64) bool { return math.Abs(y-a.y) < sameLineEm*a.size }) {
+					ys = append(ys, a.y)
+				}
+				break
+			}
+		}
+	}
+	return len(ys) >= 2
+}
+
 // spread reports whether words sit in at least two columns: a box of
 // text with a rule across it is not a table.
-func spread(boxes map[int]*cellBox, colIdx []int) bool {
+func spread(boxes []*cellBox, colIdx []int) bool {
 	first := -1
 	for _, b := range boxes {
 		if len(b.words) == 0 {
@@ -672,6 +781,9 @@ func headerRows(t *extract.Table, fills []fillBox, xs, ys []float64) int {
 				known++
 			}
 		}
+		if r == 0 && captionRow(t) {
+			continue // a caption row: a header only with the rows below it
+		}
 		if labels == 0 || !short {
 			break
 		}
@@ -682,6 +794,18 @@ func headerRows(t *extract.Table, fills []fillBox, xs, ys []float64) int {
 		break
 	}
 	return n
+}
+
+// captionRow reports whether the first row of t is one cell across the table
+// holding a caption, such as "Ratings for Elmstead Hospital".
+func captionRow(t *extract.Table) bool {
+	for _, c := range t.Cells {
+		if c.Row == 0 {
+			return t.Cols > 1 && c.Col == 0 && c.ColSpan == t.Cols && c.Text != "" &&
+				!ratingWord(c.Text) && len(strings.Fields(c.Text)) <= 12
+		}
+	}
+	return false
 }
 
 // distinctFill reports whether row r of the grid is filled with one

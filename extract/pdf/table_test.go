@@ -303,3 +303,139 @@ func TestTablesStrokedLines(t *testing.T) {
 		t.Errorf("table span [%d,%d] takes in the text below it", tb.Start, tb.End)
 	}
 }
+
+// TestTablesAligned reads a table drawn without any lines or boxes, its
+// columns kept apart by white space only, and leaves prose alone.
+func TestTablesAligned(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("BT /F1 11 Tf 72 720 Td (Staffing figures for Elmstead Care Home, by unit) Tj ET\n")
+	rows := [][]string{
+		{"Unit", "Beds", "Nurses", "Rating"},
+		{"Heron", "24", "6", "Good"},
+		{"Kestrel", "18", "4", "Requires improvement"},
+		{"Wren", "12", "3", "Good"},
+	}
+	for i, r := range rows {
+		for k, c := range r {
+			fmt.Fprintf(&b, "BT /F1 10 Tf %d %d Td (%s) Tj ET\n", 72+110*k, 690-16*i, c)
+		}
+	}
+	b.WriteString("BT /F1 11 Tf 72 600 Td (Staff told us the units were calm and well run during the visit.) Tj ET\n")
+	b.WriteString("BT /F1 11 Tf 72 586 Td (Relatives said that the home kept them informed about changes.) Tj ET\n")
+	c, err := Extractor{}.Extract(context.Background(), buildPDF("%PDF-1.4\n", "Aligned", b.String()), extract.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Pages[0]
+	checkCellSpans(t, p)
+	if len(p.Tables) != 1 {
+		t.Fatalf("%d tables, want 1; text %q", len(p.Tables), p.Text)
+	}
+	tb := &p.Tables[0]
+	got := fmt.Sprintf("%dx%d | %s | %s | %s", tb.Rows, tb.Cols, cellAt(tb, 0, 3), cellAt(tb, 2, 0), cellAt(tb, 2, 3))
+	if want := "4x4 | Rating | Kestrel | Requires improvement"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if s := p.Text[tb.Start:tb.End]; strings.Contains(s, "Staff") {
+		t.Errorf("table span takes in prose: %q", s)
+	}
+}
+
+// TestJoinLinesOffsets checks that the line offsets joinLines reports
+// point at each line's text in its output, through hyphenated words
+// joined, soft hyphens dropped and lines left out.
+func TestJoinLinesOffsets(t *testing.T) {
+	lines := []line{
+		{text: "The service was well organi-", flow: 0, para: true},
+		{text: "sed and staff were care\u00ad", flow: 0},
+		{text: "ful with records\u00ad", flow: 0},
+		{text: "Heron ward was clean", flow: 0},
+		{text: "Page 3 of 9", flow: 0, gone: true},
+		{text: "Ratings", flow: 1, para: true},
+	}
+	offs := make([]int, len(lines))
+	text := joinLines(lines, offs)
+	if plain := joinLines(lines, nil); plain != text {
+		t.Fatalf("offsets change the text:\n%q\n%q", plain, text)
+	}
+	want := []string{"The service", "sed and", "ful with", "Heron ward", "", "Ratings"}
+	for i, w := range want {
+		switch {
+		case w == "" && offs[i] != -1:
+			t.Errorf("line %d left out, offset %d, want -1", i, offs[i])
+		case w != "" && (offs[i] < 0 || !strings.HasPrefix(text[offs[i]:], w)):
+			t.Errorf("line %d at %d: %q, want it to start %q", i, offs[i], text[max(offs[i], 0):], w)
+		}
+	}
+}
+
+// TestRelocate checks word spans after a line's text is normalised.
+func TestRelocate(t *testing.T) {
+	raw := "e\ufb03cient\u00a0sta\ufb00 rota"
+	words := []lineWord{{off: 0, end: len("e\ufb03cient")}, {off: len("e\ufb03cient\u00a0"), end: len("e\ufb03cient\u00a0sta\ufb00")}, {off: len(raw) - 4, end: len(raw)}}
+	txt := normalize(raw)
+	relocate(words, raw, txt)
+	var got []string
+	for _, w := range words {
+		got = append(got, txt[w.off:w.end])
+	}
+	if want := "efficient|staff|rota"; strings.Join(got, "|") != want {
+		t.Errorf("got %q, want %q", strings.Join(got, "|"), want)
+	}
+}
+
+// TestTablesRotated reads a grid drawn on a page turned a quarter (the
+// whole content under a rotating matrix, as landscape pages are).
+func TestTablesRotated(t *testing.T) {
+	for _, m := range []string{"0 1 -1 0 612 0 cm", "0 -1 1 0 0 792 cm"} {
+		c, err := Extractor{}.Extract(context.Background(), buildPDF("%PDF-1.4\n", "Turned", "q "+m+"\n"+gridPage()+"\nQ"), extract.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := c.Pages[0]
+		checkCellSpans(t, p)
+		if len(p.Tables) != 1 {
+			t.Errorf("%s: %d tables, want 1; text %q", m, len(p.Tables), p.Text)
+			continue
+		}
+		tb := &p.Tables[0]
+		got := fmt.Sprintf("%dx%d h%d | %s | %s", tb.Rows, tb.Cols, tb.HeaderRows, cellAt(tb, 1, 0), cellAt(tb, 1, 2))
+		if want := "3x3 h1 | Surgery and theatres | Requires improvement"; got != want {
+			t.Errorf("%s: got %s, want %s", m, got, want)
+		}
+	}
+}
+
+// TestHeaderRows counts header rows of small tables made by hand.
+func TestHeaderRows(t *testing.T) {
+	cells := func(rows ...[]string) *extract.Table {
+		tb := &extract.Table{Rows: len(rows), Cols: 3}
+		for r, row := range rows {
+			if len(row) == 1 {
+				tb.Cells = append(tb.Cells, extract.Cell{Row: r, ColSpan: 3, Text: row[0]})
+				continue
+			}
+			for c, s := range row {
+				tb.Cells = append(tb.Cells, extract.Cell{Row: r, Col: c, Text: s})
+			}
+		}
+		return tb
+	}
+	tests := []struct {
+		name string
+		t    *extract.Table
+		want int
+	}{
+		{"key questions", cells([]string{"", "Safe", "Caring"}, []string{"Surgery", "Good", "Good"}), 1},
+		{"caption then key questions", cells([]string{"Ratings for Elmstead Hospital"}, []string{"", "Safe", "Well-led"}, []string{"Surgery", "Good", "Inadequate"}), 2},
+		{"caption alone", cells([]string{"Ratings for Elmstead Hospital"}, []string{"Surgery", "Good", "Inadequate"}), 0},
+		{"notice", cells([]string{"Regulated activity", "Regulation", ""}, []string{"Treatment of disease", "Regulation 12", ""}), 1},
+		{"cover box", cells([]string{"Overall rating for this service", "Good", ""}, []string{"Is the service safe?", "Good", ""}), 0},
+		{"ratings in the first row", cells([]string{"Safe", "Good", "Caring"}, []string{"Effective", "Good", "Responsive"}), 0},
+	}
+	for _, tc := range tests {
+		if got := headerRows(tc.t, nil, nil, nil); got != tc.want {
+			t.Errorf("%s: %d header rows, want %d", tc.name, got, tc.want)
+		}
+	}
+}
