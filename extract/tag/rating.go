@@ -404,6 +404,7 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 				}
 				return nil
 			}},
+			{"this key question: the section's", func() []string { return st.headingKeyQuestion(sn, ts[i].s) }},
 			{"no key question: overall", func() []string { return []string{"overall"} }},
 		} {
 			if len(doms) > 0 {
