@@ -433,6 +433,7 @@ func (st *docState) docFinding() extract.Finding {
 	f.Title = st.title()
 	f.Text = f.Title
 	f.Provider = st.provider
+	f.Regulator = st.regulator
 	if st.blocks != nil {
 		f.DocType = st.docType()
 	}

@@ -12,23 +12,24 @@ import (
 
 // ratingState carries what the rating rules learn across sentences.
 type ratingState struct {
-	lastSubject string // the last subject named with a rating
-	section     string // the core service whose section this is, from its heading
-	history     map[[2]string]string
-	prevHistory int  // index of the last sentence read as history, or -1
-	sameNext    bool // "Our rating of this service stayed the same."
-	index       map[ratingKey]int
-	covered     [][2]int // spans read as grids and tables
-	cur         int      // the sentence being read
-	trustRef    int      // the last sentence "Our rating of this trust …", or -1
-	domRef      int      // the last sentence "Our rating of safe …", or -1
-	domRefVal   string   // the key question it names
-	sections    []sectionEvent
-	fromSection bool         // subjectBefore named the section's service
-	pending     []pendingHit // grid and table ratings not yet recorded
-	svc         string       // the core service last named as a subject …
-	svcSent     int          // … in this sentence
-	histPara    int          // a paragraph that tells of an earlier visit, or -1
+	lastSubject  string // the last subject named with a rating
+	section      string // the core service whose section this is, from its heading
+	history      map[[2]string]string
+	prevHistory  int  // index of the last sentence read as history, or -1
+	sameNext     bool // "Our rating of this service stayed the same."
+	index        map[ratingKey]int
+	covered      [][2]int // spans read as grids and tables
+	cur          int      // the sentence being read
+	trustRef     int      // the last sentence "Our rating of this trust …", or -1
+	domRef       int      // the last sentence "Our rating of safe …", or -1
+	domRefVal    string   // the key question it names
+	sections     []sectionEvent
+	fromSection  bool         // subjectBefore named the section's service
+	pending      []pendingHit // grid and table ratings not yet recorded
+	svc          string       // the core service last named as a subject …
+	svcSent      int          // … in this sentence
+	histPara     int          // a paragraph that tells of an earlier visit, or -1
+	lastSubjSent int          // the sentence lastSubject was named in
 }
 
 // sectionEvent is a heading that starts a core service section (section
@@ -54,7 +55,7 @@ var (
 	// history in a later report
 	reEarlierVisit = regexp.MustCompile(`(?:^|\n|\. )we (?:previously )?(?:carried out|undertook|conducted|completed) (?:an? |our )?(?:[a-z-]+ ){0,4}inspection (?:of [a-z' ]{2,40} )?(?:on|in) (?:\d{1,2} )?(?:january|february|march|april|may|june|july|august|september|october|november|december) \d{4}[ ,]+(?:when|which|where|at which)\b`)
 	reSince        = regexp.MustCompile(`(?i)\bsince (?:the|our|its|their) (?:last|previous|prior) inspection`)
-	reContHis      = regexp.MustCompile(`(?i)\b(was rated|were rated|we rated|they rated|it was rated|continued to be rated|was revised|had been rated)\b`)
+	reContHis      = regexp.MustCompile(`(?i)\b((?:was|were|had been) (?:still |previously |also |again )?rated|we rated|they rated|continued to be rated|was revised)\b`)
 	reNowCur       = regexp.MustCompile(`(?i)\b(now|this inspection|is rated|are rated|currently)\b`)
 	reSameNxt      = regexp.MustCompile(`(?i)\brating of [\w -]{2,40}?\b(?:stayed|remained) the same\b`)
 	reDomRef       = regexp.MustCompile(`^our rating (?:of|for) (safe|effective|caring|responsive|well[- ]led)\b`)
@@ -493,7 +494,9 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 			}
 			for _, d := range h.domains {
 				key := [2]string{st.subjectKey(s), d}
-				if _, ok := st.rs.history[key]; !ok {
+				// visits told one by one, each dated, come in order:
+				// the last told is the most recent
+				if _, ok := st.rs.history[key]; !ok || st.rs.histPara == st.blocks[sn.blk].para {
 					st.rs.history[key] = h.rating
 				}
 			}
@@ -706,6 +709,17 @@ func isConditional(ts []tok, i int) bool {
 // prevMarked reports "previously rated X", "previous X rating", "was
 // previously X", "last rated ... as X".
 func prevMarked(ts []tok, i int) bool {
+	// "builds on the outstanding rating the trust received in 2016"
+	for k := i + 1; k < len(ts) && k <= i+6; k++ {
+		w := ts[k].w
+		if (w == "received" || w == "awarded" || w == "given" || w == "achieved" || w == "gained") && k+2 < len(ts) &&
+			ts[k+1].w == "in" && isDigit(ts[k+2].w[0]) {
+			return true
+		}
+		if w == "," || w == ";" || ts[k].kind == kRating {
+			break
+		}
+	}
 	// "rated requires improvement (good in 2017)"
 	if i > 0 && ts[i-1].w == "(" && i+2 < len(ts) && (ts[i+1].w == "in" || ts[i+1].w == "at") && isDigit(ts[i+2].w[0]) {
 		return true
@@ -726,6 +740,13 @@ func prevMarked(ts []tok, i int) bool {
 
 // sameMarked reports words saying the rating did not change.
 func sameMarked(ts []tok, lo, i int, ri []int, n int) bool {
+	// "a second outstanding rating", "good for the third consecutive time"
+	for k := i - 1; k >= lo && i-k <= 3; k-- {
+		switch ts[k].w {
+		case "second", "third", "fourth", "fifth", "consecutive", "successive", "another":
+			return true
+		}
+	}
 	for k := i - 1; k >= lo && i-k <= 10; k-- {
 		if sameBefore[ts[k].w] && !(k+1 < len(ts) && (ts[k+1].w == "in" || ts[k+1].w == "under")) {
 			return true
@@ -1207,12 +1228,13 @@ func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
 	// "Our rating of the maternity service remains requires improvement.
 	// The rating for safe and well-led remains requires improvement."
 	if st.rs.svc != "" && st.rs.svcSent == st.rs.cur-1 && !reGenericTrust.MatchString(region) && !reGenericLocal.MatchString(region) {
+		st.rs.svcSent = st.rs.cur // it carries on to the next sentence too
 		return st.rs.svc
 	}
 	if reGenericTrust.MatchString(region) {
 		return st.providerSubject()
 	}
-	if st.rs.lastSubject != "" && strings.Contains(region, "rated") && !strings.Contains(region, "report") {
+	if st.rs.lastSubject != "" && st.rs.lastSubjSent >= st.rs.cur-1 && strings.Contains(region, "rated") && !strings.Contains(region, "report") {
 		return st.rs.lastSubject
 	}
 	return st.providerSubject()
@@ -1255,9 +1277,19 @@ func (st *docState) namedSubject(sn sentence, ts []tok, from, i int) string {
 		if ln := strings.ToLower(name); strings.Contains(ln, "care quality commission") || ts[j].w == "cqc" || strings.Contains(ln, "inspector") {
 			continue
 		}
+		// "Newcastle upon Tyne Hospitals Foundation Trust's": the trust
+		if e := k + 1; e < i && ts[e].cap {
+			for e < i && ts[e].cap && ts[e].kind == kWord {
+				if strings.HasPrefix(ts[e].w, "trust") {
+					st.rs.lastSubject, st.rs.lastSubjSent = name, st.rs.cur
+					return st.providerSubject()
+				}
+				e++
+			}
+		}
 		name = strings.TrimPrefix(name, "The ")
 		if isProviderLevel(name) {
-			st.rs.lastSubject = name
+			st.rs.lastSubject, st.rs.lastSubjSent = name, st.rs.cur
 			return st.providerSubject()
 		}
 		// "Maternity at Eastmoor Hospital": the service at the place
@@ -1269,16 +1301,16 @@ func (st *docState) namedSubject(sn sentence, ts []tok, from, i int) string {
 			if csAt >= 0 && csAt < ts[at].s && !strings.ContainsAny(st.text[csAt:ts[at].s], ",;") && at-from <= 30 {
 				if _, c := coreService(st.lower[csAt:ts[at].s]); c == 0 {
 					name = cs + " (" + name + ")"
-					st.rs.lastSubject = name
+					st.rs.lastSubject, st.rs.lastSubjSent = name, st.rs.cur
 					return name
 				}
 			}
 		}
-		st.rs.lastSubject = name
+		st.rs.lastSubject, st.rs.lastSubjSent = name, st.rs.cur
 		return name
 	}
 	if csAt >= 0 {
-		st.rs.lastSubject = cs
+		st.rs.lastSubject, st.rs.lastSubjSent = cs, st.rs.cur
 		st.rs.svc, st.rs.svcSent = cs, st.rs.cur
 		return cs
 	}

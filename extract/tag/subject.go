@@ -219,7 +219,7 @@ func (st *docState) findLocalSubject() string {
 				continue
 			}
 			name := capitalisedRunBefore(st.text, at) + end
-			if name == end || len(strings.Fields(name)) > 6 {
+			if name == end || len(strings.Fields(name)) > 6 || strings.Contains(name, "Inspector") {
 				continue
 			}
 			counts[name]++
@@ -365,7 +365,7 @@ func (st *docState) outOfScope(sn sentence, ts []tok, lo, i int) string {
 	if len(ts) > 1 && (ts[0].w == "for" && ts[1].w == "example" || ts[0].w == "e.g" || ts[0].w == "similarly" || ts[0].w == "example") {
 		return "example"
 	}
-	for k := i - 1; k >= lo && i-k <= 10; k-- {
+	for k := i - 1; k >= 0 && i-k <= 10; k-- {
 		w := ts[k].w
 		if w == ";" || w == "." {
 			break

@@ -33,6 +33,11 @@
 //     and unclosed quotes ending at their first sentence end. Speakers are
 //     attributed CQC, trust, patient or other from the words that
 //     introduce the quote, with the speaker's name (quote.go).
+//   - Scores: single assessment framework quality statements and local
+//     authority themes scored 1 to 4 (score.go).
+//   - The document's regulator: another inspectorate's document yields no
+//     CQC ratings, actions or scores, guidance no ratings or actions from
+//     its generic statements (regulator.go).
 //   - Tables that an extractor found (extract.Page.Tables) are read as
 //     cells: ratings grids by column header and row label, with each
 //     cell's arrow and date; rating boxes; requirement-notice rows as
@@ -128,6 +133,8 @@ type docState struct {
 	mainSubject string // the location a location page is about, else ""
 	reportLoc   string // the hospital a one-hospital Quality Report is about, else ""
 	trustVoice  bool   // the document speaks as the provider ("our staff")
+	regulator   string // the regulator the document is about (regulator.go)
+	guidanceDoc bool   // a guidance or definitions page (regulator.go)
 
 	act actionDoc // what the action rules learn of the document once
 
@@ -194,6 +201,7 @@ func (t *Tagger) tag(ctx context.Context, doc *extract.Document, opt Options, re
 	}
 	st.reportLoc = st.findReportLocation()
 	st.trustVoice = st.findTrustVoice()
+	st.regulator, st.guidanceDoc = st.findRegulator(), st.findGuidanceDoc()
 
 	st.tagRatings()
 	st.scanQuotes()
@@ -205,6 +213,8 @@ func (t *Tagger) tag(ctx context.Context, doc *extract.Document, opt Options, re
 		st.tagQuotes()
 	}
 	st.finishRatings()
+	st.tagScores()
+	st.filterFindings()
 	if ctx.Err() == nil {
 		st.tagEntities()
 	}
