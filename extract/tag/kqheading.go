@@ -34,3 +34,34 @@ func (st *docState) headingKeyQuestion(sn sentence, before int) []string {
 	}
 	return []string{domainWords[strings.Replace(ms[len(ms)-1][1], " ", "-", 1)]}
 }
+
+// placeSections qualifies each core service section with the location
+// whose heading stands just above the service's ("Eastmoor Hospital" /
+// "Maternity" → "Maternity (Eastmoor Hospital)"), as location reports
+// head the pages of each service they inspected.
+func (st *docState) placeSections(lines []lineSpan, secs []sectionEvent) {
+	li := 0
+	for k := range secs {
+		ev := &secs[k]
+		if ev.section == "" || strings.HasSuffix(ev.section, ")") {
+			continue
+		}
+		for li < len(lines) && lines[li].s < ev.at {
+			li++
+		}
+		// the non-empty lines above the heading, nearest first
+		seen := 0
+		for j := li - 1; j >= 0 && seen < 2; j-- {
+			ln := lines[j]
+			if ln.s == ln.e {
+				continue
+			}
+			seen++
+			name := strings.TrimSpace(clean(st.text[ln.s:ln.e]))
+			if len(strings.Fields(name)) <= 6 && isPlaceName(name) && leadingService(strings.ToLower(name)) == "" && !isProviderLevel(name) {
+				ev.section += " (" + strings.TrimPrefix(name, "The ") + ")"
+				break
+			}
+		}
+	}
+}

@@ -126,6 +126,7 @@ func (st *docState) tagRatings() {
 	st.rs = ratingState{history: map[[2]string]string{}, prevHistory: -1, index: map[ratingKey]int{}, trustRef: -1, domRef: -1, histPara: -1}
 	lines := textLines(st.text)
 	st.rs.sections = st.serviceSections(lines)
+	st.placeSections(lines, st.rs.sections)
 	st.tables = st.tagTables()
 	st.rs.covered = coverTables(st.tables, st.tagLineGrids(blankLines(lines, st.tables)))
 	sort.SliceStable(st.rs.pending, func(a, b int) bool { return st.rs.pending[a].sn.s < st.rs.pending[b].sn.s })
@@ -435,7 +436,8 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 			}
 			st.rs.fromSection = false
 			h.subjects = expandPlaces(st.subjectBefore(sn, ts, lo, i))
-			h.local = st.rs.fromSection
+			// a section's service at a named place is one subject across pages
+			h.local = st.rs.fromSection && !strings.HasSuffix(st.rs.section, ")")
 			subjWhy = "subject named before, or the section, location or provider"
 		}
 		// previous: same as now
