@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/extract/text"
 	"github.com/cqcmine/cqcmine/internal/shared"
 )
 
@@ -61,7 +62,13 @@ func tagFolder(t testing.TB, tg *Tagger, dir, out string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, fd := range tg.Tag(context.Background(), textDoc(n, string(b))) {
+		// through the text extractor, as cqcmine extract reads them
+		c, err := text.Extractor{}.Extract(context.Background(), b, extract.DefaultLimits)
+		if err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		d := &extract.Document{Path: n, ID: "x", Format: extract.FormatText, Size: int64(len(b)), Content: *c}
+		for _, fd := range tg.Tag(context.Background(), d) {
 			line, err := json.Marshal(fd)
 			if err != nil {
 				t.Fatalf("%s: marshal: %v", n, err)
@@ -75,7 +82,7 @@ func tagFolder(t testing.TB, tg *Tagger, dir, out string) {
 	}
 }
 
-var reFigure = regexp.MustCompile(`(?m)^(ratings|actions|quotes|scores)\s+P=\S+ R=\S+ F1=([0-9.]+)|^(rating previous|quote speaker)\s+([0-9.]+)`)
+var reFigure = regexp.MustCompile(`(?m)^(ratings|actions|quotes|scores)\s+P=\S+ R=\S+ F1=([0-9.]+)|^(rating previous|rating subject|quote speaker|action regulation)\s+([0-9.]+)`)
 
 // score runs score.py and returns its figures and full output.
 func score(t *testing.T, root, gold, pred string) (map[string]float64, string) {
@@ -108,8 +115,17 @@ func score(t *testing.T, root, gold, pred string) (map[string]float64, string) {
 func TestGoldAccuracy(t *testing.T) {
 	root := shared.Dir(t, "")
 	tg := testTagger(t)
-	bars := map[string]float64{"ratings": 0.95, "actions": 0.90, "quotes": 0.90, "quote speaker": 0.90, "rating previous": 0.90, "scores": 0.90}
-	for _, folder := range []string{"seeds", "real-dev"} {
+	// Each set is held to what the taggers reach on it: seeds and real-dev
+	// were tuned on; real-dev-2 is real text of every era and kind, with
+	// hard negatives.
+	sets := map[string]map[string]float64{
+		"seeds":    {"ratings": 0.97, "actions": 1, "quotes": 1, "quote speaker": 1, "rating previous": 1, "rating subject": 0.86},
+		"real-dev": {"ratings": 1, "actions": 1, "quotes": 1, "quote speaker": 1, "rating previous": 1, "rating subject": 0.83},
+		"real-dev-2": {"ratings": 0.95, "actions": 0.95, "quotes": 0.95, "quote speaker": 0.95, "scores": 0.90,
+			"rating previous": 0.90, "rating subject": 0.85, "action regulation": 0.90},
+	}
+	for _, folder := range []string{"seeds", "real-dev", "real-dev-2"} {
+		bars := sets[folder]
 		t.Run(folder, func(t *testing.T) {
 			gold := filepath.Join(root, "corpus", folder)
 			pred := filepath.Join(t.TempDir(), "findings.jsonl")
@@ -123,13 +139,10 @@ func TestGoldAccuracy(t *testing.T) {
 			for name, bar := range bars {
 				got, ok := figs[name]
 				if !ok {
-					if name == "rating previous" || name == "quote speaker" || name == "scores" {
-						continue // nothing to ask: no matched gold carries one, or no scores at all
-					}
 					t.Errorf("score.py printed no %s figure:\n%s", name, out)
 					continue
 				}
-				if got < bar {
+				if got < bar-1e-9 {
 					t.Errorf("%s %.3f, want >= %.2f", name, got, bar)
 				}
 			}

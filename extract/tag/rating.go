@@ -24,12 +24,13 @@ type ratingState struct {
 	domRef       int      // the last sentence "Our rating of safe …", or -1
 	domRefVal    string   // the key question it names
 	sections     []sectionEvent
-	fromSection  bool         // subjectBefore named the section's service
-	pending      []pendingHit // grid and table ratings not yet recorded
-	svc          string       // the core service last named as a subject …
-	svcSent      int          // … in this sentence
-	histPara     int          // a paragraph that tells of an earlier visit, or -1
-	lastSubjSent int          // the sentence lastSubject was named in
+	fromSection  bool            // subjectBefore named the section's service
+	pending      []pendingHit    // grid and table ratings not yet recorded
+	svc          string          // the core service last named as a subject …
+	svcSent      int             // … in this sentence
+	histPara     int             // a paragraph that tells of an earlier visit, or -1
+	lastSubjSent int             // the sentence lastSubject was named in
+	same         map[string]bool // services whose overall rating "remained the same"
 }
 
 // sectionEvent is a heading that starts a core service section (section
@@ -76,7 +77,7 @@ var fillers = set("rated", "rate", "rates", "rating", "ratings", "for", "as", "b
 	"previously", "how", "it", "its", "in", "with", "a", "an", "there", "?", ":", "-", ",", "(", ")", "'", "now", "that",
 	"trust", "location", "service", "hospital", "provider", "practice")
 
-var followers = set("rating", "ratings", "overall", "remains", "remained", "remain", "stays", "stayed", "for", "in", "and", "or", "by", "with", "at",
+var followers = set("rating", "ratings", "overall", "status", "remains", "remained", "remain", "stays", "stayed", "for", "in", "and", "or", "by", "with", "at",
 	"across", "since", "following", "after", "on", "under", "due", "because", "which", "as", "from",
 	"to", "but", "read", "are", "is", "was", "were", "this", "that", "when", "while", "whilst",
 	"having", "again", "too", "also", "there", "it", "we", "they", "two", "three", "four", "five",
@@ -99,7 +100,7 @@ var negations = set("no", "not", "never", "none", "longer", "nor", "neither", "a
 var targets = set("towards", "toward", "aim", "aims", "aiming", "ambition", "aspire", "aspires",
 	"aspiration", "goal", "target", "strive", "striving", "achieving", "become", "becoming", "want", "hope")
 
-var sameBefore = set("retained", "retain", "retains", "remain", "remains", "remained", "remaining", "again", "maintained", "maintains", "kept", "keeps", "stayed", "stays")
+var sameBefore = set("continues", "continue", "retained", "retain", "retains", "remain", "remains", "remained", "remaining", "again", "maintained", "maintains", "kept", "keeps", "stayed", "stays")
 
 func set(ws ...string) map[string]bool {
 	m := make(map[string]bool, len(ws))
@@ -175,6 +176,9 @@ func (st *docState) tagRatings() {
 					}
 				}
 			}
+		}
+		if strings.Contains(l, "the same") {
+			st.sameServices(l)
 		}
 		if !ratingish {
 			if strings.Contains(l, "the same") {
@@ -1445,12 +1449,37 @@ func (st *docState) addRating(sn sentence, h rHit) {
 	}
 }
 
+var reSameServices = regexp.MustCompile(`ratings? (?:for|of) ([a-z ,'’&-]{3,160}?) (?:had |have |has )?(?:remained|stayed) the same`)
+
+// sameServices records the core services whose rating a sentence says did
+// not change, without saying what it is: "Overall ratings for urgent and
+// emergency care and surgery had remained the same".
+func (st *docState) sameServices(l string) {
+	for _, m := range reSameServices.FindAllStringSubmatch(l, -1) {
+		for _, it := range splitItems(m[1]) {
+			if cs := leadingService(strings.ToLower(it)); cs != "" {
+				if st.rs.same == nil {
+					st.rs.same = map[string]bool{}
+				}
+				st.rs.same[st.subjectKey(cs)] = true
+			}
+		}
+	}
+}
+
 // finishRatings fills previous ratings from statements about the last
 // inspection.
 func (st *docState) finishRatings() {
 	for i := range st.found {
 		f := &st.found[i]
 		if f.Kind != extract.KindRating || f.Previous != "" {
+			continue
+		}
+		if f.Domain == "overall" && st.rs.same[st.subjectKey(f.Subject)] {
+			f.Previous = f.Rating
+			if f.Why != "" {
+				f.Why += "; previous: its rating is said to have stayed the same"
+			}
 			continue
 		}
 		if p, ok := st.rs.history[[2]string{st.subjectKey(f.Subject), f.Domain}]; ok {
