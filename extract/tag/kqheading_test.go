@@ -48,3 +48,30 @@ func TestThisKeyQuestion(t *testing.T) {
 		})
 	}
 }
+
+func TestSectionAtPlace(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"a service section under its location's heading",
+			"Brackenford General Hospital\n\nMaternity\n\nRequires improvement\n\nOur rating of this service went down. We rated it as requires improvement because:\n\n• Midwife staffing fell short.\n",
+			[]string{"Maternity (Brackenford General Hospital)/overall/requires improvement"}},
+		{"a sentence naming the place is no heading",
+			"We visited Brackenford General Hospital.\n\nMaternity\n\nOur rating of this service went down. We rated it as requires improvement because:\n\n• Midwife staffing fell short.\n",
+			[]string{"Maternity/overall/requires improvement"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, f := range testTagger(t).Tag(t.Context(), textDoc("x.txt", tt.text)) {
+				if f.Kind == "rating" {
+					got = append(got, f.Subject+"/"+f.Domain+"/"+f.Rating)
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
