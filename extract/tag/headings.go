@@ -5,6 +5,8 @@ import (
 	"strings"
 )
 
+// Headings that scope the sentences under them.
+//
 // Single-service reports (adult social care, GP practices) give each key
 // question a section headed by its question, and speak of it there as
 // "this key question": "Is the service safe? … At the last inspection
