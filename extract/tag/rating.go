@@ -940,7 +940,11 @@ func domainsBefore(ts []tok, i int, state []byte) []string {
 			}
 			break
 		}
-		if t.kind == kDomain && t.w != "safety" && t.w != "effectiveness" && t.w != "responsiveness" {
+		nounForm := t.w == "safety" || t.w == "effectiveness" || t.w == "responsiveness"
+		if nounForm && (seen || k > 0 && (ts[k-1].w == "rated" || ts[k-1].w == "rate" || ts[k-1].w == "for" || ts[k-1].w == "its" && k > 1 && ts[k-2].w == "rated")) {
+			nounForm = false // "we rated safety as inadequate", "effectiveness and caring as good"
+		}
+		if t.kind == kDomain && !nounForm {
 			doms = append(doms, t.val)
 			seen = true
 			continue
