@@ -426,6 +426,12 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 			name string
 			find func() []string
 		}{
+			{"organisation named before a comma clause about it", func() []string {
+				if n := st.appositiveSubject(sn, ts, i); n != "" {
+					return []string{n}
+				}
+				return nil
+			}},
 			{"organisations named before", func() []string { return st.orgSubjects(ts, lo, i) }},
 			{"services listed before", func() []string { return st.servicesBefore(ts, lo, i) }},
 			{"services heading the clause", func() []string { return st.servicesHeading(ts, lo, i) }},

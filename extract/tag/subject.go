@@ -567,3 +567,39 @@ func (st *docState) servicesHeading(ts []tok, lo, i int) []string {
 	}
 	return out
 }
+
+// reApposition finds a name followed by a comma clause that describes it:
+// "Brackenford Hospital, run by Northvale NHS Foundation Trust, was rated
+// …", "Larkspur Homecare Ltd, a home care agency in Elmstead, has been
+// rated …".
+var reApposition = regexp.MustCompile(`([A-Z][\w'’&.-]*(?: (?:[A-Z][\w'’&.-]*|of|and|upon|on|the|&))*)\s*,\s*(?:(?:which|that|who) (?:is|are|was) )?(?:(?:run|managed|operated|owned|provided|commissioned) by|part of|an? |the )[^,;.]{2,80},\s*(?:which |that |who )?(?:has |have |had |is |are |was |were )?(?:now |also |since |recently |been |again )*$`)
+
+// appositiveSubject returns the organisation a sentence rates when a
+// comma clause describing it stands between the name and the rating cue,
+// or "".
+func (st *docState) appositiveSubject(sn sentence, ts []tok, i int) string {
+	// the words before the cue: up to "rated", "judged", ...
+	k := i - 1
+	for k >= 0 && cueFillers[ts[k].w] && !ts[k].cap && ts[k].w != "," {
+		k--
+	}
+	if k < 1 || ts[k].w != "," && !(k+1 < i && ts[k+1].w == ",") {
+		// the clause must end just before the cue words
+		if k < 0 || ts[k].w != "," {
+			return ""
+		}
+	}
+	m := reApposition.FindStringSubmatch(st.text[sn.s:ts[k].e])
+	if m == nil {
+		return ""
+	}
+	name := strings.TrimPrefix(clean(m[1]), "The ")
+	f := strings.Fields(name)
+	if len(f) < 2 || !orgNouns[strings.ToLower(f[len(f)-1])] {
+		return ""
+	}
+	if isProviderLevel(name) || strings.HasSuffix(name, " Trust") {
+		return st.providerSubject()
+	}
+	return name
+}
