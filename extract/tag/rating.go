@@ -1270,6 +1270,7 @@ func (st *docState) subjectBefore(sn sentence, ts []tok, lo, i int) string {
 		// "In maternity we rated safe as good. We rated the service as
 		// good overall."
 		if st.rs.svc != "" && st.rs.svcSent >= st.rs.cur-1 && st.rs.svcSent < st.rs.cur {
+			st.rs.svcSent = st.rs.cur
 			return st.rs.svc
 		}
 		if st.rs.section != "" {

@@ -468,6 +468,9 @@ var reQualityReport = regexp.MustCompile(`([A-Z][^\s,.;:]*(?:[ \t]+(?:[A-Z][^\s,
 // ("Brackenford NHS Foundation Trust Brackenford General Hospital Quality
 // Report" → "Brackenford General Hospital"), or "".
 func (st *docState) findReportLocation() string {
+	if loc := st.pageLocation(); loc != "" {
+		return loc
+	}
 	head := st.text[:min(len(st.text), 4000)]
 	if !strings.Contains(head, "Quality Report") || !strings.Contains(strings.ToLower(head), "this hospital") {
 		return ""
@@ -602,4 +605,40 @@ func (st *docState) appositiveSubject(sn sentence, ts []tok, i int) string {
 		return st.providerSubject()
 	}
 	return name
+}
+
+// pageLocation returns the location a CQC location page is about: a line
+// that is only a place's name ("Brackenford General Hospital") among the
+// first lines, followed within three lines by the page's report or ratings
+// heading ("Report from 4 May 2024 assessment", "Ratings", "Inspection
+// report").
+func (st *docState) pageLocation() string {
+	var lines []string
+	for _, l := range strings.SplitN(st.text[:min(len(st.text), 1500)], "\n", 12) {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	for n := 0; n < len(lines) && n < 6; n++ {
+		f := strings.Fields(lines[n])
+		if len(f) < 2 || len(f) > 6 || !placeNouns[strings.ToLower(f[len(f)-1])] || strings.HasSuffix(lines[n], "Trust") {
+			continue
+		}
+		name := true
+		for _, w := range f {
+			if !(w[0] >= 'A' && w[0] <= 'Z') && w != "of" && w != "and" && w != "upon" && w != "on" {
+				name = false
+			}
+		}
+		if !name {
+			continue
+		}
+		for m := n + 1; m < len(lines) && m <= n+3; m++ {
+			l := strings.ToLower(lines[m])
+			if strings.HasPrefix(l, "report from") || l == "ratings" || strings.HasPrefix(l, "inspection report") || strings.HasPrefix(l, "overall rating") {
+				return lines[n]
+			}
+		}
+	}
+	return ""
 }
