@@ -53,11 +53,19 @@ type body struct {
 	vanish bool               // the current run is hidden
 	inRPr  bool               // inside the run's properties
 	inT    bool               // inside w:t
+
+	tbls []*tableBuild // open tables, outermost first
+	done []*tableBuild // top-level tables read
 }
 
 // readBody returns the text of a document part.
 func readBody(ctx context.Context, d *xml.Decoder) (string, error) {
 	var bd body
+	return bd.read(ctx, d)
+}
+
+// read reads a document part into bd and returns its text.
+func (bd *body) read(ctx context.Context, d *xml.Decoder) (string, error) {
 	for n := 1; ; n++ {
 		if n%ctxEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -110,6 +118,7 @@ func (bd *body) start(se xml.StartElement) {
 	if !isW(se.Name) {
 		return
 	}
+	bd.tableStart(se)
 	switch se.Name.Local {
 	case "p":
 		bd.paras = append(bd.paras, &paragraph{})
@@ -194,10 +203,12 @@ func (bd *body) end(ee xml.EndElement) {
 		if len(bd.rows) > 0 {
 			cells := bd.rows[len(bd.rows)-1]
 			bd.rows = bd.rows[:len(bd.rows)-1]
-			if line := joinCells(cells); line != "" {
-				bd.emit(line, blockRow)
+			if line, offs := joinCells(cells); line != "" {
+				bd.rowWritten(bd.emit(line, blockRow), offs)
 			}
 		}
+	case "tbl":
+		bd.tableEnd()
 	}
 }
 
@@ -230,15 +241,16 @@ func (bd *body) endPara(p *paragraph) {
 }
 
 // emit writes a block: into the innermost open cell, joined by a space,
-// or to the body after the break its kind asks for.
-func (bd *body) emit(s string, kind blockKind) {
+// or to the body after the break its kind asks for. It returns the
+// block's offset in the body, or -1 when it went into a cell.
+func (bd *body) emit(s string, kind blockKind) int {
 	if len(bd.cells) > 0 {
 		c := bd.cells[len(bd.cells)-1]
 		if c.Len() > 0 {
 			c.WriteByte(' ')
 		}
 		c.WriteString(strings.ReplaceAll(s, "\n", " "))
-		return
+		return -1
 	}
 	if bd.out.Len() > 0 {
 		if kind == bd.last && kind != blockPara {
@@ -247,14 +259,21 @@ func (bd *body) emit(s string, kind blockKind) {
 			bd.out.WriteString("\n\n")
 		}
 	}
+	at := bd.out.Len()
 	bd.out.WriteString(s)
 	bd.last = kind
+	return at
 }
 
 // joinCells joins a row's cells with " | ", writing an empty cell as a
 // bare "|" and dropping empty cells at the end; it returns "" for a row
-// with no text.
-func joinCells(cells []string) string {
+// with no text. offs holds each cell's span in the line, {-1, -1} for an
+// empty cell.
+func joinCells(cells []string) (string, [][2]int) {
+	offs := make([][2]int, len(cells))
+	for i := range offs {
+		offs[i] = [2]int{-1, -1}
+	}
 	for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
 		cells = cells[:len(cells)-1]
 	}
@@ -267,9 +286,20 @@ func joinCells(cells []string) string {
 				b.WriteByte(' ')
 			}
 		}
+		if c != "" {
+			offs[i] = [2]int{b.Len(), b.Len() + len(c)}
+		}
 		b.WriteString(c)
 	}
-	return strings.TrimLeft(b.String(), " ")
+	line := b.String()
+	lead := len(line) - len(strings.TrimLeft(line, " "))
+	for i := range offs {
+		if offs[i][0] >= 0 {
+			offs[i][0] -= lead
+			offs[i][1] -= lead
+		}
+	}
+	return line[lead:], offs
 }
 
 // atoi parses a small non-negative number, 0 on anything else.

@@ -11,7 +11,9 @@
 //     a line starting with "• ", indented two spaces a level; consecutive
 //     items are on consecutive lines;
 //   - each table row becomes one line, its cells joined with " | "; the
-//     paragraphs of a cell are joined with spaces;
+//     paragraphs of a cell are joined with spaces; a top-level table is
+//     also kept as an extract.Table (rows, columns, w:gridSpan and
+//     w:vMerge spans, w:tblHeader rows) whose cells point into the text;
 //   - w:tab becomes a tab, w:br and w:cr a new line;
 //   - deleted text, field codes, hidden (w:vanish) runs and the fallback
 //     copies of mc:AlternateContent are skipped.
@@ -89,10 +91,12 @@ func (Extractor) Extract(ctx context.Context, data []byte, lim extract.Limits) (
 	if err != nil {
 		return nil, err
 	}
-	body, err := a.read(ctx, main, readBody)
+	var bd body
+	raw, err := a.read(ctx, main, bd.read)
 	if err != nil {
 		return nil, err
 	}
+	txt := text.Normalize(raw)
 	var title string
 	if core := a.files[strings.ToLower(corePartName)]; core != nil {
 		title, err = a.read(ctx, core, readTitle)
@@ -102,7 +106,7 @@ func (Extractor) Extract(ctx context.Context, data []byte, lim extract.Limits) (
 		// A damaged core.xml costs only the title.
 	}
 	return &extract.Content{
-		Pages: []extract.Page{{Number: 0, Text: text.Normalize(body)}},
+		Pages: []extract.Page{{Number: 0, Text: txt, Tables: bd.tables(raw, txt)}},
 		Title: text.Normalize(strings.Join(strings.Fields(title), " ")),
 	}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -324,6 +325,7 @@ func FuzzExtract(f *testing.F) {
 		f.Add(data[:len(data)*3/4])
 	}
 	f.Add(makeZip(f, map[string]string{mainPartName: doc("<w:tbl><w:tr><w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>x")}))
+	f.Add(makeZip(f, map[string]string{mainPartName: doc(`<w:tbl><w:tr><w:trPr><w:gridBefore w:val="2"/></w:trPr><w:tc><w:tcPr><w:vMerge/><w:gridSpan w:val="3"/></w:tcPr><w:p><w:r><w:t>ﬁ&#xa0;x</w:t></w:r></w:p></w:tc></w:tr></w:tbl>`)}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Extractor{}.Extract(context.Background(), data, extract.Limits{MaxStreamBytes: 1 << 20})
 		if err != nil {
@@ -337,6 +339,14 @@ func FuzzExtract(f *testing.F) {
 		}
 		if !utf8.ValidString(c.Pages[0].Text) || !utf8.ValidString(c.Title) {
 			t.Fatalf("invalid UTF-8: %q / %q", c.Pages[0].Text, c.Title)
+		}
+		p := c.Pages[0]
+		for _, tb := range p.Tables {
+			for _, x := range tb.Cells {
+				if x.End > len(p.Text) || x.Start > x.End || p.Text[x.Start:x.End] != x.Text {
+					t.Fatalf("cell %d,%d %q at %d-%d of %q", x.Row, x.Col, x.Text, x.Start, x.End, p.Text)
+				}
+			}
 		}
 	})
 }
@@ -364,5 +374,105 @@ func BenchmarkExtract(b *testing.B) {
 		if _, err := (Extractor{}).Extract(context.Background(), data, extract.DefaultLimits); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestExtractTables(t *testing.T) {
+	p := func(s string) string { return `<w:p><w:r><w:t xml:space="preserve">` + s + `</w:t></w:r></w:p>` }
+	tc := func(pr string, paras ...string) string {
+		s := "<w:tc>"
+		if pr != "" {
+			s += "<w:tcPr>" + pr + "</w:tcPr>"
+		}
+		for _, x := range paras {
+			s += p(x)
+		}
+		return s + "</w:tc>"
+	}
+	head := `<w:trPr><w:tblHeader/></w:trPr>`
+	body := p("Ratings for Brackenford General Hospital") + "<w:tbl>" +
+		"<w:tr>" + head + tc("") + tc("", "Safe") + tc("", "Well-led") + "</w:tr>" +
+		"<w:tr>" + tc(`<w:vMerge w:val="restart"/>`, "Maternity") + tc("", "Requires", "improvement", "↓") + tc("", "Good") + "</w:tr>" +
+		"<w:tr>" + tc(`<w:vMerge/>`) + tc(`<w:gridSpan w:val="2"/>`, "Not rated") + "</w:tr>" +
+		"<w:tr>" + tc("", "ﬁrst\u00a0aid") + tc("") + tc("", "Good") + "</w:tr>" +
+		"</w:tbl>" + p("after") +
+		"<w:tbl><w:tr>" + tc("", "Regulated activity") + tc("", "Regulation") + "</w:tr><w:tr>" + tc("", "Personal care") +
+		tc("", "Regulation 17 HSCA RA Regulations 2014 Good governance", "<w:tbl><w:tr>"+tc("", "inner")+"</w:tr></w:tbl>") + "</w:tr></w:tbl>"
+	data := makeZip(t, map[string]string{mainPartName: doc(body)})
+	c, err := Extractor{}.Extract(context.Background(), data, extract.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg := c.Pages[0]
+	wantText := "Ratings for Brackenford General Hospital\n\n| Safe | Well-led\nMaternity | Requires improvement ↓ | Good\n| Not rated\nfirst aid | | Good\n\nafter\n\nRegulated activity | Regulation\nPersonal care | Regulation 17 HSCA RA Regulations 2014 Good governance inner"
+	if pg.Text != wantText {
+		t.Errorf("text %q, want %q", pg.Text, wantText)
+	}
+	if len(pg.Tables) != 2 {
+		t.Fatalf("%d tables, want 2 (a nested table is part of its cell)", len(pg.Tables))
+	}
+	type cell struct {
+		r, c, rs, cs int
+		text         string
+	}
+	want := [][]cell{{
+		{0, 0, 0, 0, ""}, {0, 1, 0, 0, "Safe"}, {0, 2, 0, 0, "Well-led"},
+		{1, 0, 2, 0, "Maternity"}, {1, 1, 0, 0, "Requires improvement ↓"}, {1, 2, 0, 0, "Good"},
+		{2, 1, 0, 2, "Not rated"},
+		{3, 0, 0, 0, "first aid"}, {3, 1, 0, 0, ""}, {3, 2, 0, 0, "Good"},
+	}, {
+		{0, 0, 0, 0, "Regulated activity"}, {0, 1, 0, 0, "Regulation"},
+		{1, 0, 0, 0, "Personal care"}, {1, 1, 0, 0, "Regulation 17 HSCA RA Regulations 2014 Good governance inner"},
+	}}
+	for ti, tb := range pg.Tables {
+		var got []cell
+		for _, x := range tb.Cells {
+			got = append(got, cell{x.Row, x.Col, x.RowSpan, x.ColSpan, x.Text})
+			if x.End > 0 && pg.Text[x.Start:x.End] != x.Text {
+				t.Errorf("table %d cell %d,%d: text[%d:%d] = %q, want %q", ti, x.Row, x.Col, x.Start, x.End, pg.Text[x.Start:x.End], x.Text)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want[ti]) {
+			t.Errorf("table %d cells\n got %v\nwant %v", ti, got, want[ti])
+		}
+		if tb.HeaderRows != 1 {
+			t.Errorf("table %d: %d header rows, want 1", ti, tb.HeaderRows)
+		}
+	}
+	if tb := pg.Tables[0]; tb.Rows != 4 || tb.Cols != 3 {
+		t.Errorf("table 0 is %dx%d, want 4x3", tb.Rows, tb.Cols)
+	}
+}
+
+// TestTablesGolden writes the tables of every fixture folder that has any
+// as testdata/NAME.tables and compares them with the golden file.
+func TestTablesGolden(t *testing.T) {
+	for _, dir := range fixtures(t) {
+		name := filepath.Base(dir)
+		t.Run(name, func(t *testing.T) {
+			c, err := Extractor{}.Extract(context.Background(), zipDir(t, dir), extract.DefaultLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := c.Pages[0]
+			if len(p.Tables) == 0 {
+				return
+			}
+			var b strings.Builder
+			for i, tb := range p.Tables {
+				fmt.Fprintf(&b, "table %d: %d rows, %d columns, %d header rows, text %d-%d\n", i, tb.Rows, tb.Cols, tb.HeaderRows, tb.Start, tb.End)
+				for _, x := range tb.Cells {
+					if x.End > 0 && p.Text[x.Start:x.End] != x.Text {
+						t.Errorf("cell %d,%d: text[%d:%d] = %q, want %q", x.Row, x.Col, x.Start, x.End, p.Text[x.Start:x.End], x.Text)
+					}
+					fmt.Fprintf(&b, "  %d,%d", x.Row, x.Col)
+					if x.RowSpan > 1 || x.ColSpan > 1 {
+						fmt.Fprintf(&b, " span %dx%d", max(x.RowSpan, 1), max(x.ColSpan, 1))
+					}
+					fmt.Fprintf(&b, " %q\n", x.Text)
+				}
+			}
+			golden.Check(t, filepath.Join("testdata", name+".tables"), []byte(b.String()))
+		})
 	}
 }

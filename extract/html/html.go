@@ -12,7 +12,10 @@
 //     start a new line;
 //   - each list item starts with "• " (nested items are indented by two
 //     spaces a level);
-//   - the cells of a table row are joined with " | " on one line;
+//   - the cells of a table row are joined with " | " on one line, and
+//     each table is also kept as an extract.Table: its rows and columns,
+//     rowspan and colspan, header rows (<thead>, rows of <th>, or a
+//     first row of short labels) and each cell's byte span in the text;
 //   - script, style, noscript, template, svg, math, nav, iframe, form
 //     controls, closed dialogs, forms holding no text (search boxes) and
 //     anything hidden (the hidden attribute, aria-hidden="true", an inline
@@ -84,8 +87,9 @@ func (Extractor) Extract(ctx context.Context, data []byte, lim extract.Limits) (
 	if err != nil {
 		return nil, fmt.Errorf("html: %w", err)
 	}
+	txt := r.result()
 	return &extract.Content{
-		Pages: []extract.Page{{Number: 0, Text: r.result()}},
+		Pages: []extract.Page{{Number: 0, Text: txt, Tables: r.pageTables}},
 		Title: title,
 	}, nil
 }

@@ -231,6 +231,7 @@ func FuzzExtract(f *testing.F) {
 	}
 	f.Add([]byte(strings.Repeat("<div><table><tr><td>", 200) + "x"))
 	f.Add([]byte("<main><ul><li>a<li>b</ul></main><pre>\r\n x</pre>"))
+	f.Add([]byte("<p>x</p><pre>\n\n\n\n</pre><table><tr><td rowspan=3>ﬁ\u00a0a<td colspan=2>– b<tr><td>\u2028c</table><main><table><tr><th>d</table></main>"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Extractor{}.Extract(context.Background(), data, extract.Limits{})
 		if err != nil {
@@ -246,6 +247,7 @@ func FuzzExtract(f *testing.F) {
 		if strings.Contains(got, "\n\n\n") {
 			t.Fatalf("more than one blank line in %q", got)
 		}
+		checkCells(t, c.Pages[0])
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	htmllib "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/extract/text"
 )
 
@@ -33,6 +34,10 @@ type renderer struct {
 	li    int   // depth in list items
 	lists int   // depth in lists, for indentation
 	rows  []row // open table rows, outermost first
+
+	tables     []*tableBuild // open tables, outermost first
+	doneTables []*tableBuild // tables rendered, innermost first
+	pageTables []extract.Table
 
 	main      *htmllib.Node // the first <main> or role="main"
 	inMain    bool
@@ -77,6 +82,7 @@ func (r *renderer) enter(n *htmllib.Node) bool {
 	if r.hidden(n) {
 		return false
 	}
+	r.enterTable(n)
 	switch n.DataAtom {
 	case atom.Br:
 		r.lineBreak()
@@ -114,6 +120,7 @@ func (r *renderer) leave(n *htmllib.Node) {
 	if n.Type != htmllib.ElementNode {
 		return
 	}
+	r.leaveTable(n)
 	switch n.DataAtom {
 	case atom.Br:
 	case atom.Li:
@@ -263,7 +270,11 @@ func (r *renderer) word(w string) {
 		return // a list item that spells out its own bullet
 	}
 	r.flush()
+	s := r.out.Len()
 	r.out.WriteString(w)
+	if len(r.tables) > 0 {
+		r.cellWord(s, r.out.Len())
+	}
 }
 
 // flush writes the pending break, row separators, space and list marker.
@@ -309,9 +320,12 @@ func (r *renderer) writeSpace() {
 	}
 }
 
-// result returns the rendered text: main's when it holds most of it.
+// result returns the rendered text: main's when it holds most of it. It
+// keeps the tables read from that text in r.pageTables.
 func (r *renderer) result() string {
-	all := r.out.String()
+	raw := r.out.String()
+	all := raw
+	lo, hi := 0, len(raw)
 	if r.main != nil && r.mainStart >= 0 {
 		end := r.mainEnd
 		if r.inMain { // never closed
@@ -321,10 +335,13 @@ func (r *renderer) result() string {
 			m := strings.TrimSpace(all[r.mainStart:end])
 			if float64(len(m)) >= mainShare*float64(len(strings.TrimSpace(all))) {
 				all = m
+				lo, hi = r.mainStart, end
 			}
 		}
 	}
-	return squeezeBlankLines(text.Normalize(strings.TrimSpace(all)))
+	final := squeezeBlankLines(text.Normalize(strings.TrimSpace(all)))
+	r.pageTables = r.finishTables(raw, lo, hi, final)
+	return final
 }
 
 // squeezeBlankLines leaves at most one blank line between lines: runs of

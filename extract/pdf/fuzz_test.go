@@ -178,15 +178,42 @@ func FuzzExtract(f *testing.F) {
 	f.Add(buildPDF("%PDF-2.0 \n", "Fuzz", "BT /F1 10 Tf 1 0 0 1 50 50 Tm (x) ' ET q 2 0 0 2 0 0 cm BI ID xx EI Q"))
 	f.Add(bytes.Replace(good, []byte("/Count 2"), []byte("/Count 99"), 1))
 	f.Add(bytes.Replace(good, []byte("/Kids ["), []byte("/Kids [2 0 R "), 1))
+	grid := buildPDF("%PDF-1.4\n", "Grid", gridPage(), gridPage())
+	f.Add(grid)
+	f.Add(bytes.Replace(grid, []byte(" re f"), []byte(" re S"), 3))
+	recoverTables = false
+	defer func() { recoverTables = true }()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Extractor{}.Extract(context.Background(), data, extract.Limits{MaxPages: 20, MaxStreamBytes: 1 << 20})
 		if c == nil && err == nil {
 			t.Fatal("neither content nor error")
 		}
+		if c != nil {
+			for _, p := range c.Pages {
+				if err := tableSpansValid(p); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 		if err != nil && !strings.HasPrefix(err.Error(), "pdf: ") && !extract.IsNeedsOCR(err) {
 			t.Fatalf("error without context: %v", err)
 		}
 	})
+}
+
+// gridPage draws a small ratings grid: filled header cells, ruled body
+// cells with stroked lines, a label over two lines.
+func gridPage() string {
+	var b strings.Builder
+	b.WriteString("0.2 0.1 0.4 rg 60 700 120 20 re f 180 700 80 20 re f 260 700 80 20 re f 0 g\n")
+	b.WriteString("BT /F1 10 Tf 185 706 Td (Safe) Tj ET BT /F1 10 Tf 265 706 Td (Caring) Tj ET\n")
+	b.WriteString("0.5 w 60 700 m 340 700 l S 60 660 m 340 660 l S 60 630 m 340 630 l S\n")
+	b.WriteString("60 630 m 60 700 l 180 630 m 180 700 l 260 630 m 260 700 l 340 630 m 340 700 l S\n")
+	b.WriteString("BT /F1 10 Tf 65 684 Td (Surgery and) Tj 0 -12 Td (theatres) Tj ET\n")
+	b.WriteString("BT /F1 10 Tf 185 676 Td (Good) Tj ET BT /F1 10 Tf 265 682 Td (Requires) Tj 0 -12 Td (improvement) Tj ET\n")
+	b.WriteString("BT /F1 10 Tf 65 642 Td (Maternity) Tj ET BT /F1 10 Tf 185 642 Td (Inadequate) Tj ET BT /F1 10 Tf 265 642 Td (Good) Tj ET\n")
+	b.WriteString("BT /F1 11 Tf 72 600 Td (The grid above shows the ratings of two services.) Tj ET")
+	return b.String()
 }
 
 // TestColumnOrder checks that two columns are read left column first

@@ -41,6 +41,8 @@ type gstate struct {
 	ctm                     matrix
 	tc, tw, th, tl, ts, tfs float64
 	font                    *font
+	lw                      float64 // line width
+	fillColor               uint32  // 0xRRGGBB
 }
 
 type dupKey struct {
@@ -69,6 +71,7 @@ var errPageTooComplex = errors.New("page too complex")
 type interp struct {
 	doc    *docState
 	glyphs []glyph
+	shapes []shape // filled rectangles and straight stroked lines
 	seen   map[dupKey]int32
 	ops    int
 	forms  []uint64 // forms being run, to catch cycles
@@ -188,8 +191,9 @@ func (in *interp) fontFor(fonts pdflib.Value, name string) (f *font) {
 // run interprets one content stream with its resources.
 func (in *interp) run(data []byte, res pdflib.Value, ctm matrix) error {
 	lx := lexer{data: data}
-	gs := gstate{ctm: ctm, th: 1}
+	gs := gstate{ctm: ctm, th: 1, lw: 1}
 	var stack []gstate
+	var pth path
 	tm, tlm := identity, identity
 	var fonts, xobjs pdflib.Value
 	fontsLoaded, xobjsLoaded := false, false
@@ -263,6 +267,57 @@ func (in *interp) run(data []byte, res pdflib.Value, ctm matrix) error {
 				gs = stack[n-1]
 				stack = stack[:n-1]
 			}
+		case "w":
+			gs.lw = num(0)
+		case "rg":
+			gs.fillColor = rgb(num(0), num(1), num(2))
+		case "g":
+			gs.fillColor = rgb(num(0), num(0), num(0))
+		case "k":
+			gs.fillColor = cmyk(num(0), num(1), num(2), num(3))
+		case "cs":
+			gs.fillColor = 0
+		case "sc", "scn":
+			switch n := len(lx.ops); {
+			case n > 0 && lx.ops[n-1].kind != opNum:
+			case n == 1:
+				gs.fillColor = rgb(num(0), num(0), num(0))
+			case n == 3:
+				gs.fillColor = rgb(num(0), num(1), num(2))
+			case n == 4:
+				gs.fillColor = cmyk(num(0), num(1), num(2), num(3))
+			}
+		case "m":
+			pth.moveTo(num(0), num(1))
+		case "l":
+			pth.lineTo(num(0), num(1))
+		case "c", "v", "y":
+			pth.curved = true
+		case "h":
+			pth.closePath()
+		case "re":
+			if len(pth.rects) < maxPathPoints {
+				pth.rects = append(pth.rects, [4]float64{num(0), num(1), num(2), num(3)})
+			}
+		case "f", "F", "f*":
+			in.paint(&pth, &gs, true, false)
+			pth.reset()
+		case "S":
+			in.paint(&pth, &gs, false, true)
+			pth.reset()
+		case "s":
+			pth.closePath()
+			in.paint(&pth, &gs, false, true)
+			pth.reset()
+		case "B", "B*":
+			in.paint(&pth, &gs, true, true)
+			pth.reset()
+		case "b", "b*":
+			pth.closePath()
+			in.paint(&pth, &gs, true, true)
+			pth.reset()
+		case "n":
+			pth.reset()
 		case "cm":
 			if len(lx.ops) >= 6 {
 				gs.ctm = matrix{num(0), num(1), num(2), num(3), num(4), num(5)}.mul(gs.ctm)

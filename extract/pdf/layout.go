@@ -21,6 +21,7 @@ const (
 // segment is a run of glyphs on one baseline, drawn one after the other.
 type segment struct {
 	words  []string
+	wx     []span // x extent of each word, kept only when words are tracked
 	x1, x2 float64
 	y      float64
 	size   float64
@@ -38,18 +39,33 @@ type line struct {
 	brk   bool // not furniture-checked (other text directions)
 	gone  bool
 	first bool // first line of its flow
+	// words are the line's words with their boxes and byte spans in
+	// text, kept only on pages searched for tables.
+	words []lineWord
+}
+
+// lineWord is one word of a line: where it is on the page (in the frame
+// of the page's main text direction) and which bytes of the line text
+// it became.
+type lineWord struct {
+	x1, x2, y, size float64
+	off, end        int
 }
 
 // segments groups glyphs of one direction, in drawing order, into line
-// segments made of words.
-func segments(gs []glyph) []segment {
+// segments made of words. With track, each word's x extent is kept.
+func segments(gs []glyph, track bool) []segment {
 	var out []segment
 	var cur *segment
 	var word strings.Builder
+	var wx span
 	space := false
 	flush := func() {
 		if cur != nil && word.Len() > 0 {
 			cur.words = append(cur.words, word.String())
+			if track {
+				cur.wx = append(cur.wx, wx)
+			}
 		}
 		word.Reset()
 	}
@@ -67,6 +83,10 @@ func segments(gs []glyph) []segment {
 					flush()
 				}
 				space = false
+				if word.Len() == 0 {
+					wx = span{g.x, math.Max(g.x2, g.x)}
+				}
+				wx.hi = math.Max(wx.hi, math.Max(g.x2, g.x))
 				word.WriteString(g.text)
 				if g.x2 > cur.x2 {
 					cur.x2 = g.x2
@@ -81,6 +101,7 @@ func segments(gs []glyph) []segment {
 		}
 		space = false
 		cur = &segment{x1: g.x, x2: math.Max(g.x2, g.x), y: g.y, size: g.size, order: len(out)}
+		wx = span{g.x, math.Max(g.x2, g.x)}
 		word.WriteString(g.text)
 	}
 	if cur != nil {
@@ -379,18 +400,26 @@ func flowLines(segs []segment, flow int) []line {
 		sort.SliceStable(group, func(i, j int) bool { return group[i].x1 < group[j].x1 })
 		var b strings.Builder
 		size := 0.0
+		var words []lineWord
 		for _, s := range group {
-			for _, w := range s.words {
+			for k, w := range s.words {
 				if b.Len() > 0 {
 					b.WriteByte(' ')
+				}
+				if k < len(s.wx) {
+					words = append(words, lineWord{x1: s.wx[k].lo, x2: s.wx[k].hi, y: s.y, size: s.size, off: b.Len(), end: b.Len() + len(w)})
 				}
 				b.WriteString(w)
 			}
 			size = math.Max(size, s.size)
 		}
-		txt := normalize(b.String())
+		raw := b.String()
+		txt := normalize(raw)
 		if strings.TrimSpace(txt) != "" {
-			out = append(out, line{text: txt, y: group[0].y, size: size, flow: flow})
+			if len(words) > 0 && txt != raw {
+				relocate(words, raw, txt)
+			}
+			out = append(out, line{text: txt, y: group[0].y, size: size, flow: flow, words: words})
 		}
 		group = group[:0]
 	}
@@ -428,9 +457,14 @@ func flowLines(segs []segment, flow int) []line {
 // pageLines lays out the glyphs of one page. top and bottom bound the page
 // in the frame of its main text direction (bottom < top), for the header
 // and footer zones.
-func pageLines(gs []glyph, box [4]float64) []line {
+//
+// With track, or when rows of the main direction look like a table
+// aligned by white space, the lines of the main direction keep their
+// words (line.words). It also returns the main direction and whether
+// words were kept.
+func pageLines(gs []glyph, box [4]float64, track bool) ([]line, uint8, bool) {
 	if len(gs) == 0 {
-		return nil
+		return nil, 0, false
 	}
 	var count [4]int
 	for _, g := range gs {
@@ -453,7 +487,10 @@ func pageLines(gs []glyph, box [4]float64) []line {
 				}
 			}
 		}
-		segs := segments(sub)
+		segs := segments(sub, track && k == 0)
+		if k == 0 && !track && alignedRows(segs) {
+			segs, track = segments(sub, true), true
+		}
 		var lines []line
 		for _, f := range flows(segs, 0) {
 			lines = append(lines, flowLines(f, flow)...)
@@ -468,7 +505,46 @@ func pageLines(gs []glyph, box [4]float64) []line {
 		}
 		out = append(out, lines...)
 	}
-	return out
+	return out, dirs[0], track
+}
+
+// alignedRows reports whether at least three rows of segments hold three
+// segments or more: a sign of a table drawn without lines.
+func alignedRows(segs []segment) bool {
+	if len(segs) < 9 {
+		return false
+	}
+	n := 0
+	for _, r := range rows(segs) {
+		if len(r) >= 3 {
+			if n++; n >= 3 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// relocate moves the byte spans of words from raw, a line's text before
+// normalisation, to txt, the text after: each word is looked for, in
+// order, as it normalises.
+func relocate(words []lineWord, raw, txt string) {
+	cur := 0
+	for i := range words {
+		w := &words[i]
+		nw := strings.TrimRight(normalize(raw[w.off:w.end]), " \u00ad")
+		nw = strings.TrimLeft(nw, " ")
+		k := -1
+		if nw != "" {
+			k = strings.Index(txt[cur:], nw)
+		}
+		if k < 0 {
+			w.off, w.end = cur, cur
+			continue
+		}
+		w.off, w.end = cur+k, cur+k+len(nw)
+		cur = w.end
+	}
 }
 
 // markZones marks up to three lines at the top and at the bottom of the
@@ -563,12 +639,17 @@ func normalize(s string) string {
 
 // joinLines renders lines as text: a newline between lines, a blank line
 // between paragraphs, words broken at a line end by a hyphen joined.
-func joinLines(lines []line) string {
+// When offs is not nil (as long as lines), offs[i] is set to the byte
+// offset in the text where line i starts, -1 for lines left out.
+func joinLines(lines []line, offs []int) string {
 	var b strings.Builder
 	prevFlow := -1
 	started := false
-	for _, l := range lines {
+	for i, l := range lines {
 		if l.gone {
+			if offs != nil {
+				offs[i] = -1
+			}
 			continue
 		}
 		t := l.text
@@ -578,6 +659,9 @@ func joinLines(lines []line) string {
 				s := strings.TrimSuffix(strings.TrimSuffix(cur, "-"), "\u00ad")
 				b.Reset()
 				b.WriteString(s)
+				if offs != nil {
+					offs[i] = b.Len()
+				}
 				b.WriteString(t)
 				prevFlow = l.flow
 				continue
@@ -588,11 +672,33 @@ func joinLines(lines []line) string {
 				b.WriteByte('\n')
 			}
 		}
+		if offs != nil {
+			offs[i] = b.Len()
+		}
 		b.WriteString(t)
 		started = true
 		prevFlow = l.flow
 	}
-	return strings.ReplaceAll(b.String(), "\u00ad", "")
+	out := b.String()
+	if offs != nil && strings.Contains(out, "\u00ad") {
+		// Soft hyphens are removed below: move the offsets after each.
+		var at []int
+		for k := 0; ; {
+			j := strings.Index(out[k:], "\u00ad")
+			if j < 0 {
+				break
+			}
+			at = append(at, k+j)
+			k += j + len("\u00ad")
+		}
+		for i, o := range offs {
+			if o > 0 {
+				n := sort.SearchInts(at, o)
+				offs[i] = o - n*len("\u00ad")
+			}
+		}
+	}
+	return strings.ReplaceAll(out, "\u00ad", "")
 }
 
 // dehyphenate reports whether prev ends in a word broken by a hyphen that

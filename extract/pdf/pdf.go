@@ -11,6 +11,29 @@
 // joined, and ligatures, odd spaces and private-use bullets are
 // normalised.
 //
+// Tables are found on pages that draw boxes or lines, and are returned in
+// extract.Page.Tables beside the unchanged page text. The grid comes from
+// the graphics: filled rectangles (cell backgrounds; the thin ones that
+// browsers draw as borders count as lines) and straight stroked lines,
+// with the transformation matrix applied. Edges closer than 2.5 points
+// are one edge; edges that cross or touch make one table; the distinct
+// edge positions of a table make a fine grid whose neighbouring cells
+// are one cell where no edge parts them (a span). Each word goes to the
+// cell holding the centre of its box, so a vertically centred cell whose
+// first line sits above its row label's baseline is still one cell, and
+// its words are joined in reading order. Cell offsets point into the
+// page text: words are followed through layout, normalisation and the
+// joining of hyphenated words. A table needs text in two columns. Header
+// rows are the top rows of short labels that are key-question or
+// requirement-notice column names, or are drawn on a colour no lower row
+// uses. A table at the top of a page with the column boundaries of the
+// table that ended the previous page is Continued. Limits: tables drawn
+// without any graphics (columns aligned by white space only) and tables
+// ruled only horizontally are not found; neither are rows that the
+// graphics do not separate (a column with one background for all its
+// rows is one cell); header rows in other styles are not recognised; text
+// in directions other than the page's main one is left out of tables.
+//
 // Every call into the library runs under recover: a page that cannot be
 // read is left empty and the rest of the document is kept. Files the
 // library rejects although they are readable (a PDF 2.0 or otherwise odd
@@ -146,13 +169,14 @@ func (e Extractor) extract(ctx context.Context, fixed []byte, lim extract.Limits
 		maxStr: lim.MaxStreamBytes,
 	}
 	all := make([][]line, len(pages))
+	gfx := make([]pageGraphics, len(pages))
 	var firstErr error
 	failed := 0
 	for i, p := range pages {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
 		}
-		lines, err := doc.page(p)
+		lines, g, err := doc.page(p)
 		if err != nil {
 			if errors.Is(err, extract.ErrLimit) {
 				return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
@@ -164,7 +188,7 @@ func (e Extractor) extract(ctx context.Context, fixed []byte, lim extract.Limits
 				}
 			}
 		}
-		all[i] = lines
+		all[i], gfx[i] = lines, g
 	}
 	if failed == len(pages) && firstErr != nil {
 		return nil, firstErr
@@ -186,8 +210,16 @@ func (e Extractor) extract(ctx context.Context, fixed []byte, lim extract.Limits
 		removeFurniture(all)
 	}
 	c := &extract.Content{Pages: make([]extract.Page, len(pages)), Title: title(r)}
+	var ts tableState
 	for i, lines := range all {
-		c.Pages[i] = extract.Page{Number: i + 1, Text: joinLines(lines)}
+		if !gfx[i].words {
+			c.Pages[i] = extract.Page{Number: i + 1, Text: joinLines(lines, nil)}
+			ts.lastXs = nil
+			continue
+		}
+		offs := make([]int, len(lines))
+		text := joinLines(lines, offs)
+		c.Pages[i] = extract.Page{Number: i + 1, Text: text, Tables: pageTables(lines, offs, text, gfx[i], &ts)}
 	}
 	return c, nil
 }
@@ -332,10 +364,11 @@ func walkPages(r *pdflib.Reader, max int) (pages []pageRef, err error) {
 	return pages, nil
 }
 
-// page extracts the lines of one page.
-func (d *docState) page(p pageRef) (lines []line, err error) {
+// page extracts the lines of one page and, when it draws what may be
+// tables, the graphics to find them from.
+func (d *docState) page(p pageRef) (lines []line, g pageGraphics, err error) {
 	if p.err != nil {
-		return nil, p.err
+		return nil, g, p.err
 	}
 	defer func() {
 		if x := recover(); x != nil {
@@ -345,19 +378,24 @@ func (d *docState) page(p pageRef) (lines []line, err error) {
 	in := &interp{doc: d}
 	data, cerr := in.contents(p.v)
 	if errors.Is(cerr, extract.ErrLimit) {
-		return nil, cerr
+		return nil, g, cerr
 	}
 	rerr := in.run(data, p.res, identity)
-	lines = pageLines(in.glyphs, p.box)
+	track := tabular(in.shapes)
+	lines, g.dir, g.words = pageLines(in.glyphs, p.box, track)
+	g.box = p.box
+	if track {
+		g.shapes = in.shapes
+	}
 	switch {
 	case rerr != nil:
-		return lines, rerr
+		return lines, g, rerr
 	case cerr != nil && len(in.glyphs) == 0:
-		return nil, cerr
+		return nil, g, cerr
 	case in.err != nil && len(in.glyphs) == 0:
-		return nil, in.err
+		return nil, g, in.err
 	}
-	return lines, nil
+	return lines, g, nil
 }
 
 // title returns the document title from the Info dictionary.

@@ -166,6 +166,11 @@ func TestRealFiles(t *testing.T) {
 			if len(r.c.Pages) == 0 {
 				t.Errorf("%s: content without pages", r.name)
 			}
+			for _, p := range r.c.Pages {
+				if err := tableSpansValid(p); err != nil {
+					t.Errorf("%s: %v", r.name, err)
+				}
+			}
 		}
 	}
 	t.Logf("%d files: %d with text, %d need OCR, %d errors", len(pdfs), ok, ocr, failed)

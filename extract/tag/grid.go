@@ -512,12 +512,13 @@ func (st *docState) pipeTable(lines []lineSpan, i int) (int, bool) {
 // gridHit holds a rating read from a grid or table until the sentence
 // rules reach it, so that findings are recorded in document order.
 func (st *docState) gridHit(sn sentence, h rHit) {
-	st.rs.pending = append(st.rs.pending, pendingHit{sn, h})
+	st.rs.pending = append(st.rs.pending, pendingHit{sn: sn, h: h})
 }
 
 type pendingHit struct {
-	sn sentence
-	h  rHit
+	sn  sentence
+	h   rHit
+	tab *tableHit // a rating read from a table cell, else nil
 }
 
 func (st *docState) tableSubject(label string) string {

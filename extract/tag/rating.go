@@ -126,12 +126,15 @@ type rHit struct {
 func (st *docState) tagRatings() {
 	st.rs = ratingState{history: map[[2]string]string{}, prevHistory: -1, index: map[ratingKey]int{}, trustRef: -1, domRef: -1, histPara: -1}
 	lines := textLines(st.text)
-	st.rs.covered = st.tagLineGrids(lines)
 	st.rs.sections = st.serviceSections(lines)
+	st.placeSections(lines, st.rs.sections)
+	st.tables = st.tagTables()
+	st.rs.covered = coverTables(st.tables, st.tagLineGrids(blankLines(lines, st.tables)))
+	sort.SliceStable(st.rs.pending, func(a, b int) bool { return st.rs.pending[a].sn.s < st.rs.pending[b].sn.s })
 	cov, sec, pend := 0, 0, 0
 	defer func() {
 		for ; pend < len(st.rs.pending); pend++ {
-			st.addRating(st.rs.pending[pend].sn, st.rs.pending[pend].h)
+			st.addPending(st.rs.pending[pend])
 		}
 	}()
 	for si, sn := range st.sents {
@@ -139,7 +142,7 @@ func (st *docState) tagRatings() {
 			return
 		}
 		for ; pend < len(st.rs.pending) && st.rs.pending[pend].sn.s <= sn.s; pend++ {
-			st.addRating(st.rs.pending[pend].sn, st.rs.pending[pend].h)
+			st.addPending(st.rs.pending[pend])
 		}
 		st.rs.cur = si
 		for sec < len(st.rs.sections) && st.rs.sections[sec].at <= sn.s {
@@ -407,6 +410,7 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 				}
 				return nil
 			}},
+			{"this key question: the section's", func() []string { return st.headingKeyQuestion(sn, ts[i].s) }},
 			{"no key question: overall", func() []string { return []string{"overall"} }},
 		} {
 			if len(doms) > 0 {
@@ -437,7 +441,8 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 			}
 			st.rs.fromSection = false
 			h.subjects = expandPlaces(st.subjectBefore(sn, ts, lo, i))
-			h.local = st.rs.fromSection
+			// a section's service at a named place is one subject across pages
+			h.local = st.rs.fromSection && !strings.HasSuffix(st.rs.section, ")")
 			subjWhy = "subject named before, or the section, location or provider"
 		}
 		// previous: same as now

@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -259,6 +260,14 @@ func splitSentences(text string, s, e, blk int, out []sentence) []sentence {
 		if c == '?' && startsWithRating(text[k:e]) {
 			continue
 		}
+		if p := citationAfter(text, k, e); p > 0 {
+			// "… daily. (Regulation 12(2)(e))": the citation ends the
+			// sentence it follows
+			j, k = p, p
+			for k < e && isSpaceByte(text[k]) {
+				k++
+			}
+		}
 		if ts, te := trimSpan(text, start, j); ts < te {
 			out = append(out, sentence{ts, te, blk})
 		}
@@ -353,4 +362,26 @@ func clean(t string) string {
 		}
 	}
 	return string(b)
+}
+
+var reCiteOpen = regexp.MustCompile(`^\((?i:regulations?|regs?\.?)\s*\d`)
+
+// citationAfter returns the offset just past a parenthesised
+// regulation citation at text[k:e] ("(Regulation 12(2)(a))"), or 0.
+func citationAfter(text string, k, e int) int {
+	if k >= e || text[k] != '(' || !reCiteOpen.MatchString(text[k:min(e, k+16)]) {
+		return 0
+	}
+	depth := 0
+	for i := k; i < e && i < k+120; i++ {
+		switch text[i] {
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return 0
 }

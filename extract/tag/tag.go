@@ -38,6 +38,11 @@
 //   - The document's regulator: another inspectorate's document yields no
 //     CQC ratings, actions or scores, guidance no ratings or actions from
 //     its generic statements (regulator.go).
+//   - Tables that an extractor found (extract.Page.Tables) are read as
+//     cells: ratings grids by column header and row label, with each
+//     cell's arrow and date; rating boxes; requirement-notice rows as
+//     must-dos (table.go). The line-based grid reader and the sentence
+//     rules skip the tables read.
 //
 // prose's named-entity model is loaded once by New and used only to find a
 // speaker's name in the few words that introduce a quote when the cheaper
@@ -134,6 +139,7 @@ type docState struct {
 	act actionDoc // what the action rules learn of the document once
 
 	rs           ratingState
+	tables       []tableSpan // tables read as cells (table.go)
 	quoteSpans   []qspan
 	anchorStarts map[[2]byte][]int32 // see wordStarts
 }
@@ -201,6 +207,7 @@ func (t *Tagger) tag(ctx context.Context, doc *extract.Document, opt Options, re
 	st.scanQuotes()
 	if ctx.Err() == nil {
 		st.tagActions()
+		st.dropCovered(st.tableActions(st.tables))
 	}
 	if ctx.Err() == nil {
 		st.tagQuotes()
@@ -221,6 +228,9 @@ func (t *Tagger) tag(ctx context.Context, doc *extract.Document, opt Options, re
 	out = append(out, st.docFinding())
 	for _, i := range idx {
 		f := st.found[i]
+		if f.Kind == "" {
+			continue // dropped
+		}
 		if f.Provider == "" {
 			f.Provider = st.provider
 		}

@@ -290,3 +290,23 @@ func BenchmarkExtract(b *testing.B) {
 		})
 	}
 }
+
+func TestNormalizeOffsets(t *testing.T) {
+	s := "Ward\u00a0A | ﬁre safety\r\nGood ↑ | \u00adNot rated"
+	words := []string{"Ward", "A", "fire", "safety", "Good", "↑", "Not", "rated"}
+	raw := []string{"Ward", "A", "ﬁre", "safety", "Good", "↑", "Not", "rated"}
+	var offs []int
+	from := 0
+	for _, w := range raw {
+		k := strings.Index(s[from:], w) + from
+		offs = append(offs, k, k+len(w))
+		from = k + len(w)
+	}
+	n := Normalize(s)
+	got := NormalizeOffsets(s, offs)
+	for i, w := range words {
+		if g := n[got[2*i]:got[2*i+1]]; g != w {
+			t.Errorf("word %d: %q at %d-%d, want %q", i, g, got[2*i], got[2*i+1], w)
+		}
+	}
+}
