@@ -10,7 +10,13 @@
 //   - a Section 29A warning notice letter (PDF);
 //   - the trust's press statement on the report (HTML);
 //   - a CQC-style ratings page for one hospital (HTML);
-//   - a board paper on the CQC improvement plan (DOCX).
+//   - the hospital's location report page in the 2018 to 2022 layout
+//     (HTML): a key to the tables and a ratings grid of every core service,
+//     each cell a rating, the arrow of its change and its month;
+//   - a board paper on the CQC improvement plan (DOCX);
+//   - the report of the previous, 2021, inspection (DOCX): a one-row
+//     "Ratings for the whole trust" grid and a requirement notices table;
+//   - the trust's news release on that inspection (plain text).
 //
 // Every name, code, figure and word in it is invented. The files are made
 // by internal/gen from its source/ folder; after editing a source, run

@@ -31,7 +31,9 @@ func readDemo(t *testing.T, name string) []byte {
 func TestNames(t *testing.T) {
 	want := []string{
 		"demo/harrowfield-board-paper-cqc-action-plan.docx",
+		"demo/harrowfield-general-hospital-location-report.html",
 		"demo/harrowfield-general-hospital-ratings.html",
+		"demo/harrowfield-inspection-report-2021.docx",
 		reportName,
 		"demo/harrowfield-news-release-2021.txt",
 		"demo/harrowfield-press-statement-2024.html",

@@ -6,18 +6,32 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // buildBoardPaper makes a Word board paper from source/board-paper.txt.
-// Only headings, paragraphs, bullets and tables are supported.
 func buildBoardPaper() ([]byte, error) {
-	src, err := sources.ReadFile("source/board-paper.txt")
+	return buildDOCX("board-paper.txt", "CQC inspection report and improvement plan", trustName, boardTime)
+}
+
+// buildReport2021 makes the report of the trust's 2021 inspection, as a
+// Word document: its whole-trust ratings grid and requirement notices are
+// Word tables.
+func buildReport2021() ([]byte, error) {
+	return buildDOCX("report-2021.txt", trustName+" Inspection report", "Care Quality Commission", report2021)
+}
+
+// buildDOCX makes a Word document from a markup source. Headings,
+// paragraphs, bullets, tables and ::ratings-grid are supported; a "¶" in a
+// table cell starts a new paragraph in the cell.
+func buildDOCX(name, title, author string, stamp time.Time) ([]byte, error) {
+	src, err := sources.ReadFile("source/" + name)
 	if err != nil {
 		return nil, fmt.Errorf("read source: %w", err)
 	}
 	blocks, err := parseMarkup(string(src))
 	if err != nil {
-		return nil, fmt.Errorf("board-paper.txt: %w", err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	var body strings.Builder
 	for _, b := range blocks {
@@ -31,8 +45,15 @@ func buildBoardPaper() ([]byte, error) {
 			body.WriteString(wPara("ListBullet", true, b.text))
 		case blockTable:
 			body.WriteString(wTable(b.widths, b.rows))
-		default:
-			return nil, fmt.Errorf("board-paper.txt: line %d: directive %q not supported in DOCX", b.line, b.text)
+		case blockDirective:
+			if b.text != "ratings-grid" || len(b.args) != 1 {
+				return nil, fmt.Errorf("%s: line %d: directive %q not supported in DOCX", name, b.line, b.text)
+			}
+			grid, err := wGrid(b.args[0])
+			if err != nil {
+				return nil, fmt.Errorf("%s: line %d: %w", name, b.line, err)
+			}
+			body.WriteString(grid)
 		}
 	}
 	doc := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
@@ -41,11 +62,11 @@ func buildBoardPaper() ([]byte, error) {
 		`<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr>` +
 		`</w:body></w:document>`
 
-	stamp := boardTime.Format("2006-01-02T15:04:05Z")
+	when := stamp.Format("2006-01-02T15:04:05Z")
 	parts := []struct{ name, data string }{
 		{"[Content_Types].xml", docxContentTypes},
 		{"_rels/.rels", docxRootRels},
-		{"docProps/core.xml", fmt.Sprintf(docxCore, xmlEscape("CQC inspection report and improvement plan"), xmlEscape(trustName), stamp, stamp)},
+		{"docProps/core.xml", fmt.Sprintf(docxCore, xmlEscape(title), xmlEscape(author), when, when)},
 		{"word/_rels/document.xml.rels", docxDocRels},
 		{"word/document.xml", doc},
 		{"word/styles.xml", docxStyles},
@@ -54,7 +75,7 @@ func buildBoardPaper() ([]byte, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, p := range parts {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: p.name, Method: zip.Deflate, Modified: boardTime})
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: p.name, Method: zip.Deflate, Modified: stamp})
 		if err != nil {
 			return nil, fmt.Errorf("docx %s: %w", p.name, err)
 		}
@@ -66,6 +87,34 @@ func buildBoardPaper() ([]byte, error) {
 		return nil, fmt.Errorf("docx: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// wGrid is a ratings grid as a Word table: the heading above it, a header
+// row of key questions, and one row per subject; each cell gives the
+// rating, its change arrow and its month. The corner cell is blank, and so
+// is the label of a whole-trust grid's only row.
+func wGrid(name string) (string, error) {
+	g, ok := grids[name]
+	if !ok {
+		return "", fmt.Errorf("unknown ratings grid %q", name)
+	}
+	widths := []float64{44}
+	rows := [][]string{append([]string{""}, keyQuestions...)}
+	for range keyQuestions {
+		widths = append(widths, 22)
+	}
+	for _, s := range g.rows {
+		row := []string{s.Service}
+		for _, mk := range s.Marks {
+			if mk.Rating == NotRated {
+				row = append(row, "Not rated")
+				continue
+			}
+			row = append(row, mk.Rating.String()+"¶"+arrows[mk.Change]+"¶"+mk.Date)
+		}
+		rows = append(rows, row)
+	}
+	return wPara("Heading2", false, g.title) + wTable(widths, rows), nil
 }
 
 func xmlEscape(s string) string {
@@ -103,11 +152,15 @@ func wTable(widths []float64, rows [][]string) string {
 	for r, row := range rows {
 		b.WriteString("<w:tr>")
 		for c, cell := range row {
-			fmt.Fprintf(&b, `<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/></w:tcPr><w:p><w:r>`, int(widths[c]*56.7))
-			if r == 0 {
-				b.WriteString("<w:rPr><w:b/></w:rPr>")
+			fmt.Fprintf(&b, `<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/></w:tcPr>`, int(widths[c]*56.7))
+			for _, para := range strings.Split(cell, "¶") {
+				b.WriteString("<w:p><w:r>")
+				if r == 0 {
+					b.WriteString("<w:rPr><w:b/></w:rPr>")
+				}
+				fmt.Fprintf(&b, `<w:t xml:space="preserve">%s</w:t></w:r></w:p>`, xmlEscape(strings.TrimSpace(para)))
 			}
-			fmt.Fprintf(&b, `<w:t xml:space="preserve">%s</w:t></w:r></w:p></w:tc>`, xmlEscape(cell))
+			b.WriteString("</w:tc>")
 		}
 		b.WriteString("</w:tr>")
 	}

@@ -1,8 +1,9 @@
 // Package gen writes cqcmine's demo corpus: documents about a fictional NHS
 // trust, Harrowfield and Wyre NHS Foundation Trust, in the shapes the CQC
 // and trusts publish them (an inspection report and a warning notice as
-// PDF, a trust press statement and a hospital ratings page as HTML, a board
-// paper as DOCX, and a news release on the previous inspection as plain
+// PDF, a trust press statement, a hospital ratings page and the hospital's
+// location report as HTML, a board paper and the report of the previous
+// inspection as DOCX, and a news release on that inspection as plain
 // text).
 //
 // The words come from the markup and template files in source/; the
@@ -35,7 +36,9 @@ var builders = []struct {
 	{"harrowfield-warning-notice-2024.pdf", buildNotice},
 	{"harrowfield-press-statement-2024.html", buildPressStatement},
 	{"harrowfield-general-hospital-ratings.html", buildHospitalPage},
+	{"harrowfield-general-hospital-location-report.html", buildLocationReport},
 	{"harrowfield-board-paper-cqc-action-plan.docx", buildBoardPaper},
+	{"harrowfield-inspection-report-2021.docx", buildReport2021},
 	{"harrowfield-news-release-2021.txt", buildNewsRelease},
 }
 

@@ -166,3 +166,27 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 	}
 }
+
+func TestMarkBefore(t *testing.T) {
+	for _, tc := range []struct {
+		mk   Mark
+		want Rating
+	}{
+		{Mark{Rating: Good}, Good},
+		{Mark{Rating: Good, Change: UpOne}, RequiresImprovement},
+		{Mark{Rating: Outstanding, Change: UpTwo}, RequiresImprovement},
+		{Mark{Rating: RequiresImprovement, Change: DownOne}, Good},
+		{Mark{Rating: Inadequate, Change: DownTwo}, Good},
+	} {
+		if got := tc.mk.before(); got != tc.want {
+			t.Errorf("%+v.before() = %v, want %v", tc.mk, got, tc.want)
+		}
+	}
+	// The 2021 whole-trust row is what the 2024 row changed from.
+	r := trustRatings2021()
+	for i, mk := range trustRatings.Marks {
+		if r.Marks[i].Rating != mk.before() || r.Marks[i].Date != prev {
+			t.Errorf("2021 %s = %+v; the 2024 grid says it was %v", keyQuestions[i], r.Marks[i], mk.before())
+		}
+	}
+}

@@ -30,6 +30,7 @@ var (
 	reportTime = time.Date(2024, time.July, 19, 9, 0, 0, 0, time.UTC)
 	noticeTime = time.Date(2024, time.May, 3, 14, 30, 0, 0, time.UTC)
 	boardTime  = time.Date(2024, time.September, 5, 8, 0, 0, 0, time.UTC)
+	report2021 = time.Date(2021, time.November, 19, 9, 0, 0, 0, time.UTC)
 )
 
 // Rating is a CQC rating.
@@ -101,12 +102,31 @@ type ServiceRatings struct {
 }
 
 const (
-	cur  = "Jul 2024"
-	prev = "Nov 2021"
+	cur    = "Jul 2024"
+	prev   = "Nov 2021"
+	oldest = "Mar 2019"
 )
 
 func m(r Rating, c Change) Mark { return Mark{r, c, cur} }
 func old(r Rating) Mark         { return Mark{r, Same, prev} }
+
+// r19 is a rating last published after the 2019 inspection.
+func r19(r Rating, c Change) Mark { return Mark{r, c, oldest} }
+
+// before undoes a mark's change: the rating it was changed from.
+func (mk Mark) before() Rating {
+	switch mk.Change {
+	case UpOne:
+		return mk.Rating - 1
+	case UpTwo:
+		return mk.Rating - 2
+	case DownOne:
+		return mk.Rating + 1
+	case DownTwo:
+		return mk.Rating + 2
+	}
+	return mk.Rating
+}
 
 // trustRatings is the whole-trust row.
 var trustRatings = ServiceRatings{"Overall trust", [6]Mark{
@@ -156,6 +176,33 @@ var hospitalRatings = ServiceRatings{"Harrowfield General Hospital", [6]Mark{
 	m(RequiresImprovement, Same), m(RequiresImprovement, DownOne), m(RequiresImprovement, DownOne),
 }}
 
+// hospitalCarried are the core services at Harrowfield General Hospital
+// that neither the 2021 nor the 2024 inspection looked at: the location
+// report shows them with the ratings and dates of the 2019 inspection.
+// Outpatients are not rated for effective.
+var hospitalCarried = []ServiceRatings{
+	{"End of life care", [6]Mark{
+		r19(Good, Same), r19(Good, UpOne), r19(Outstanding, UpOne),
+		r19(Good, Same), r19(Good, UpOne), r19(Good, UpOne)}},
+	{"Outpatients", [6]Mark{
+		r19(Good, Same), {NotRated, Same, oldest}, r19(Good, Same),
+		r19(RequiresImprovement, DownOne), r19(Good, Same), r19(Good, Same)}},
+}
+
+// trustChanges2021 are the arrows of the 2021 whole-trust ratings, the
+// change from the 2019 inspection (rated requires improvement overall).
+var trustChanges2021 = [6]Change{Same, UpOne, Same, Same, UpOne, UpOne}
+
+// trustRatings2021 is the whole-trust row of the 2021 inspection: the
+// ratings the 2024 grid changed from, with their own arrows.
+func trustRatings2021() ServiceRatings {
+	var s ServiceRatings
+	for i, mk := range trustRatings.Marks {
+		s.Marks[i] = Mark{mk.before(), trustChanges2021[i], prev}
+	}
+	return s
+}
+
 // grids names the ratings tables a document can draw with ::ratings-grid.
 var grids = map[string]struct {
 	title string
@@ -165,6 +212,11 @@ var grids = map[string]struct {
 	"hospital":      {"Ratings for Harrowfield General Hospital", append(append([]ServiceRatings{}, acuteRatings...), ServiceRatings{"Overall*", hospitalRatings.Marks})},
 	"community":     {"Ratings for Thornmere Community Hospital", communityRatings},
 	"mental-health": {"Ratings for mental health services", mentalHealthRatings},
+	// the 2021 report's whole-trust grid: one row, no label
+	"trust-2021": {"Ratings for the whole trust", []ServiceRatings{trustRatings2021()}},
+	// the location report's grid: every core service, then the location
+	"location": {"Ratings for Harrowfield General Hospital", append(append(append([]ServiceRatings{}, acuteRatings...), hospitalCarried...),
+		ServiceRatings{"Overall*", hospitalRatings.Marks})},
 }
 
 func allServices() []ServiceRatings {
