@@ -373,6 +373,11 @@ func (st *docState) docType() string {
 	}
 	lower := st.lower[:len(head)]
 	has := func(w string) bool { return strings.Contains(lower, w) }
+	// a report titled as one is a report, whatever notices it includes
+	if top := lower[:min(len(lower), 300)]; (strings.Contains(top, "inspection report") || strings.Contains(top, "quality report")) && !st.trustVoice &&
+		!strings.Contains(top, "warning notice") && !strings.Contains(top, "undertaking") {
+		return "inspection report"
+	}
 	switch {
 	case has("enforcement undertakings") || has("undertakings") && reUndertakings.MatchString(head):
 		return "undertakings"
