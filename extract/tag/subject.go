@@ -250,6 +250,17 @@ func (st *docState) findLocalSubject() string {
 		return strings.TrimPrefix(best, "the ")
 	}
 	if gn >= 2 {
+		// a statement about one core service ("Maternity services" as its
+		// title) speaks of that service as "the service"
+		if generic == "the service" {
+			title := strings.TrimSpace(st.lower[:min(len(l), 300)])
+			if k := strings.IndexByte(title, '\n'); k >= 0 {
+				title = title[:k]
+			}
+			if cs, at := coreService(title); at >= 0 {
+				return cs
+			}
+		}
 		return generic
 	}
 	return ""
