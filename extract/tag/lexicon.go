@@ -6,37 +6,53 @@ import (
 )
 
 // coreService returns the core service named in lower-case text l, the
-// last one when several are, and where it starts.
+// last one when several are, and where it starts. A longer name holding a
+// shorter one ("outpatients and diagnostic imaging") wins over it.
 func coreService(l string) (string, int) {
 	best, at, end := "", -1, -1
-	for _, c := range coreServices {
-		i := strings.LastIndex(l, c.key)
-		if i < 0 {
+	for p := 0; p+1 < len(l); p++ {
+		if p > 0 && isWordByte(l[p-1]) || !isWordByte(l[p]) {
 			continue
 		}
-		e := i + len(c.key)
-		if e < len(l) && isWordRune(rune(l[e])) || i > 0 && isWordRune(rune(l[i-1])) {
-			continue
-		}
-		// the last service named; a longer name holding a shorter one
-		// ("outpatients and diagnostic imaging") wins over it
-		if i > at && !(i < end && e <= end) || i < at && e >= end {
-			best, at, end = c.name, i, e
+		for _, c := range serviceStarts[[2]byte{l[p], l[p+1]}] {
+			e := p + len(c.key)
+			if !strings.HasPrefix(l[p:], c.key) || e < len(l) && isWordRune(rune(l[e])) {
+				continue
+			}
+			if p > at && !(p < end && e <= end) || p < at && e >= end {
+				best, at, end = c.name, p, e
+			}
+			break // keys are longest first: the first that fits is the longest here
 		}
 	}
 	return best, at
 }
 
+// serviceStarts indexes coreServices by their first two bytes, longest
+// key first, so that coreService reads a text once.
+var serviceStarts = func() map[[2]byte][]serviceKey {
+	m := map[[2]byte][]serviceKey{}
+	for _, c := range coreServices {
+		if len(c.key) >= 2 {
+			k := [2]byte{c.key[0], c.key[1]}
+			m[k] = append(m[k], c)
+		}
+	}
+	return m
+}()
+
 // leadingService returns the core service that lower-case text l starts
 // with, by its longest key, or "".
 func leadingService(l string) string {
-	best, n := "", 0
-	for _, c := range coreServices {
-		if len(c.key) > n && strings.HasPrefix(l, c.key) && (len(l) == len(c.key) || !isWordRune(rune(l[len(c.key)]))) {
-			best, n = c.name, len(c.key)
+	if len(l) < 2 {
+		return ""
+	}
+	for _, c := range serviceStarts[[2]byte{l[0], l[1]}] {
+		if strings.HasPrefix(l, c.key) && (len(l) == len(c.key) || !isWordRune(rune(l[len(c.key)]))) {
+			return c.name
 		}
 	}
-	return best
+	return ""
 }
 
 func atoiSmall(s string) int {

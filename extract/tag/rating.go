@@ -157,7 +157,7 @@ func (st *docState) tagRatings() {
 		}
 		l := st.lower[sn.s:sn.e]
 		ratingish := mayRate(l)
-		if strings.Contains(l, "we ") && reEarlierVisit.MatchString(l) {
+		if strings.Contains(l, "inspection") && strings.Contains(l, "we ") && reEarlierVisit.MatchString(l) {
 			st.rs.histPara = st.blocks[sn.blk].para
 		}
 		if strings.Contains(l, "rating") {
@@ -169,7 +169,7 @@ func (st *docState) tagRatings() {
 			}
 			// "Our rating of the maternity service at X Hospital stayed the
 			// same." names the service the next sentences rate
-			if _, at := coreService(l); at >= 0 && strings.Contains(l[:at], "rating") && !hasRatingWord(l) {
+			if (strings.Contains(l, "rating of") || strings.Contains(l, "rating for")) && !hasRatingWord(l) && coreServiceAfterRating(l) {
 				if ts := tokenize(st.text, sn.s, sn.e); len(ts) > 0 {
 					if name := st.namedSubject(sn, ts, 0, len(ts)); leadingService(strings.ToLower(name)) != "" {
 						st.rs.svc, st.rs.svcSent = name, si
@@ -1503,6 +1503,13 @@ func (st *docState) addRating(sn sentence, h rHit) {
 			}
 		}
 	}
+}
+
+// coreServiceAfterRating reports a core service named after the word
+// "rating" in lower-case text l.
+func coreServiceAfterRating(l string) bool {
+	_, at := coreService(l)
+	return at >= 0 && strings.Contains(l[:at], "rating")
 }
 
 var reSameServices = regexp.MustCompile(`ratings? (?:for|of) ([a-z ,'’&-]{3,160}?) (?:had |have |has )?(?:remained|stayed) the same`)
