@@ -1066,6 +1066,9 @@ func (st *docState) subjectsFor(sn sentence, ts []tok, i, subjAt, end int) []str
 		if items := splitItems(st.text[s:e]); len(items) > 0 {
 			return items
 		}
+		if items := st.orgListAfter(ts, subjAt); len(items) > 0 {
+			return items
+		}
 	}
 	k := end
 	if k < len(ts) && ts[k].w == "(" {

@@ -653,3 +653,45 @@ func (st *docState) pageLocation() string {
 	}
 	return ""
 }
+
+// orgListAfter reads the organisations named after "for" that a rating
+// is given to: "raised its rating to good for Northvale Health's Elmstead
+// and Brackenford hospitals", "rated good for Oak Lodge and Willow House".
+func (st *docState) orgListAfter(ts []tok, k int) []string {
+	e := k
+	for e < len(ts) && (nameRunWord(ts, e) && ts[e].w != "," || ts[e].w == ",") {
+		e++
+	}
+	plural := ""
+	if e < len(ts) {
+		if p, ok := pluralOrg[ts[e].w]; ok && !ts[e].cap {
+			plural = p
+		}
+	}
+	if e == k {
+		return nil
+	}
+	items := splitNames(ts[k:e])
+	var out []string
+	for _, it := range items {
+		last := it[len(it)-1]
+		switch {
+		case plural != "":
+			if len(it) > 3 {
+				return nil
+			}
+		case orgNouns[last.w] && len(it) > 1:
+		default:
+			return nil
+		}
+		name := clean(st.text[it[0].s:it[len(it)-1].e])
+		if plural != "" {
+			name += " " + plural
+		}
+		out = append(out, name)
+	}
+	if len(out) == 0 || len(out) == 1 && plural == "" && (isProviderLevel(out[0]) || strings.HasSuffix(out[0], " Trust")) {
+		return nil
+	}
+	return out
+}
