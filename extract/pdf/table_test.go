@@ -304,9 +304,9 @@ func TestTablesStrokedLines(t *testing.T) {
 	}
 }
 
-// TestTablesAligned reads a table drawn without any lines or boxes, its
-// columns kept apart by white space only, and leaves prose alone.
-func TestTablesAligned(t *testing.T) {
+// alignedPage draws a table without any lines or boxes, its columns
+// kept apart by white space only, between two lines of prose.
+func alignedPage() string {
 	var b strings.Builder
 	b.WriteString("BT /F1 11 Tf 72 720 Td (Staffing figures for Elmstead Care Home, by unit) Tj ET\n")
 	rows := [][]string{
@@ -322,7 +322,13 @@ func TestTablesAligned(t *testing.T) {
 	}
 	b.WriteString("BT /F1 11 Tf 72 600 Td (Staff told us the units were calm and well run during the visit.) Tj ET\n")
 	b.WriteString("BT /F1 11 Tf 72 586 Td (Relatives said that the home kept them informed about changes.) Tj ET\n")
-	c, err := Extractor{}.Extract(context.Background(), buildPDF("%PDF-1.4\n", "Aligned", b.String()), extract.Limits{})
+	return b.String()
+}
+
+// TestTablesAligned reads a table aligned by white space only and
+// leaves the prose around it alone.
+func TestTablesAligned(t *testing.T) {
+	c, err := Extractor{}.Extract(context.Background(), buildPDF("%PDF-1.4\n", "Aligned", alignedPage()), extract.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
