@@ -140,7 +140,13 @@ func pageTables(lines []line, offs []int, text string, g pageGraphics, st *table
 	if len(out) == 0 {
 		return nil
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].top > out[j].top })
+	// Reading order: top down, tables side by side left first.
+	sort.SliceStable(out, func(i, j int) bool {
+		if math.Abs(out[i].top-out[j].top) > snapTol {
+			return out[i].top > out[j].top
+		}
+		return out[i].xs[0] < out[j].xs[0]
+	})
 	for i := range out {
 		f := &out[i]
 		f.atTop, f.atBottom = true, true
@@ -231,11 +237,10 @@ func pageEdges(g pageGraphics) (hs, vs []edge, fills []fillBox) {
 		switch {
 		case w < thinEdge && h < thinEdge:
 			// a dot, a bullet
-		case h < thinEdge && w >= 3*h:
+		case !s.fill && w >= h, h < thinEdge && w >= 3*h:
 			hs = append(hs, edge{(y0 + y1) / 2, x0, x1})
-		case w < thinEdge && h >= 3*w:
+		case !s.fill, w < thinEdge && h >= 3*w:
 			vs = append(vs, edge{(x0 + x1) / 2, y0, y1})
-		case !s.fill:
 		case pageArea > 0 && w*h > 0.6*pageArea:
 			// a page background
 		default:
@@ -291,8 +296,7 @@ func components(hs, vs []edge) []component {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
