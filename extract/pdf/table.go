@@ -129,14 +129,32 @@ func pageTables(lines []line, offs []int, text string, g pageGraphics, st *table
 		return nil
 	}
 	var out []found
-	if hs, vs, fills := pageEdges(g); len(hs) >= 2 && len(vs) >= 2 && len(hs) <= maxEdges && len(vs) <= maxEdges {
+	var lone []edge // horizontal rules that meet no vertical edge
+	var fills []fillBox
+	if hs, vs, fs := pageEdges(g); len(hs) >= 2 && len(hs) <= maxEdges && len(vs) <= maxEdges {
+		fills = fs
 		for _, comp := range components(hs, vs) {
+			if len(comp.v) == 0 {
+				lone = append(lone, comp.h...)
+				continue
+			}
 			if f, ok := buildTable(comp.h, comp.v, fills, words, text); ok {
 				out = append(out, f)
 			}
 		}
 	}
 	out = append(out, textTables(words, out, text)...)
+	// Rules stacked across the page, where no table is yet.
+	for _, rules := range ruleStacks(lone) {
+		if overlapsFound(rules, out) {
+			continue
+		}
+		if vs := gutterEdges(rules, words); vs != nil {
+			if f, ok := buildTable(rules, vs, fills, words, text); ok && f.t.Rows >= 2 {
+				out = append(out, f)
+			}
+		}
+	}
 	if len(out) == 0 {
 		return nil
 	}
@@ -170,6 +188,93 @@ func pageTables(lines []line, offs []int, text string, g pageGraphics, st *table
 		tables[i] = out[i].t
 	}
 	return tables
+}
+
+// ruleStacks groups horizontal rules that touch no vertical edge into
+// stacks of three or more, one under the other across the same width:
+// the rows of a table ruled only horizontally.
+func ruleStacks(hs []edge) [][]edge {
+	sort.Slice(hs, func(i, j int) bool { return hs[i].pos > hs[j].pos })
+	var out [][]edge
+	used := make([]bool, len(hs))
+	for i := range hs {
+		if used[i] {
+			continue
+		}
+		stack := []edge{hs[i]}
+		used[i] = true
+		for j := i + 1; j < len(hs); j++ {
+			last := stack[len(stack)-1]
+			if used[j] || last.pos-hs[j].pos > maxRowPt {
+				continue
+			}
+			lo, hi := math.Max(last.lo, hs[j].lo), math.Min(last.hi, hs[j].hi)
+			if hi-lo >= 0.9*math.Max(last.hi-last.lo, hs[j].hi-hs[j].lo) {
+				stack = append(stack, hs[j])
+				used[j] = true
+			}
+		}
+		if len(stack) >= 3 {
+			out = append(out, stack)
+		}
+	}
+	return out
+}
+
+// overlapsFound reports whether the box of a stack of rules overlaps a
+// table already found.
+func overlapsFound(rules []edge, fs []found) bool {
+	top, bot := rules[0].pos, rules[len(rules)-1].pos
+	left, right := math.Inf(1), math.Inf(-1)
+	for _, r := range rules {
+		left, right = math.Min(left, r.lo), math.Max(right, r.hi)
+	}
+	for _, f := range fs {
+		if len(f.xs) > 0 && f.xs[0] < right && f.xs[len(f.xs)-1] > left && f.bot < top && f.top > bot {
+			return true
+		}
+	}
+	return false
+}
+
+// maxRowPt is the tallest row of a table ruled only horizontally.
+const maxRowPt = 200.0
+
+// gutterEdges returns vertical edges for a stack of horizontal rules:
+// its two sides and the middle of each strip that every word between
+// the rules leaves free, at least an em wide. It returns nil when there
+// is no such strip.
+func gutterEdges(rules []edge, words []tword) []edge {
+	top, bot := rules[0].pos, rules[len(rules)-1].pos
+	left, right := math.Inf(1), math.Inf(-1)
+	for _, r := range rules {
+		left, right = math.Min(left, r.lo), math.Max(right, r.hi)
+	}
+	free := []span{{left, right}}
+	var sizes []float64
+	for i := range words {
+		w := &words[i]
+		if x, y := w.cx(), w.cy(); x < left || x > right || y > top || y < bot {
+			continue
+		}
+		free = intersect(free, []span{{math.Inf(-1), w.x1}, {w.x2, math.Inf(1)}})
+		sizes = append(sizes, w.size)
+	}
+	if len(sizes) < 2 {
+		return nil
+	}
+	slices.Sort(sizes)
+	em := sizes[len(sizes)/2]
+	vs := []edge{{left, bot, top}}
+	for _, g := range free {
+		if g.hi-g.lo >= gutterMinEm*em && g.lo > left+0.01 && g.hi < right-0.01 {
+			vs = append(vs, edge{(g.lo + g.hi) / 2, bot, top})
+		}
+	}
+	if len(vs) < 2 {
+		return nil
+	}
+	return append(vs, edge{right, bot, top})
 }
 
 // sameColumns reports whether two tables have the same column
@@ -237,10 +342,12 @@ func pageEdges(g pageGraphics) (hs, vs []edge, fills []fillBox) {
 		switch {
 		case w < thinEdge && h < thinEdge:
 			// a dot, a bullet
-		case !s.fill && w >= h, h < thinEdge && w >= 3*h:
+		case h < thinEdge && w >= 3*h:
 			hs = append(hs, edge{(y0 + y1) / 2, x0, x1})
-		case !s.fill, w < thinEdge && h >= 3*w:
+		case w < thinEdge && h >= 3*w:
 			vs = append(vs, edge{(x0 + x1) / 2, y0, y1})
+		case !s.fill:
+			// a thick stroke: a bar or a frame, seldom a cell's edge
 		case pageArea > 0 && w*h > 0.6*pageArea:
 			// a page background
 		default:
@@ -786,7 +893,12 @@ func headerRows(t *extract.Table, fills []fillBox, xs, ys []float64) int {
 			}
 		}
 		if r == 0 && captionRow(t) {
-			continue // a caption row: a header only with the rows below it
+			// A caption row: a header when drawn as one, or with the
+			// header rows below it.
+			if distinctFill(r, fills, xs, ys) {
+				n = 1
+			}
+			continue
 		}
 		if labels == 0 || !short {
 			break
