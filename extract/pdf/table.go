@@ -711,6 +711,10 @@ func dropGaps(xs, ys []float64, words []tword, ids []int) ([]float64, []float64)
 	return out, oy
 }
 
+// maxSplitWords bounds the words of a cell that splitSpans looks at
+// (its test is quadratic): bigger cells are prose, not rows of a grid.
+const maxSplitWords = 1000
+
 // splitSpans splits a cell spanning several columns at a column
 // boundary that none of its words crosses and that parts two words of
 // one line by a wide gap: the table drew no line there, but its text
@@ -718,7 +722,7 @@ func dropGaps(xs, ys []float64, words []tword, ids []int) ([]float64, []float64)
 func splitSpans(cells []*cellBox, words []tword, xs []float64) []*cellBox {
 	out := cells[:0:0]
 	for _, b := range cells {
-		if b.c1 == b.c0 || len(b.words) < 2 {
+		if b.c1 == b.c0 || len(b.words) < 2 || len(b.words) > maxSplitWords {
 			out = append(out, b)
 			continue
 		}
