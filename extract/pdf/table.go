@@ -860,9 +860,12 @@ func cellText(ids []int, words []tword, text string) (string, int, int) {
 // the columns of requirement-notice tables.
 var headerWords = map[string]bool{
 	"safe": true, "effective": true, "caring": true, "responsive": true, "well-led": true,
-	"overall": true, "regulated activity": true, "regulation": true, "key question": true,
-	"rating": true, "ratings": true, "area": true, "service": true, "services": true,
-	"location": true, "domain": true, "finding": true, "findings": true, "action": true,
+	"well led": true, "overall": true, "overall rating": true,
+	"regulated activity": true, "regulated activities": true, "regulation": true, "regulations": true,
+	"key question": true, "key questions": true, "rating": true, "ratings": true,
+	"previous rating": true, "date": true, "area": true, "service": true, "services": true,
+	"core service": true, "core services": true, "location": true, "hospital": true, "site": true,
+	"domain": true, "finding": true, "findings": true, "action": true, "actions": true,
 }
 
 // ratingWord reports whether s starts with a CQC rating.
