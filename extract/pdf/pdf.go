@@ -388,12 +388,11 @@ func (d *docState) page(p pageRef) (lines []line, g pageGraphics, err error) {
 		return nil, g, cerr
 	}
 	rerr := in.run(data, p.res, identity)
-	track := tabular(in.shapes)
-	lines, g.dir, g.words = pageLines(in.glyphs, p.box, track)
-	g.box = p.box
-	if track {
-		g.shapes = in.shapes
-	}
+	// Words are followed through layout only where the graphics may
+	// make tables (or, found by pageLines, the text is aligned as one).
+	g = pageGrids(in.shapes, p.box, mainDir(in.glyphs))
+	track := len(g.grids) > 0 || len(g.stacks) > 0
+	lines, _, g.words = pageLines(in.glyphs, p.box, track)
 	switch {
 	case rerr != nil:
 		return lines, g, rerr

@@ -51,12 +51,55 @@ func (w *tword) cx() float64 { return (w.x1 + w.x2) / 2 }
 // cy is the height of the middle of the word's lower-case letters.
 func (w *tword) cy() float64 { return w.y + 0.25*w.size }
 
-// pageGraphics is what a page drew that tables are found from.
+// pageGraphics is what a page drew that tables are found from, in the
+// frame of its main text direction.
 type pageGraphics struct {
-	shapes []shape
-	dir    uint8 // main text direction
-	box    [4]float64
+	grids  []component // edges that may make grids (two or more each way)
+	stacks [][]edge    // stacks of horizontal rules that meet no vertical edge
+	fills  []fillBox
 	words  bool // the lines keep their words: the page may hold tables
+}
+
+// pageGrids finds in the shapes of a page, seen in the frame of text
+// direction dir, the edges that may make tables.
+func pageGrids(shapes []shape, box [4]float64, dir uint8) (g pageGraphics) {
+	if !tabular(shapes) {
+		return g
+	}
+	hs, vs, fills := pageEdges(shapes, box, dir)
+	if len(hs) < 2 || len(hs) > maxEdges || len(vs) > maxEdges {
+		return g
+	}
+	var lone []edge
+	for _, comp := range components(hs, vs) {
+		switch {
+		case len(comp.v) == 0:
+			lone = append(lone, comp.h...)
+		case len(comp.v) >= 2 && len(comp.h) >= 2:
+			g.grids = append(g.grids, comp)
+		}
+	}
+	g.stacks = ruleStacks(lone)
+	if len(g.grids) > 0 || len(g.stacks) > 0 {
+		g.fills = fills
+	}
+	return g
+}
+
+// mainDir returns the text direction most glyphs share (the lowest of
+// equals), as pageLines chooses it.
+func mainDir(gs []glyph) uint8 {
+	var count [4]int
+	for _, g := range gs {
+		count[g.dir]++
+	}
+	best := uint8(0)
+	for d := uint8(1); d < 4; d++ {
+		if count[d] > count[best] {
+			best = d
+		}
+	}
+	return best
 }
 
 // tabular reports whether a page draws enough boxes or lines to be worth
@@ -129,28 +172,19 @@ func pageTables(lines []line, offs []int, text string, g pageGraphics, st *table
 		return nil
 	}
 	var out []found
-	var lone []edge // horizontal rules that meet no vertical edge
-	var fills []fillBox
-	if hs, vs, fs := pageEdges(g); len(hs) >= 2 && len(hs) <= maxEdges && len(vs) <= maxEdges {
-		fills = fs
-		for _, comp := range components(hs, vs) {
-			if len(comp.v) == 0 {
-				lone = append(lone, comp.h...)
-				continue
-			}
-			if f, ok := buildTable(comp.h, comp.v, fills, words, text); ok {
-				out = append(out, f)
-			}
+	for _, comp := range g.grids {
+		if f, ok := buildTable(comp.h, comp.v, g.fills, words, text); ok {
+			out = append(out, f)
 		}
 	}
 	out = append(out, textTables(words, out, text)...)
 	// Rules stacked across the page, where no table is yet.
-	for _, rules := range ruleStacks(lone) {
+	for _, rules := range g.stacks {
 		if overlapsFound(rules, out) {
 			continue
 		}
 		if vs := gutterEdges(rules, words); vs != nil {
-			if f, ok := buildTable(rules, vs, fills, words, text); ok && f.t.Rows >= 2 {
+			if f, ok := buildTable(rules, vs, g.fills, words, text); ok && f.t.Rows >= 2 {
 				out = append(out, f)
 			}
 		}
@@ -325,13 +359,13 @@ func pageWords(lines []line, offs []int, text string) (words []tword, ys []float
 
 // pageEdges turns the page's shapes into snapped, joined horizontal and
 // vertical edges, and keeps the filled areas.
-func pageEdges(g pageGraphics) (hs, vs []edge, fills []fillBox) {
-	px0, py0 := toFrame(g.box[0], g.box[1], g.dir)
-	px1, py1 := toFrame(g.box[2], g.box[3], g.dir)
+func pageEdges(shapes []shape, box [4]float64, dir uint8) (hs, vs []edge, fills []fillBox) {
+	px0, py0 := toFrame(box[0], box[1], dir)
+	px1, py1 := toFrame(box[2], box[3], dir)
 	pageArea := math.Abs((px1 - px0) * (py1 - py0))
-	for _, s := range g.shapes {
-		x0, y0 := toFrame(s.x0, s.y0, g.dir)
-		x1, y1 := toFrame(s.x1, s.y1, g.dir)
+	for _, s := range shapes {
+		x0, y0 := toFrame(s.x0, s.y0, dir)
+		x1, y1 := toFrame(s.x1, s.y1, dir)
 		if x0 > x1 {
 			x0, x1 = x1, x0
 		}
