@@ -181,6 +181,7 @@ func FuzzExtract(f *testing.F) {
 	grid := buildPDF("%PDF-1.4\n", "Grid", gridPage(), gridPage())
 	f.Add(grid)
 	f.Add(bytes.Replace(grid, []byte(" re f"), []byte(" re S"), 3))
+	f.Add(buildPDF("%PDF-1.4\n", "Aligned", alignedPage()))
 	recoverTables = false
 	defer func() { recoverTables = true }()
 	f.Fuzz(func(t *testing.T, data []byte) {

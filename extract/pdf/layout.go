@@ -401,6 +401,9 @@ func flowLines(segs []segment, flow int) []line {
 		var b strings.Builder
 		size := 0.0
 		var words []lineWord
+		if n := countWords(group); n > 0 {
+			words = make([]lineWord, 0, n)
+		}
 		for _, s := range group {
 			for k, w := range s.words {
 				if b.Len() > 0 {
@@ -452,6 +455,15 @@ func flowLines(segs []segment, flow int) []line {
 		}
 	}
 	return out
+}
+
+// countWords returns how many words of segs have their extents kept.
+func countWords(segs []segment) int {
+	n := 0
+	for _, s := range segs {
+		n += len(s.wx)
+	}
+	return n
 }
 
 // pageLines lays out the glyphs of one page. top and bottom bound the page

@@ -23,16 +23,23 @@
 // first line sits above its row label's baseline is still one cell, and
 // its words are joined in reading order. Cell offsets point into the
 // page text: words are followed through layout, normalisation and the
-// joining of hyphenated words. A table needs text in two columns. Header
-// rows are the top rows of short labels that are key-question or
-// requirement-notice column names, or are drawn on a colour no lower row
-// uses. A table at the top of a page with the column boundaries of the
-// table that ended the previous page is Continued. Limits: tables drawn
-// without any graphics (columns aligned by white space only) and tables
-// ruled only horizontally are not found; neither are rows that the
-// graphics do not separate (a column with one background for all its
-// rows is one cell); header rows in other styles are not recognised; text
-// in directions other than the page's main one is left out of tables.
+// joining of hyphenated words. A cell spanning columns is split again
+// where its words keep a column gap on two lines or more. A table needs
+// text in two columns. Where graphics give no columns, white space does:
+// a stack of three or more horizontal rules across the same width is a
+// table whose columns are the strips every word between the rules leaves
+// free, and a run of three or more lines, each in three or more chunks
+// of words parted by wide gaps that line up, is a table of one row per
+// line. Header rows are the top rows of short labels that are
+// key-question or requirement-notice column names, or are drawn on a
+// colour no lower row uses (a caption row above them counts with them).
+// A table at the top of a page with the column boundaries of the table
+// that ended the previous page is Continued. Limits: rows that neither
+// graphics nor rules separate stay one cell (a column with one
+// background for all its rows, a white-space table whose cells wrap over
+// several lines); thick strokes (3 points or more) are not edges; header
+// rows in other styles are not recognised; text in directions other than
+// the page's main one is left out of tables.
 //
 // Every call into the library runs under recover: a page that cannot be
 // read is left empty and the rest of the document is kept. Files the
@@ -381,12 +388,11 @@ func (d *docState) page(p pageRef) (lines []line, g pageGraphics, err error) {
 		return nil, g, cerr
 	}
 	rerr := in.run(data, p.res, identity)
-	track := tabular(in.shapes)
-	lines, g.dir, g.words = pageLines(in.glyphs, p.box, track)
-	g.box = p.box
-	if track {
-		g.shapes = in.shapes
-	}
+	// Words are followed through layout only where the graphics may
+	// make tables (or, found by pageLines, the text is aligned as one).
+	g = pageGrids(in.shapes, p.box, mainDir(in.glyphs))
+	track := len(g.grids) > 0 || len(g.stacks) > 0
+	lines, _, g.words = pageLines(in.glyphs, p.box, track)
 	switch {
 	case rerr != nil:
 		return lines, g, rerr

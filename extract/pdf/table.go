@@ -51,12 +51,55 @@ func (w *tword) cx() float64 { return (w.x1 + w.x2) / 2 }
 // cy is the height of the middle of the word's lower-case letters.
 func (w *tword) cy() float64 { return w.y + 0.25*w.size }
 
-// pageGraphics is what a page drew that tables are found from.
+// pageGraphics is what a page drew that tables are found from, in the
+// frame of its main text direction.
 type pageGraphics struct {
-	shapes []shape
-	dir    uint8 // main text direction
-	box    [4]float64
+	grids  []component // edges that may make grids (two or more each way)
+	stacks [][]edge    // stacks of horizontal rules that meet no vertical edge
+	fills  []fillBox
 	words  bool // the lines keep their words: the page may hold tables
+}
+
+// pageGrids finds in the shapes of a page, seen in the frame of text
+// direction dir, the edges that may make tables.
+func pageGrids(shapes []shape, box [4]float64, dir uint8) (g pageGraphics) {
+	if !tabular(shapes) {
+		return g
+	}
+	hs, vs, fills := pageEdges(shapes, box, dir)
+	if len(hs) < 2 || len(hs) > maxEdges || len(vs) > maxEdges {
+		return g
+	}
+	var lone []edge
+	for _, comp := range components(hs, vs) {
+		switch {
+		case len(comp.v) == 0:
+			lone = append(lone, comp.h...)
+		case len(comp.v) >= 2 && len(comp.h) >= 2:
+			g.grids = append(g.grids, comp)
+		}
+	}
+	g.stacks = ruleStacks(lone)
+	if len(g.grids) > 0 || len(g.stacks) > 0 {
+		g.fills = fills
+	}
+	return g
+}
+
+// mainDir returns the text direction most glyphs share (the lowest of
+// equals), as pageLines chooses it.
+func mainDir(gs []glyph) uint8 {
+	var count [4]int
+	for _, g := range gs {
+		count[g.dir]++
+	}
+	best := uint8(0)
+	for d := uint8(1); d < 4; d++ {
+		if count[d] > count[best] {
+			best = d
+		}
+	}
+	return best
 }
 
 // tabular reports whether a page draws enough boxes or lines to be worth
@@ -129,18 +172,33 @@ func pageTables(lines []line, offs []int, text string, g pageGraphics, st *table
 		return nil
 	}
 	var out []found
-	if hs, vs, fills := pageEdges(g); len(hs) >= 2 && len(vs) >= 2 && len(hs) <= maxEdges && len(vs) <= maxEdges {
-		for _, comp := range components(hs, vs) {
-			if f, ok := buildTable(comp.h, comp.v, fills, words, text); ok {
+	for _, comp := range g.grids {
+		if f, ok := buildTable(comp.h, comp.v, g.fills, words, text); ok {
+			out = append(out, f)
+		}
+	}
+	out = append(out, textTables(words, out, text)...)
+	// Rules stacked across the page, where no table is yet.
+	for _, rules := range g.stacks {
+		if overlapsFound(rules, out) {
+			continue
+		}
+		if vs := gutterEdges(rules, words); vs != nil {
+			if f, ok := buildTable(rules, vs, g.fills, words, text); ok && f.t.Rows >= 2 {
 				out = append(out, f)
 			}
 		}
 	}
-	out = append(out, textTables(words, out, text)...)
 	if len(out) == 0 {
 		return nil
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].top > out[j].top })
+	// Reading order: top down, tables side by side left first.
+	sort.SliceStable(out, func(i, j int) bool {
+		if math.Abs(out[i].top-out[j].top) > snapTol {
+			return out[i].top > out[j].top
+		}
+		return out[i].xs[0] < out[j].xs[0]
+	})
 	for i := range out {
 		f := &out[i]
 		f.atTop, f.atBottom = true, true
@@ -164,6 +222,93 @@ func pageTables(lines []line, offs []int, text string, g pageGraphics, st *table
 		tables[i] = out[i].t
 	}
 	return tables
+}
+
+// ruleStacks groups horizontal rules that touch no vertical edge into
+// stacks of three or more, one under the other across the same width:
+// the rows of a table ruled only horizontally.
+func ruleStacks(hs []edge) [][]edge {
+	sort.Slice(hs, func(i, j int) bool { return hs[i].pos > hs[j].pos })
+	var out [][]edge
+	used := make([]bool, len(hs))
+	for i := range hs {
+		if used[i] {
+			continue
+		}
+		stack := []edge{hs[i]}
+		used[i] = true
+		for j := i + 1; j < len(hs); j++ {
+			last := stack[len(stack)-1]
+			if used[j] || last.pos-hs[j].pos > maxRowPt {
+				continue
+			}
+			lo, hi := math.Max(last.lo, hs[j].lo), math.Min(last.hi, hs[j].hi)
+			if hi-lo >= 0.9*math.Max(last.hi-last.lo, hs[j].hi-hs[j].lo) {
+				stack = append(stack, hs[j])
+				used[j] = true
+			}
+		}
+		if len(stack) >= 3 {
+			out = append(out, stack)
+		}
+	}
+	return out
+}
+
+// overlapsFound reports whether the box of a stack of rules overlaps a
+// table already found.
+func overlapsFound(rules []edge, fs []found) bool {
+	top, bot := rules[0].pos, rules[len(rules)-1].pos
+	left, right := math.Inf(1), math.Inf(-1)
+	for _, r := range rules {
+		left, right = math.Min(left, r.lo), math.Max(right, r.hi)
+	}
+	for _, f := range fs {
+		if len(f.xs) > 0 && f.xs[0] < right && f.xs[len(f.xs)-1] > left && f.bot < top && f.top > bot {
+			return true
+		}
+	}
+	return false
+}
+
+// maxRowPt is the tallest row of a table ruled only horizontally.
+const maxRowPt = 200.0
+
+// gutterEdges returns vertical edges for a stack of horizontal rules:
+// its two sides and the middle of each strip that every word between
+// the rules leaves free, at least an em wide. It returns nil when there
+// is no such strip.
+func gutterEdges(rules []edge, words []tword) []edge {
+	top, bot := rules[0].pos, rules[len(rules)-1].pos
+	left, right := math.Inf(1), math.Inf(-1)
+	for _, r := range rules {
+		left, right = math.Min(left, r.lo), math.Max(right, r.hi)
+	}
+	free := []span{{left, right}}
+	var sizes []float64
+	for i := range words {
+		w := &words[i]
+		if x, y := w.cx(), w.cy(); x < left || x > right || y > top || y < bot {
+			continue
+		}
+		free = intersect(free, []span{{math.Inf(-1), w.x1}, {w.x2, math.Inf(1)}})
+		sizes = append(sizes, w.size)
+	}
+	if len(sizes) < 2 {
+		return nil
+	}
+	slices.Sort(sizes)
+	em := sizes[len(sizes)/2]
+	vs := []edge{{left, bot, top}}
+	for _, g := range free {
+		if g.hi-g.lo >= gutterMinEm*em && g.lo > left+0.01 && g.hi < right-0.01 {
+			vs = append(vs, edge{(g.lo + g.hi) / 2, bot, top})
+		}
+	}
+	if len(vs) < 2 {
+		return nil
+	}
+	return append(vs, edge{right, bot, top})
 }
 
 // sameColumns reports whether two tables have the same column
@@ -214,13 +359,13 @@ func pageWords(lines []line, offs []int, text string) (words []tword, ys []float
 
 // pageEdges turns the page's shapes into snapped, joined horizontal and
 // vertical edges, and keeps the filled areas.
-func pageEdges(g pageGraphics) (hs, vs []edge, fills []fillBox) {
-	px0, py0 := toFrame(g.box[0], g.box[1], g.dir)
-	px1, py1 := toFrame(g.box[2], g.box[3], g.dir)
+func pageEdges(shapes []shape, box [4]float64, dir uint8) (hs, vs []edge, fills []fillBox) {
+	px0, py0 := toFrame(box[0], box[1], dir)
+	px1, py1 := toFrame(box[2], box[3], dir)
 	pageArea := math.Abs((px1 - px0) * (py1 - py0))
-	for _, s := range g.shapes {
-		x0, y0 := toFrame(s.x0, s.y0, g.dir)
-		x1, y1 := toFrame(s.x1, s.y1, g.dir)
+	for _, s := range shapes {
+		x0, y0 := toFrame(s.x0, s.y0, dir)
+		x1, y1 := toFrame(s.x1, s.y1, dir)
 		if x0 > x1 {
 			x0, x1 = x1, x0
 		}
@@ -236,6 +381,7 @@ func pageEdges(g pageGraphics) (hs, vs []edge, fills []fillBox) {
 		case w < thinEdge && h >= 3*w:
 			vs = append(vs, edge{(x0 + x1) / 2, y0, y1})
 		case !s.fill:
+			// a thick stroke: a bar or a frame, seldom a cell's edge
 		case pageArea > 0 && w*h > 0.6*pageArea:
 			// a page background
 		default:
@@ -291,8 +437,7 @@ func components(hs, vs []edge) []component {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -600,6 +745,10 @@ func dropGaps(xs, ys []float64, words []tword, ids []int) ([]float64, []float64)
 	return out, oy
 }
 
+// maxSplitWords bounds the words of a cell that splitSpans looks at
+// (its test is quadratic): bigger cells are prose, not rows of a grid.
+const maxSplitWords = 1000
+
 // splitSpans splits a cell spanning several columns at a column
 // boundary that none of its words crosses and that parts two words of
 // one line by a wide gap: the table drew no line there, but its text
@@ -607,7 +756,7 @@ func dropGaps(xs, ys []float64, words []tword, ids []int) ([]float64, []float64)
 func splitSpans(cells []*cellBox, words []tword, xs []float64) []*cellBox {
 	out := cells[:0:0]
 	for _, b := range cells {
-		if b.c1 == b.c0 || len(b.words) < 2 {
+		if b.c1 == b.c0 || len(b.words) < 2 || len(b.words) > maxSplitWords {
 			out = append(out, b)
 			continue
 		}
@@ -745,9 +894,12 @@ func cellText(ids []int, words []tword, text string) (string, int, int) {
 // the columns of requirement-notice tables.
 var headerWords = map[string]bool{
 	"safe": true, "effective": true, "caring": true, "responsive": true, "well-led": true,
-	"overall": true, "regulated activity": true, "regulation": true, "key question": true,
-	"rating": true, "ratings": true, "area": true, "service": true, "services": true,
-	"location": true, "domain": true, "finding": true, "findings": true, "action": true,
+	"well led": true, "overall": true, "overall rating": true,
+	"regulated activity": true, "regulated activities": true, "regulation": true, "regulations": true,
+	"key question": true, "key questions": true, "rating": true, "ratings": true,
+	"previous rating": true, "date": true, "area": true, "service": true, "services": true,
+	"core service": true, "core services": true, "location": true, "hospital": true, "site": true,
+	"domain": true, "finding": true, "findings": true, "action": true, "actions": true,
 }
 
 // ratingWord reports whether s starts with a CQC rating.
@@ -782,7 +934,12 @@ func headerRows(t *extract.Table, fills []fillBox, xs, ys []float64) int {
 			}
 		}
 		if r == 0 && captionRow(t) {
-			continue // a caption row: a header only with the rows below it
+			// A caption row: a header when drawn as one, or with the
+			// header rows below it.
+			if distinctFill(r, fills, xs, ys) {
+				n = 1
+			}
+			continue
 		}
 		if labels == 0 || !short {
 			break

@@ -304,9 +304,9 @@ func TestTablesStrokedLines(t *testing.T) {
 	}
 }
 
-// TestTablesAligned reads a table drawn without any lines or boxes, its
-// columns kept apart by white space only, and leaves prose alone.
-func TestTablesAligned(t *testing.T) {
+// alignedPage draws a table without any lines or boxes, its columns
+// kept apart by white space only, between two lines of prose.
+func alignedPage() string {
 	var b strings.Builder
 	b.WriteString("BT /F1 11 Tf 72 720 Td (Staffing figures for Elmstead Care Home, by unit) Tj ET\n")
 	rows := [][]string{
@@ -322,7 +322,13 @@ func TestTablesAligned(t *testing.T) {
 	}
 	b.WriteString("BT /F1 11 Tf 72 600 Td (Staff told us the units were calm and well run during the visit.) Tj ET\n")
 	b.WriteString("BT /F1 11 Tf 72 586 Td (Relatives said that the home kept them informed about changes.) Tj ET\n")
-	c, err := Extractor{}.Extract(context.Background(), buildPDF("%PDF-1.4\n", "Aligned", b.String()), extract.Limits{})
+	return b.String()
+}
+
+// TestTablesAligned reads a table aligned by white space only and
+// leaves the prose around it alone.
+func TestTablesAligned(t *testing.T) {
+	c, err := Extractor{}.Extract(context.Background(), buildPDF("%PDF-1.4\n", "Aligned", alignedPage()), extract.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,5 +443,37 @@ func TestHeaderRows(t *testing.T) {
 		if got := headerRows(tc.t, nil, nil, nil); got != tc.want {
 			t.Errorf("%s: %d header rows, want %d", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestTablesRuledAcross reads a table ruled only by horizontal lines: the
+// columns come from the white space between its words.
+func TestTablesRuledAcross(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("BT /F1 12 Tf 72 740 Td (Ratings history for Wrenfield Lodge) Tj ET\n0.6 w\n")
+	rows := [][]string{{"Key question", "Rating", "Date"}, {"Safe", "Requires improvement", "May 2024"}, {"Caring", "Good", "May 2024"}, {"Well-led", "Inadequate", "May 2024"}}
+	y := 720
+	fmt.Fprintf(&b, "72 %d m 480 %d l S\n", y, y)
+	for _, r := range rows {
+		for k, c := range r {
+			fmt.Fprintf(&b, "BT /F1 10 Tf %d %d Td (%s) Tj ET\n", 76+150*k, y-15, c)
+		}
+		y -= 22
+		fmt.Fprintf(&b, "72 %d m 480 %d l S\n", y, y)
+	}
+	b.WriteString("BT /F1 11 Tf 72 580 Td (The home has been inspected three times since it registered.) Tj ET\n")
+	c, err := Extractor{}.Extract(context.Background(), buildPDF("%PDF-1.4\n", "Ruled", b.String()), extract.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Pages[0]
+	checkCellSpans(t, p)
+	if len(p.Tables) != 1 {
+		t.Fatalf("%d tables, want 1; text %q", len(p.Tables), p.Text)
+	}
+	tb := &p.Tables[0]
+	got := fmt.Sprintf("%dx%d h%d | %s | %s | %s", tb.Rows, tb.Cols, tb.HeaderRows, cellAt(tb, 0, 0), cellAt(tb, 1, 1), cellAt(tb, 3, 2))
+	if want := "4x3 h1 | Key question | Requires improvement | May 2024"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
