@@ -188,7 +188,7 @@ func (st *docState) findMainSubject() string {
 	lines := strings.Split(st.text[:m[0]], "\n")
 	for i := len(lines) - 1; i >= 0 && i >= len(lines)-6; i-- {
 		l := strings.TrimSpace(lines[i])
-		if l == "" || strings.ContainsAny(l[:1], "•-*") {
+		if l == "" || strings.ContainsAny(l[:1], "•-*") || pageHeading(l) {
 			continue
 		}
 		if len(strings.Fields(l)) <= 10 {
@@ -197,6 +197,23 @@ func (st *docState) findMainSubject() string {
 		break
 	}
 	return ""
+}
+
+// pageHeading reports a heading of a CQC web page that is not the name of
+// what the page is about: "Ratings", "Report from 4 May 2025 assessment".
+func pageHeading(l string) bool {
+	l = strings.ToLower(l)
+	for _, h := range []string{"ratings", "rating", "latest inspection", "all inspections", "all reports", "our view of the service", "overall"} {
+		if l == h {
+			return true
+		}
+	}
+	for _, h := range []string{"report from ", "inspection report", "latest report", "published ", "assessment ", "updated "} {
+		if strings.HasPrefix(l, h) {
+			return true
+		}
+	}
+	return false
 }
 
 var reOurVoice = regexp.MustCompile(`^our (trust|staff|patients|services|hospitals?|teams?|vision|strategy|colleagues|organisation|board|chief executive)\b`)
