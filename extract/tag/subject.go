@@ -588,6 +588,10 @@ func (st *docState) servicesHeading(ts []tok, lo, i int) []string {
 // rated …".
 var reApposition = regexp.MustCompile(`([A-Z][\w'’&.-]*(?: (?:[A-Z][\w'’&.-]*|of|and|upon|on|the|&))*)\s*,\s*(?:(?:which|that|who) (?:is|are|was) )?(?:(?:run|managed|operated|owned|provided|commissioned) by|part of|an? |the )[^,;.]{2,80},\s*(?:which |that |who )?(?:has |have |had |is |are |was |were )?(?:now |also |since |recently |been |again )*$`)
 
+// reClauseAbout finds a subject followed by a relative clause about it:
+// "the trust, which runs two hospitals, was rated …".
+var reClauseAbout = regexp.MustCompile(`(?i)\b((?:the|this|our) (?:nhs )?(?:foundation )?(?:trust|provider|organisation))\s*,\s*(?:which|that|who) [^,;.]{2,120},\s*(?:which |that |who )?(?:has |have |had |is |are |was |were )?(?:now |also |since |recently |been |again )*$`)
+
 // appositiveSubject returns the organisation a sentence rates when a
 // comma clause describing it stands between the name and the rating cue,
 // or "".
@@ -603,7 +607,12 @@ func (st *docState) appositiveSubject(sn sentence, ts []tok, i int) string {
 			return ""
 		}
 	}
-	m := reApposition.FindStringSubmatch(st.text[sn.s:ts[k].e])
+	before := st.text[sn.s:ts[k].e]
+	// "The trust, which runs Brackenford General Hospital, was rated …"
+	if m := reClauseAbout.FindStringSubmatch(before); m != nil && reGenericTrust.MatchString(strings.ToLower(m[1])) {
+		return st.providerSubject()
+	}
+	m := reApposition.FindStringSubmatch(before)
 	if m == nil {
 		return ""
 	}
