@@ -393,6 +393,10 @@ func (st *docState) outOfScope(sn sentence, ts []tok, lo, i int) string {
 			return "hypothetical" // "for a rating of good, the score …"
 		}
 	}
+	// "good in four of the five key questions": a count of key questions
+	if i+3 < len(ts) && (ts[i+1].w == "in" || ts[i+1].w == "for" || ts[i+1].w == "across") && numberWords[ts[i+2].w] && ts[i+3].w == "of" {
+		return "aggregate"
+	}
 	// aggregates by fraction or percentage
 	for k := i - 1; k >= lo && i-k <= 16; k-- {
 		w := ts[k].w

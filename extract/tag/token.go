@@ -123,7 +123,8 @@ func classify(ts []tok) []tok {
 		case domainWords[t.w] != "":
 			t.kind, t.val = kDomain, domainWords[t.w]
 		case t.w == "leadership" && i > 0 && (ts[i-1].w == "rated" || ts[i-1].w == "for" && i > 1 && strings.HasPrefix(ts[i-2].w, "rating") ||
-			i > 1 && (ts[i-2].w == "rated" || ts[i-2].w == "rate") && (ts[i-1].w == "our" || ts[i-1].w == "its" || ts[i-1].w == "the" || ts[i-1].w == "their" || strings.HasSuffix(ts[i-1].w, "'s"))):
+			i > 1 && (ts[i-2].w == "rated" || ts[i-2].w == "rate") && (ts[i-1].w == "our" || ts[i-1].w == "its" || ts[i-1].w == "the" || ts[i-1].w == "their" || strings.HasSuffix(ts[i-1].w, "'s")) ||
+			i > 2 && (ts[i-3].w == "rated" || ts[i-3].w == "rate") && ts[i-2].w == "the" && strings.HasSuffix(ts[i-1].w, "'s")):
 			t.kind, t.val = kDomain, "well-led"
 		}
 		out = append(out, t)
