@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -468,9 +469,10 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 				prevWhy = "previous: the rating moved by the steps stated"
 			}
 		}
-		h.why = "rating word '" + t.w + "'; domain: " + domWhy + "; subject: " + subjWhy
+		h.why = fmt.Sprintf("rating %q at byte %d of the sentence; key questions %s (%s); subject %s (%s)",
+			st.text[t.s:t.e], t.s-sn.s, strings.Join(h.domains, ", "), domWhy, strings.Join(h.subjects, ", "), subjWhy)
 		if prevWhy != "" {
-			h.why += "; " + prevWhy
+			h.why += "; " + prevWhy + " (" + h.previous + ")"
 		}
 		hits = append(hits, h)
 	}
