@@ -376,9 +376,12 @@ var (
 	reUndertakings = regexp.MustCompile(`(?m)^\s*UNDERTAKINGS\b`)
 	reWarningHead  = regexp.MustCompile(`(?im)^\s*warning notice\s*$`)
 	reRequireHead  = regexp.MustCompile(`(?im)^\s*requirement notices?\s*$`)
-	reBoardPaper   = regexp.MustCompile(`\b(trust board|board of directors|public board)\b.{0,40}\b(meeting|paper|agenda|report)\b|\bpaper for the board\b`)
-	reCarriedOut   = regexp.MustCompile(`^we carried out (?:an|a|this) (?:[a-z-]+ ){0,4}inspection`)
-	reSaidQuote    = regexp.MustCompile(`^(?:said|says)\s*[:;,]?\s*[“"‘']`)
+	// a first line that names a report: "Northvale NHS Foundation Trust
+	// Inspection report", "Brackenford General Hospital Quality Report"
+	reReportTitle = regexp.MustCompile(`^\s*(?:(?:[A-Z0-9][\w'’&.,()-]*|and|of|upon|on|the|for)\s+)*(?:Inspection [Rr]eport|Quality Report)[ \t]*(?:\n|$)`)
+	reBoardPaper  = regexp.MustCompile(`\b(trust board|board of directors|public board)\b.{0,40}\b(meeting|paper|agenda|report)\b|\bpaper for the board\b`)
+	reCarriedOut  = regexp.MustCompile(`^we carried out (?:an|a|this) (?:[a-z-]+ ){0,4}inspection`)
+	reSaidQuote   = regexp.MustCompile(`^(?:said|says)\s*[:;,]?\s*[“"‘']`)
 )
 
 // docType names what kind of document this is, from the words of its
@@ -391,8 +394,7 @@ func (st *docState) docType() string {
 	lower := st.lower[:len(head)]
 	has := func(w string) bool { return strings.Contains(lower, w) }
 	// a report titled as one is a report, whatever notices it includes
-	if top := lower[:min(len(lower), 300)]; (strings.Contains(top, "inspection report") || strings.Contains(top, "quality report")) && !st.trustVoice &&
-		!strings.Contains(top, "warning notice") && !strings.Contains(top, "undertaking") {
+	if reReportTitle.MatchString(head[:min(len(head), 300)]) && !st.trustVoice {
 		return "inspection report"
 	}
 	switch {
@@ -404,9 +406,9 @@ func (st *docState) docType() string {
 		return "requirement notice"
 	case has("quality account"):
 		return "quality account"
-	case has("board") && reBoardPaper.MatchString(lower):
+	case has("board") && reBoardPaper.MatchString(lower) && (has("agenda item") || has("meeting date") || has("report of:") || has("purpose:") || has("paper for")):
 		return "board paper"
-	case has("quality report") || strings.Contains(lower[:min(len(lower), 200)], "inspection report") && !st.trustVoice || has("date of inspection visit") ||
+	case has("quality report") || has("date of inspection visit") ||
 		has("inspection carried out on") || has("overall rating for this") || has("\noverall: ") || strings.HasPrefix(lower, "overall: ") ||
 		anyAt(lower, "we carried out", func(t string) bool { return reCarriedOut.MatchString(t) }):
 		return "inspection report"
