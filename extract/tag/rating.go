@@ -1027,8 +1027,15 @@ func headDomains(ts []tok, lo, i int) []string {
 			doms = append(doms, t.val)
 		case t.w == "," || t.w == "and" || t.w == "&":
 		default:
-			if len(doms) > 0 && headVerbs[t.w] {
-				return doms
+			// "Well-led at trust level went down": a short phrase of level
+			// may stand between the key questions and the verb
+			for n := k; len(doms) > 0 && n < i && n-k <= 4; n++ {
+				if headVerbs[ts[n].w] {
+					return doms
+				}
+				if !levelWords[ts[n].w] {
+					break
+				}
 			}
 			return nil
 		}
@@ -1036,6 +1043,10 @@ func headDomains(ts []tok, lo, i int) []string {
 	}
 	return nil
 }
+
+// levelWords say at what level a key question is rated: "at trust level",
+// "for the service".
+var levelWords = set("at", "for", "in", "across", "the", "this", "its", "trust", "level", "service", "hospital", "location", "provider", "organisation", "overall")
 
 // keyQuestionAfter reads a key question asked after the rating word: "in
 // response to the question 'Are services caring?'", "in the question of
