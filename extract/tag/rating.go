@@ -573,7 +573,7 @@ func clauseBefore(ts []tok, i, at int) bool {
 	}
 	for k := i + 1; k < len(ts) && ts[k].s < at; k++ {
 		switch ts[k].w {
-		case ",", ";", "having", "but", "whereas", "while":
+		case ",", ";", "(", "having", "but", "whereas", "while":
 			return true
 		}
 	}
@@ -685,8 +685,9 @@ func (st *docState) validRating(ts []tok, i int, cued bool) bool {
 	if t.val == extract.RatingRequiresImp && (t.quoted || t.cap) {
 		return true
 	}
-	if i > 0 && (prevW == ":" || prevW == "-" || prevW == "?") && i > 1 && (ts[i-2].kind == kDomain || strings.HasPrefix(ts[i-2].w, "rating")) {
-		return true
+	if i > 0 && (prevW == ":" || prevW == "-" || prevW == "?") && i > 1 && (ts[i-2].kind == kDomain || strings.HasPrefix(ts[i-2].w, "rating") ||
+		ts[i-2].w == "?" && i > 2 && ts[i-3].kind == kDomain) {
+		return true // "Safe: Good", "Are services safe? – Good"
 	}
 	if i == 0 && len(ts) > 1 && ts[1].w == "for" {
 		return true
