@@ -212,16 +212,41 @@ func (st *docState) isGuidance(s, e int) bool {
 	}
 	ss, se := st.sentenceAt(s)
 	se = max(se, e)
+	key := [2]int{ss, se}
+	if g, ok := st.guidanceAt[key]; ok {
+		return g
+	}
+	g := st.genericSentence(ss, se)
+	if st.guidanceAt == nil {
+		st.guidanceAt = map[[2]int]bool{}
+	}
+	st.guidanceAt[key] = g
+	return g
+}
+
+// genericSentence is isGuidance for the text from ss to se, which starts
+// a sentence. Each regexp runs only when the text has a word that every
+// match of it contains.
+func (st *docState) genericSentence(ss, se int) bool {
 	l := st.lower[ss:se]
-	if reGenericRating.MatchString(l) || reRatingDefinition.MatchString(l) || reRatingMeaning.MatchString(l) || reWhereWeRate.MatchString(l) {
+	rating := strings.Contains(l, "rating")
+	if rating && reGenericRating.MatchString(l) ||
+		containsAny(l, "performing", "meeting") && reRatingDefinition.MatchString(l) ||
+		meaningCue(l) && reRatingMeaning.MatchString(l) ||
+		strings.Contains(l, "rate") && reWhereWeRate.MatchString(l) {
 		return true
 	}
 	// a rating word alone on its line, the title of the definition below it
 	if se-ss <= 25 {
 		i := sort.Search(len(st.sents), func(i int) bool { return st.sents[i].s >= se })
-		if i < len(st.sents) && reRatingMeaning.MatchString(st.lower[st.sents[i].s:st.sents[i].e]) {
-			return true
+		if i < len(st.sents) {
+			if n := st.lower[st.sents[i].s:st.sents[i].e]; meaningCue(n) && reRatingMeaning.MatchString(n) {
+				return true
+			}
 		}
+	}
+	if !containsAny(l, "rated", "given", "awarded") {
+		return false
 	}
 	for _, m := range reGenericSubject.FindAllStringSubmatchIndex(l, -1) {
 		// "the services rated …" and "Brackenford House, a care home
@@ -245,6 +270,11 @@ func (st *docState) isGuidance(s, e int) bool {
 		}
 	}
 	return false
+}
+
+// meaningCue reports a word that every match of reRatingMeaning contains.
+func meaningCue(l string) bool {
+	return containsAny(l, "performing", "told the service", "rating")
 }
 
 // filterFindings applies the document-level rules to what the taggers
