@@ -279,9 +279,14 @@ func datelineDate(head string) string {
 }
 
 func firstDate(s string) string {
-	a := reDateDMY.FindStringSubmatchIndex(s)
-	b := reDateNum.FindStringSubmatchIndex(s)
-	c := reDateMY.FindStringSubmatchIndex(s)
+	var a, b, c []int
+	if hasMonth(s) {
+		a = reDateDMY.FindStringSubmatchIndex(s)
+		c = reDateMY.FindStringSubmatchIndex(s)
+	}
+	if strings.Contains(s, "/") {
+		b = reDateNum.FindStringSubmatchIndex(s)
+	}
 	switch {
 	case a != nil && (b == nil || a[0] < b[0]) && (c == nil || a[0] <= c[0]):
 		return isoDate(s[a[2]:a[3]], s[a[4]:a[5]], s[a[6]:a[7]])
@@ -291,6 +296,16 @@ func firstDate(s string) string {
 		return fmt.Sprintf("%s-%02d", s[c[4]:c[5]], months[strings.ToLower(s[c[2]:c[3]])])
 	}
 	return ""
+}
+
+// monthWords are the names one of which every match of reDateDMY and
+// reDateMY contains.
+var monthWords = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
+// hasMonth reports whether s names a month, the cheap test before the
+// date regexps run.
+func hasMonth(s string) bool {
+	return containsAny(s, monthWords...)
 }
 
 // inspectionDates returns the first and last day of the inspection:
@@ -387,7 +402,7 @@ func (st *docState) docType() string {
 		return "requirement notice"
 	case has("quality account"):
 		return "quality account"
-	case has("board") && reBoardPaper.MatchString(lower):
+	case containsAny(lower, "trust board", "board of directors", "public board", "paper for the board") && reBoardPaper.MatchString(lower):
 		return "board paper"
 	case has("quality report") || strings.Contains(lower[:min(len(lower), 200)], "inspection report") && !st.trustVoice || has("date of inspection visit") ||
 		has("inspection carried out on") || has("overall rating for this") || has("\noverall: ") || strings.HasPrefix(lower, "overall: ") ||
