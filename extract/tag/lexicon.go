@@ -10,6 +10,9 @@ import (
 func coreService(l string) (string, int) {
 	best, at, end := "", -1, -1
 	for _, c := range coreServices {
+		if !strings.Contains(l, c.key) {
+			continue // faster than LastIndex for the many keys l lacks
+		}
 		i := strings.LastIndex(l, c.key)
 		if i < 0 {
 			continue
