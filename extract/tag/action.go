@@ -78,7 +78,20 @@ func (r actionRule) find(l string) []int {
 	if !containsAny(l, r.hint...) {
 		return nil
 	}
+	if also := ruleAlso[r.name]; also != nil && !containsAny(l, also...) {
+		return nil
+	}
 	return r.re.FindStringIndex(l)
+}
+
+// ruleAlso holds, for some rules whose hints are common words, a second
+// set of words one of which every match of the rule's regexp contains.
+var ruleAlso = map[string][]string{
+	"standard-content":         {"standard", "target", "expectation", "guidance", "rule", "principle"},
+	"cqc-requires-improvement": {"improvement"},
+	"deadline-has-until":       {"has", "have", "given"},
+	"enforcement-requiring":    {"requiring", "improvement", "must"},
+	"action-plan-request":      {"request", "ask"},
 }
 
 const rePeriod = `(?:(?:less than|more than|just|only|up to|a further|another|around|about)\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)\s+(?:more\s+|further\s+)?(?:days?|weeks?|months?|years?)|a (?:week|month|year)|a deadline of [^.;]{1,30}?`
@@ -258,7 +271,8 @@ func (st *docState) actionKind(c string) (extract.Kind, string) {
 	if m := reYouMust.FindStringSubmatch(strings.TrimSpace(l)); m != nil && st.letterToProvider() {
 		return modalKind(m[1]), "letter-to-provider: " + mention(m[0])
 	}
-	if containsAny(l, "provider", "registered", "cqc", "commission", "we ", "i ", "you ", "inspector", "nhs ") && reNotOurs.MatchString(l) {
+	if containsAny(l, "provider", "registered", "cqc", "commission", "we ", "i ", "you ", "inspector", "nhs ") &&
+		containsAny(l, "must", "should", "need", "has to", "have to") && reNotOurs.MatchString(l) {
 		return "", ""
 	}
 	if k, why, ok := st.notAction(l); ok {
