@@ -298,6 +298,18 @@ func firstDate(s string) string {
 	return ""
 }
 
+// firstOf returns the offset in s of the first of the words, or len(s)
+// when s has none.
+func firstOf(s string, words ...string) int {
+	at := len(s)
+	for _, w := range words {
+		if i := strings.Index(s[:min(len(s), at+len(w))], w); i >= 0 && i < at {
+			at = i
+		}
+	}
+	return at
+}
+
 // monthWords are the names one of which every match of reDateDMY and
 // reDateMY contains.
 var monthWords = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
@@ -326,6 +338,9 @@ func (st *docState) inspectionDates() (string, string) {
 	var m []string
 	for tries := 0; k >= 0 && m == nil && tries < 6; tries++ {
 		from := max(0, k-100)
+		// every match of reInspect starts at one of these: no need to
+		// try the text before the first
+		from += firstOf(lower[from:min(len(head), k+200)], "date of inspection", "inspect", "we inspected", "we visited")
 		// reInspect is in lower case: it runs on the lower-case text,
 		// whose offsets are the text's.
 		if ix := reInspect.FindStringSubmatchIndex(lower[from:min(len(head), k+200)]); ix != nil {
