@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -33,5 +34,37 @@ func TestHasActionWord(t *testing.T) {
 		if got := hasActionWord(l); got != want {
 			t.Errorf("hasActionWord(%q) = %v, want %v", l, got, want)
 		}
+	}
+}
+
+// TestNearStartAt checks that starting the entity regexps where titleFrom
+// and orgFrom say finds what scanning the whole window finds.
+func TestNearStartAt(t *testing.T) {
+	texts := []string{
+		"Report dated 3 May. The chair, Mr Tom Ashgrove of Brackenford and\nWyre NHS Foundation Trust, met Dr. Helen Marsh.",
+		"Northvale NHS Foundation Trust (the trust) and Elmstead Borough Council agreed; Healthwatch Elmstead Vale said so.",
+		"x.Care Quality Commission, NHS England; 12 Upon Avon City Council’s plan. Professor Jane Lowe-Reed, Dame Ann Brook.",
+		"MDr Smith; the Northvale Integrated Care Board and the Care Quality Commission",
+		"no names at all here, nhs in lower case and a council",
+	}
+	found := 0
+	for _, s := range texts {
+		st := &docState{text: s, lower: asciiLower(s)}
+		for _, c := range []struct {
+			name    string
+			got     [][]int
+			without [][]int
+		}{
+			{"title", st.near(reTitledPerson, titleAnchors, 0, 80, titleFrom), st.near(reTitledPerson, titleAnchors, 0, 80, nil)},
+			{"org", st.near(reOrganisation, orgAnchors, 160, 40, orgFrom), st.near(reOrganisation, orgAnchors, 160, 40, nil)},
+		} {
+			found += len(c.got)
+			if fmt.Sprint(c.got) != fmt.Sprint(c.without) {
+				t.Errorf("%s in %q: %v, whole windows give %v", c.name, s, c.got, c.without)
+			}
+		}
+	}
+	if found < 8 {
+		t.Errorf("%d names found in the examples, want 8 or more", found)
 	}
 }
