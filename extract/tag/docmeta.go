@@ -298,6 +298,32 @@ func firstDate(s string) string {
 	return ""
 }
 
+// reInspectAt is reInspect at the start of the text.
+var reInspectAt = regexp.MustCompile(`^(?:` + reInspect.String() + `)`)
+
+// inspectStarts are the words every match of reInspect starts with.
+var inspectStarts = []string{"date of inspection", "inspect", "we inspected", "we visited"}
+
+// inspectMatch is reInspect.FindStringSubmatchIndex(l[from:]), with its
+// offsets relative to the returned from: it tries reInspect only where
+// one of inspectStarts is, in order, so the first of those places where
+// reInspect matches holds its leftmost match. reInspect has no \b or
+// line anchors, so text before a place does not change what matches
+// there.
+func inspectMatch(l string, from int) (int, []int) {
+	for from < len(l) {
+		at := from + firstOf(l[from:], inspectStarts...)
+		if at >= len(l) {
+			break
+		}
+		if ix := reInspectAt.FindStringSubmatchIndex(l[at:]); ix != nil {
+			return at, ix
+		}
+		from = at + 1
+	}
+	return from, nil
+}
+
 // firstOf returns the offset in s of the first of the words, or len(s)
 // when s has none.
 func firstOf(s string, words ...string) int {
@@ -337,13 +363,9 @@ func (st *docState) inspectionDates() (string, string) {
 	// the first "inspect"
 	var m []string
 	for tries := 0; k >= 0 && m == nil && tries < 6; tries++ {
-		from := max(0, k-100)
-		// every match of reInspect starts at one of these: no need to
-		// try the text before the first
-		from += firstOf(lower[from:min(len(head), k+200)], "date of inspection", "inspect", "we inspected", "we visited")
 		// reInspect is in lower case: it runs on the lower-case text,
 		// whose offsets are the text's.
-		if ix := reInspect.FindStringSubmatchIndex(lower[from:min(len(head), k+200)]); ix != nil {
+		if from, ix := inspectMatch(lower[:min(len(head), k+200)], max(0, k-100)); ix != nil {
 			m = []string{head[from+ix[0] : from+ix[1]], head[from+ix[2] : from+ix[3]]}
 		}
 		next := strings.Index(lower[k+7:], "inspect")
@@ -409,7 +431,7 @@ func (st *docState) docType() string {
 		return "inspection report"
 	}
 	switch {
-	case has("enforcement undertakings") || has("undertakings") && reUndertakings.MatchString(head):
+	case has("enforcement undertakings") || strings.Contains(head, "UNDERTAKINGS") && reUndertakings.MatchString(head):
 		return "undertakings"
 	case has("this warning notice") || has("warning notice") && reWarningHead.MatchString(head):
 		return "warning notice"

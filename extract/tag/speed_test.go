@@ -68,3 +68,30 @@ func TestNearStartAt(t *testing.T) {
 		t.Errorf("%d names found in the examples, want 8 or more", found)
 	}
 }
+
+// TestInspectMatch checks inspectMatch against reInspect.
+func TestInspectMatch(t *testing.T) {
+	for _, l := range []string{
+		"",
+		"report of inspection at elmstead care home. date of inspection visit: 4 and 5 march 2024",
+		"we visited the ward in the evening and we inspected brackenford house on 2 may 2023\nnext",
+		"inspections are planned. the inspection took place between 1 and 3 june",
+		"inspect inspect inspection of northvale ward, then inspection carried out on 9 july",
+		"nothing to see",
+	} {
+		for from := 0; from <= len(l); from += 7 {
+			want := reInspect.FindStringSubmatchIndex(l[from:])
+			at, got := inspectMatch(l, from)
+			var shifted []int
+			for _, x := range got {
+				if x >= 0 {
+					x += at - from
+				}
+				shifted = append(shifted, x)
+			}
+			if fmt.Sprint(shifted) != fmt.Sprint(want) && !(got == nil && want == nil) {
+				t.Errorf("inspectMatch(%q, %d) = %v, reInspect gives %v", l, from, shifted, want)
+			}
+		}
+	}
+}
