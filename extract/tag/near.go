@@ -1,6 +1,9 @@
 package tag
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // The entity regexps start with a repeated word pattern, so the regexp
 // engine tries them at every offset of a window. These functions find,
@@ -51,4 +54,19 @@ func orgBreak(c byte) bool {
 		return false
 	}
 	return !strings.ContainsRune(" \n'&-", rune(c))
+}
+
+// endsWithMatch is re.MatchString(s) for a case-insensitive re of the
+// form `(?i)(?:\bword|…)[\s,:]*$` (spaces, at most one comma or colon)
+// whose words are ASCII and at most n bytes long: a match starts at one
+// of its words, which ends where the trailing spaces and punctuation of s
+// start, so re runs on the last n bytes before them and the byte before
+// those (for \b). Case folding matches K and s with the non-ASCII Kelvin
+// sign and long s, so s holding either is read whole.
+func endsWithMatch(re *regexp.Regexp, s string, n int) bool {
+	u := strings.TrimRight(s, " \t\n\f\r,:")
+	if k := len(u) - n - 1; k > 0 && !strings.Contains(s, "\u212a") && !strings.Contains(s, "ſ") {
+		s = s[k:]
+	}
+	return re.MatchString(s)
 }

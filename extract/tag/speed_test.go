@@ -2,6 +2,7 @@ package tag
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -91,6 +92,23 @@ func TestInspectMatch(t *testing.T) {
 			}
 			if fmt.Sprint(shifted) != fmt.Sprint(want) && !(got == nil && want == nil) {
 				t.Errorf("inspectMatch(%q, %d) = %v, reInspect gives %v", l, from, shifted, want)
+			}
+		}
+	}
+}
+
+// TestEndsWithMatch checks endsWithMatch against the regexps it runs.
+func TestEndsWithMatch(t *testing.T) {
+	leads := []string{"", "the so-called ", "what is KNOWN AS,  ", "a long line before the phrase :", "the report, ", "the trust's new Handbook",
+		"see the website:", "a notebook", "the ſection", "entitled\n", "the expression", "x the expression ,", "headed: :", "in the policy  ,  ",
+		"our values", "the term", "a framework document, called", "pre-title"}
+	for _, s := range leads {
+		for _, c := range []struct {
+			re *regexp.Regexp
+			n  int
+		}{{reTermBefore, 14}, {reDocBefore, 11}} {
+			if got, want := endsWithMatch(c.re, s, c.n), c.re.MatchString(s); got != want {
+				t.Errorf("endsWithMatch(%v, %q) = %v, want %v", c.re, s, got, want)
 			}
 		}
 	}
