@@ -229,8 +229,7 @@ func (st *docState) isGuidance(s, e int) bool {
 // match of it contains.
 func (st *docState) genericSentence(ss, se int) bool {
 	l := st.lower[ss:se]
-	rating := strings.Contains(l, "rating")
-	if rating && reGenericRating.MatchString(l) ||
+	if containsAny(l, "rating of", "rating means") && reGenericRating.MatchString(l) ||
 		containsAny(l, "performing", "meeting") && reRatingDefinition.MatchString(l) ||
 		meaningCue(l) && reRatingMeaning.MatchString(l) ||
 		strings.Contains(l, "rate") && reWhereWeRate.MatchString(l) {
@@ -274,7 +273,7 @@ func (st *docState) genericSentence(ss, se int) bool {
 
 // meaningCue reports a word that every match of reRatingMeaning contains.
 func meaningCue(l string) bool {
-	return containsAny(l, "performing", "told the service", "rating")
+	return containsAny(l, "performing", "told the service", "ratings are", "ratings is", "rang")
 }
 
 // filterFindings applies the document-level rules to what the taggers
