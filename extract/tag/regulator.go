@@ -103,6 +103,9 @@ func (st *docState) regulatorScores() []int {
 			}
 			n += all + 2*head
 		}
+		if n == 0 && r.minCues == 0 {
+			continue // its cues count only once it is named
+		}
 		cues := 0
 		for _, c := range r.cues {
 			if strings.Contains(l, c) {
