@@ -439,7 +439,7 @@ func (st *docState) docType() string {
 		return "requirement notice"
 	case has("quality account"):
 		return "quality account"
-	case containsAny(lower, "trust board", "board of directors", "public board", "paper for the board") && reBoardPaper.MatchString(lower):
+	case boardPaper(lower):
 		return "board paper"
 	case has("quality report") || strings.Contains(lower[:min(len(lower), 200)], "inspection report") && !st.trustVoice || has("date of inspection visit") ||
 		has("inspection carried out on") || has("overall rating for this") || has("\noverall: ") || strings.HasPrefix(lower, "overall: ") ||
@@ -454,6 +454,38 @@ func (st *docState) docType() string {
 		return "web page"
 	}
 	return ""
+}
+
+// reBoardPaperAt is reBoardPaper at the start of the text.
+var reBoardPaperAt = regexp.MustCompile(`^(?:` + reBoardPaper.String() + `)`)
+
+// boardPhrases are the phrases every match of reBoardPaper starts with;
+// none starts one byte into another.
+var boardPhrases = []string{"trust board", "board of directors", "public board", "paper for the board"}
+
+// boardPaper is reBoardPaper.MatchString(l), trying reBoardPaper only
+// where one of boardPhrases starts a word. A match is at most 185 bytes
+// long (its `.{0,40}` is at most 160), so it runs on the next 190.
+func boardPaper(l string) bool {
+	for _, w := range boardPhrases {
+		for off := 0; ; {
+			k := strings.Index(l[off:], w)
+			if k < 0 {
+				break
+			}
+			at := off + k
+			if (at == 0 || !isREWordByte(l[at-1])) && reBoardPaperAt.MatchString(l[at:min(len(l), at+190)]) {
+				return true
+			}
+			off = at + 1
+		}
+	}
+	return false
+}
+
+// isREWordByte reports a byte that \b in a regexp counts as a word's.
+func isREWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
 // anyAt reports whether ok holds for the text at some occurrence of w.

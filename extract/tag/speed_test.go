@@ -113,3 +113,15 @@ func TestEndsWithMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestBoardPaper checks boardPaper against reBoardPaper.
+func TestBoardPaper(t *testing.T) {
+	long := strings.Repeat("é", 39)
+	for _, l := range []string{"", "the trust board meeting", "xtrust board meeting", "trust board " + long + " report", "trust board " + long + "x report",
+		"public board papers", "public board reports", "a paper for the board", "a paper for the boards", "board of directors\nmeeting",
+		"the board of directors’ agenda", "trust boards meeting", "_trust board meeting", "1 trust board paper"} {
+		if got, want := boardPaper(l), reBoardPaper.MatchString(l); got != want {
+			t.Errorf("boardPaper(%q) = %v, reBoardPaper says %v", l, got, want)
+		}
+	}
+}
