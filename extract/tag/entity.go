@@ -117,11 +117,11 @@ func (st *docState) near(re *regexp.Regexp, anchors []string, before, after int,
 }
 
 // anchorKeys holds the first two bytes of every anchor.
-var anchorKeys = func() map[[2]byte]bool {
-	m := map[[2]byte]bool{}
+var anchorKeys = func() (m *[256][256]bool) {
+	m = new([256][256]bool)
 	for _, as := range [][]string{titleAnchors, roleAnchors, orgAnchors} {
 		for _, a := range as {
-			m[[2]byte{a[0], a[1]}] = true
+			m[a[0]][a[1]] = true
 		}
 	}
 	return m
@@ -138,8 +138,8 @@ func (st *docState) wordStarts() map[[2]byte][]int32 {
 	l := st.lower
 	for i := 0; i+1 < len(l); i++ {
 		if isWordByte(l[i]) && (i == 0 || !isWordByte(l[i-1])) {
-			k := [2]byte{l[i], l[i+1]}
-			if anchorKeys[k] {
+			if anchorKeys[l[i]][l[i+1]] {
+				k := [2]byte{l[i], l[i+1]}
 				st.anchorStarts[k] = append(st.anchorStarts[k], int32(i))
 			}
 		}
