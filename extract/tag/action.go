@@ -87,7 +87,12 @@ func (r actionRule) find(l string) []int {
 // ruleAlso holds, for some rules whose hints are common words, a second
 // set of words one of which every match of the rule's regexp contains.
 var ruleAlso = map[string][]string{
+	"court-penalty":            {"ordered to pay", "fined", "prosecut", "court", "pleaded guilty", "sentenced"},
+	"reference-to-actions":     {"told", "asked", "required", "see the action"},
+	"set-phrase-report-back":   {"send"},
 	"standard-content":         {"standard", "target", "expectation", "guidance", "rule", "principle"},
+	"reader-instruction":       {"should", "must", "copyright", "complaint"},
+	"public-expectation":       {"should", "must", "ought to"},
 	"cqc-requires-improvement": {"improvement"},
 	"deadline-has-until":       {"has", "have", "given"},
 	"enforcement-requiring":    {"requiring", "improvement", "must"},
