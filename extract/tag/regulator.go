@@ -82,6 +82,76 @@ func countWord(l, w string) (all, head int) {
 	}
 }
 
+// regulatorWords are the names and cues of regulatorTable, each once, and
+// regulatorWordIndex their places; regulatorWordsBy holds those places
+// by the first two bytes of the word.
+var (
+	regulatorWords     []string
+	regulatorWordIndex = map[string]int{}
+	regulatorWordsBy   = map[[2]byte][]int{}
+	regulatorWordStart [256][256]bool
+)
+
+func init() {
+	add := func(w string) {
+		if _, ok := regulatorWordIndex[w]; ok {
+			return
+		}
+		regulatorWordIndex[w] = len(regulatorWords)
+		k := [2]byte{w[0], w[1]}
+		regulatorWordsBy[k] = append(regulatorWordsBy[k], len(regulatorWords))
+		regulatorWordStart[w[0]][w[1]] = true
+		regulatorWords = append(regulatorWords, w)
+	}
+	add("care inspectorate wales")
+	for _, r := range regulatorTable {
+		for _, w := range r.names {
+			add(w)
+		}
+		for _, c := range r.cues {
+			add(c)
+		}
+	}
+}
+
+// wordSeen is what scanRegulatorWords learns of one of regulatorWords:
+// countWord's counts, and whether it is in the text at all.
+type wordSeen struct {
+	all, head int
+	found     bool
+	next      int // where countWord would look for it next
+}
+
+// scanRegulatorWords finds all regulatorWords in l in one pass, as
+// countWord and strings.Contains would one by one.
+func scanRegulatorWords(l string) []wordSeen {
+	seen := make([]wordSeen, len(regulatorWords))
+	for at := 0; at+1 < len(l); at++ {
+		if !regulatorWordStart[l[at]][l[at+1]] {
+			continue
+		}
+		for _, wi := range regulatorWordsBy[[2]byte{l[at], l[at+1]}] {
+			w, s := regulatorWords[wi], &seen[wi]
+			if !strings.HasPrefix(l[at:], w) {
+				continue
+			}
+			s.found = true
+			if at < s.next {
+				continue // overlaps the occurrence before, which countWord skips past
+			}
+			s.next = at + len(w)
+			if at > 0 && isQSWordByte(l[at-1]) || s.next < len(l) && isQSWordByte(l[s.next]) {
+				continue
+			}
+			s.all++
+			if at < regulatorHead {
+				s.head++
+			}
+		}
+	}
+	return seen
+}
+
 // regulatorScores weighs each regulator's mentions (three for one in the
 // head, one elsewhere) and the wording of its reports (two for each cue
 // found, once it is named at all).
@@ -92,14 +162,16 @@ func (st *docState) regulatorScores() []int {
 		l = l[:regulatorRead-regulatorRead/4] + "\n" + l[len(l)-regulatorRead/4:]
 	}
 	out := make([]int, len(regulatorTable))
+	seen := scanRegulatorWords(l)
 	for i, r := range regulatorTable {
 		n := 0
 		for _, w := range r.names {
-			all, head := countWord(l, w)
+			s := seen[regulatorWordIndex[w]]
+			all, head := s.all, s.head
 			// "care inspectorate" is also the start of "care inspectorate wales"
 			if w == "care inspectorate" {
-				a2, h2 := countWord(l, "care inspectorate wales")
-				all, head = all-a2, head-h2
+				s2 := seen[regulatorWordIndex["care inspectorate wales"]]
+				all, head = all-s2.all, head-s2.head
 			}
 			n += all + 2*head
 		}
@@ -108,7 +180,7 @@ func (st *docState) regulatorScores() []int {
 		}
 		cues := 0
 		for _, c := range r.cues {
-			if strings.Contains(l, c) {
+			if seen[regulatorWordIndex[c]].found {
 				cues++
 			}
 		}

@@ -125,3 +125,19 @@ func TestBoardPaper(t *testing.T) {
 		}
 	}
 }
+
+// TestScanRegulatorWords checks the one-pass scan against countWord and
+// strings.Contains.
+func TestScanRegulatorWords(t *testing.T) {
+	for _, l := range []string{"", "cqc", "the cqc and cqcs, care inspectorate wales and the care inspectorate. cqccqc cqc",
+		"ofsted: ofsted.gov.uk pupils, headteacher and early years; his majesty's inspector", strings.Repeat("hiw ", 500) + "rqia",
+		"nhs england and nhs improvement undertakings; the licensee", "aa"} {
+		seen := scanRegulatorWords(l)
+		for i, w := range regulatorWords {
+			all, head := countWord(l, w)
+			if s := seen[i]; s.all != all || s.head != head || s.found != strings.Contains(l, w) {
+				t.Errorf("in %.40q, %q: %+v, want %d, %d, %v", l, w, s, all, head, strings.Contains(l, w))
+			}
+		}
+	}
+}
