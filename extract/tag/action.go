@@ -78,7 +78,25 @@ func (r actionRule) find(l string) []int {
 	if !containsAny(l, r.hint...) {
 		return nil
 	}
+	if also := ruleAlso[r.name]; also != nil && !containsAny(l, also...) {
+		return nil
+	}
 	return r.re.FindStringIndex(l)
+}
+
+// ruleAlso holds, for some rules whose hints are common words, a second
+// set of words one of which every match of the rule's regexp contains.
+var ruleAlso = map[string][]string{
+	"court-penalty":            {"ordered to pay", "fined", "prosecut", "court", "pleaded guilty", "sentenced"},
+	"reference-to-actions":     {"told", "asked", "required", "see the action"},
+	"set-phrase-report-back":   {"send"},
+	"standard-content":         {"standard", "target", "expectation", "guidance", "rule", "principle"},
+	"reader-instruction":       {"should", "must", "copyright", "complaint"},
+	"public-expectation":       {"should", "must", "ought to"},
+	"cqc-requires-improvement": {"improvement"},
+	"deadline-has-until":       {"has", "have", "given"},
+	"enforcement-requiring":    {"requiring", "improvement", "must"},
+	"action-plan-request":      {"request", "ask"},
 }
 
 const rePeriod = `(?:(?:less than|more than|just|only|up to|a further|another|around|about)\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)\s+(?:more\s+|further\s+)?(?:days?|weeks?|months?|years?)|a (?:week|month|year)|a deadline of [^.;]{1,30}?`
@@ -258,13 +276,14 @@ func (st *docState) actionKind(c string) (extract.Kind, string) {
 	if m := reYouMust.FindStringSubmatch(strings.TrimSpace(l)); m != nil && st.letterToProvider() {
 		return modalKind(m[1]), "letter-to-provider: " + mention(m[0])
 	}
-	if containsAny(l, "provider", "registered", "cqc", "commission", "we ", "i ", "you ", "inspector", "nhs ") && reNotOurs.MatchString(l) {
+	if containsAny(l, "provider", "registered", "cqc", "commission", "we ", "i ", "you ", "inspector", "nhs ") &&
+		containsAny(l, "must", "should", "need", "has to", "have to") && reNotOurs.MatchString(l) {
 		return "", ""
 	}
 	if k, why, ok := st.notAction(l); ok {
 		return k, why
 	}
-	if containsAny(l, "told", "tell", "order", "ask", "instruct", "direct", "warn", "urge", "requiring", "required the", "required this") {
+	if containsAny(l, toldWords...) {
 		if loc := reTold.FindStringIndex(l); loc != nil && !toldPublic(l, loc[0]) {
 			return extract.KindMustDo, "told-to: " + mention(l[loc[0]:loc[1]])
 		}
@@ -344,6 +363,11 @@ func (st *docState) actionKind(c string) (extract.Kind, string) {
 	return "", ""
 }
 
+// toldWords are the words one of which every match of reTold contains:
+// the cheap test before it runs.
+var toldWords = []string{"told", "tells", "telling", "ordered", "orders", "ordering", "asked", "asks", "instructed", "instructs",
+	"directed", "directs", "warn", "urged", "urges", "requiring", "required the", "required this"}
+
 // publicNouns are the people a service cares for and the public: what
 // they are told or asked to do is no requirement on the provider.
 var publicNouns = set("patients", "patient", "people", "person", "relatives", "relative", "families", "family",
@@ -388,11 +412,22 @@ func questionBefore(ts []tok) bool {
 var actionWords = []string{"must", "should", "need", "requir", "told", "order", "ask", "instruct", "direct", "urge", "ought",
 	"tell", "warn", "until", "recommend", "gave", "given", "giving", "gives", "notice", "condition", "request", "asking", "urging", "demand"}
 
-// hasActionWord is the cheap test before the action rules run.
-func hasActionWord(l string) bool {
+// actionWordsBy holds actionWords by their first byte.
+var actionWordsBy = func() (m [256][]string) {
 	for _, w := range actionWords {
-		if strings.Contains(l, w) {
-			return true
+		m[w[0]] = append(m[w[0]], w)
+	}
+	return m
+}()
+
+// hasActionWord is the cheap test before the action rules run: whether l
+// contains one of actionWords, in one pass over l.
+func hasActionWord(l string) bool {
+	for i := 0; i < len(l); i++ {
+		for _, w := range actionWordsBy[l[i]] {
+			if strings.HasPrefix(l[i:], w) {
+				return true
+			}
 		}
 	}
 	return false
@@ -464,6 +499,28 @@ type leadList struct {
 // reLeadIn is a line that ends by opening a list.
 var reLeadIn = regexp.MustCompile(`(?:[:：]|\s[-–—]+|[-–—]{2,})\s*$`)
 
+// opensList is reLeadIn.MatchString(t) without scanning all of t: after
+// trailing white space, a colon, or a run of dashes that is two long or
+// follows white space.
+func opensList(t string) bool {
+	u := strings.TrimRight(t, " \t\n\f\r")
+	if strings.HasSuffix(u, ":") || strings.HasSuffix(u, "：") {
+		return true
+	}
+	n := 0
+	for {
+		switch {
+		case strings.HasSuffix(u, "-"):
+			u = u[:len(u)-1]
+		case strings.HasSuffix(u, "–"), strings.HasSuffix(u, "—"):
+			u = u[:len(u)-len("–")]
+		default:
+			return n >= 2 || n == 1 && u != "" && strings.ContainsRune(" \t\n\f\r", rune(u[len(u)-1]))
+		}
+		n++
+	}
+}
+
 var (
 	reLeadMust   = regexp.MustCompile(`\b(?:must|(?:told|telling|tells|ordered|requiring|required) (?:the|it|them|this|that)|needs? to|needed to|has to|have to)\b`)
 	reLeadShould = regexp.MustCompile(`\b(?:should|recommend|recommended|ought to)\b`)
@@ -472,7 +529,7 @@ var (
 // leadInKind returns the kind of list that the line l introduces, or "".
 func leadInKind(line string) extract.Kind {
 	t := strings.TrimSpace(line)
-	if !reLeadIn.MatchString(t) {
+	if !opensList(t) {
 		return ""
 	}
 	l := strings.ToLower(t)

@@ -296,9 +296,14 @@ func datelineDate(head string) string {
 }
 
 func firstDate(s string) string {
-	a := reDateDMY.FindStringSubmatchIndex(s)
-	b := reDateNum.FindStringSubmatchIndex(s)
-	c := reDateMY.FindStringSubmatchIndex(s)
+	var a, b, c []int
+	if hasMonth(s) {
+		a = reDateDMY.FindStringSubmatchIndex(s)
+		c = reDateMY.FindStringSubmatchIndex(s)
+	}
+	if strings.Contains(s, "/") {
+		b = reDateNum.FindStringSubmatchIndex(s)
+	}
 	switch {
 	case a != nil && (b == nil || a[0] < b[0]) && (c == nil || a[0] <= c[0]):
 		return isoDate(s[a[2]:a[3]], s[a[4]:a[5]], s[a[6]:a[7]])
@@ -308,6 +313,54 @@ func firstDate(s string) string {
 		return fmt.Sprintf("%s-%02d", s[c[4]:c[5]], months[strings.ToLower(s[c[2]:c[3]])])
 	}
 	return ""
+}
+
+// reInspectAt is reInspect at the start of the text.
+var reInspectAt = regexp.MustCompile(`^(?:` + reInspect.String() + `)`)
+
+// inspectStarts are the words every match of reInspect starts with.
+var inspectStarts = []string{"date of inspection", "inspect", "we inspected", "we visited"}
+
+// inspectMatch is reInspect.FindStringSubmatchIndex(l[from:]), with its
+// offsets relative to the returned from: it tries reInspect only where
+// one of inspectStarts is, in order, so the first of those places where
+// reInspect matches holds its leftmost match. reInspect has no \b or
+// line anchors, so text before a place does not change what matches
+// there.
+func inspectMatch(l string, from int) (int, []int) {
+	for from < len(l) {
+		at := from + firstOf(l[from:], inspectStarts...)
+		if at >= len(l) {
+			break
+		}
+		if ix := reInspectAt.FindStringSubmatchIndex(l[at:]); ix != nil {
+			return at, ix
+		}
+		from = at + 1
+	}
+	return from, nil
+}
+
+// firstOf returns the offset in s of the first of the words, or len(s)
+// when s has none.
+func firstOf(s string, words ...string) int {
+	at := len(s)
+	for _, w := range words {
+		if i := strings.Index(s[:min(len(s), at+len(w))], w); i >= 0 && i < at {
+			at = i
+		}
+	}
+	return at
+}
+
+// monthWords are the names one of which every match of reDateDMY and
+// reDateMY contains.
+var monthWords = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
+// hasMonth reports whether s names a month, the cheap test before the
+// date regexps run.
+func hasMonth(s string) bool {
+	return containsAny(s, monthWords...)
 }
 
 // inspectionDates returns the first and last day of the inspection:
@@ -327,10 +380,9 @@ func (st *docState) inspectionDates() (string, string) {
 	// the first "inspect"
 	var m []string
 	for tries := 0; k >= 0 && m == nil && tries < 6; tries++ {
-		from := max(0, k-100)
 		// reInspect is in lower case: it runs on the lower-case text,
 		// whose offsets are the text's.
-		if ix := reInspect.FindStringSubmatchIndex(lower[from:min(len(head), k+200)]); ix != nil {
+		if from, ix := inspectMatch(lower[:min(len(head), k+200)], max(0, k-100)); ix != nil {
 			m = []string{head[from+ix[0] : from+ix[1]], head[from+ix[2] : from+ix[3]]}
 		}
 		next := strings.Index(lower[k+7:], "inspect")
@@ -398,7 +450,7 @@ func (st *docState) docType() string {
 		return "inspection report"
 	}
 	switch {
-	case has("enforcement undertakings") || has("undertakings") && reUndertakings.MatchString(head):
+	case has("enforcement undertakings") || strings.Contains(head, "UNDERTAKINGS") && reUndertakings.MatchString(head):
 		return "undertakings"
 	case has("this warning notice") || has("warning notice") && reWarningHead.MatchString(head):
 		return "warning notice"
@@ -406,7 +458,7 @@ func (st *docState) docType() string {
 		return "requirement notice"
 	case has("quality account"):
 		return "quality account"
-	case has("board") && reBoardPaper.MatchString(lower) && (has("agenda item") || has("meeting date") || has("report of:") || has("purpose:") || has("paper for")):
+	case boardPaper(lower) && (has("agenda item") || has("meeting date") || has("report of:") || has("purpose:") || has("paper for")):
 		return "board paper"
 	case has("quality report") || has("date of inspection visit") ||
 		has("inspection carried out on") || has("overall rating for this") || has("\noverall: ") || strings.HasPrefix(lower, "overall: ") ||
@@ -421,6 +473,38 @@ func (st *docState) docType() string {
 		return "web page"
 	}
 	return ""
+}
+
+// reBoardPaperAt is reBoardPaper at the start of the text.
+var reBoardPaperAt = regexp.MustCompile(`^(?:` + reBoardPaper.String() + `)`)
+
+// boardPhrases are the phrases every match of reBoardPaper starts with;
+// none starts one byte into another.
+var boardPhrases = []string{"trust board", "board of directors", "public board", "paper for the board"}
+
+// boardPaper is reBoardPaper.MatchString(l), trying reBoardPaper only
+// where one of boardPhrases starts a word. A match is at most 185 bytes
+// long (its `.{0,40}` is at most 160), so it runs on the next 190.
+func boardPaper(l string) bool {
+	for _, w := range boardPhrases {
+		for off := 0; ; {
+			k := strings.Index(l[off:], w)
+			if k < 0 {
+				break
+			}
+			at := off + k
+			if (at == 0 || !isREWordByte(l[at-1])) && reBoardPaperAt.MatchString(l[at:min(len(l), at+190)]) {
+				return true
+			}
+			off = at + 1
+		}
+	}
+	return false
+}
+
+// isREWordByte reports a byte that \b in a regexp counts as a word's.
+func isREWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
 // anyAt reports whether ok holds for the text at some occurrence of w.

@@ -35,10 +35,10 @@ func (st *docState) tagEntities() {
 		hits = append(hits, entityHit{s, e, name, typ})
 	}
 	text := st.text
-	for _, m := range st.near(reTitledPerson, titleAnchors, 0, 80) {
+	for _, m := range st.near(reTitledPerson, titleAnchors, 0, 80, titleFrom) {
 		add(m[0], m[1], text[m[0]:m[1]], "person")
 	}
-	for _, m := range st.near(rePersonRole, roleAnchors, 80, 40) {
+	for _, m := range st.near(rePersonRole, roleAnchors, 80, 40, nil) {
 		add(m[2], m[3], text[m[2]:m[3]], "person")
 	}
 	for _, f := range st.found {
@@ -48,7 +48,7 @@ func (st *docState) tagEntities() {
 			}
 		}
 	}
-	for _, m := range st.near(reOrganisation, orgAnchors, 160, 40) {
+	for _, m := range st.near(reOrganisation, orgAnchors, 160, 40, orgFrom) {
 		add(m[0], m[1], text[m[0]:m[1]], "organisation")
 	}
 	for _, h := range hits {
@@ -73,7 +73,10 @@ var (
 // (widened to a word start) to after bytes past it. Scanning the whole
 // text with these regexps, which start with a repeated word pattern, costs
 // more than all the other rules together.
-func (st *docState) near(re *regexp.Regexp, anchors []string, before, after int) [][]int {
+//
+// startAt, when not nil, returns where in a window re's matches can start
+// (see near.go): re runs from there.
+func (st *docState) near(re *regexp.Regexp, anchors []string, before, after int, startAt func(string) int) [][]int {
 	var out [][]int
 	seen := map[int]bool{}
 	starts := st.wordStarts()
@@ -93,6 +96,9 @@ func (st *docState) near(re *regexp.Regexp, anchors []string, before, after int)
 			for w0 > 0 && st.text[w0-1] != '\n' && i-w0 < before+240 {
 				w0--
 			}
+			if startAt != nil {
+				w0 += startAt(st.text[w0:w1])
+			}
 			for _, m := range re.FindAllStringSubmatchIndex(st.text[w0:w1], -1) {
 				for k := range m {
 					if m[k] >= 0 {
@@ -111,11 +117,11 @@ func (st *docState) near(re *regexp.Regexp, anchors []string, before, after int)
 }
 
 // anchorKeys holds the first two bytes of every anchor.
-var anchorKeys = func() map[[2]byte]bool {
-	m := map[[2]byte]bool{}
+var anchorKeys = func() (m *[256][256]bool) {
+	m = new([256][256]bool)
 	for _, as := range [][]string{titleAnchors, roleAnchors, orgAnchors} {
 		for _, a := range as {
-			m[[2]byte{a[0], a[1]}] = true
+			m[a[0]][a[1]] = true
 		}
 	}
 	return m
@@ -132,8 +138,8 @@ func (st *docState) wordStarts() map[[2]byte][]int32 {
 	l := st.lower
 	for i := 0; i+1 < len(l); i++ {
 		if isWordByte(l[i]) && (i == 0 || !isWordByte(l[i-1])) {
-			k := [2]byte{l[i], l[i+1]}
-			if anchorKeys[k] {
+			if anchorKeys[l[i]][l[i+1]] {
+				k := [2]byte{l[i], l[i+1]}
 				st.anchorStarts[k] = append(st.anchorStarts[k], int32(i))
 			}
 		}

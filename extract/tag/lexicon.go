@@ -128,19 +128,40 @@ var themeHints = [][]string{
 	{"mental health act", "mha", "section 1", "detain", "detention"},
 }
 
+// themeHintsBy holds themeHints by their first byte, with the index of
+// their theme, for themesOf's one pass over a text.
+var themeHintsBy = func() (m [256][]struct {
+	word  string
+	theme int
+}) {
+	if len(themeRules) > 64 {
+		panic("themesOf marks at most 64 themes")
+	}
+	for i, hs := range themeHints {
+		for _, h := range hs {
+			m[h[0]] = append(m[h[0]], struct {
+				word  string
+				theme int
+			}{h, i})
+		}
+	}
+	return m
+}()
+
 // themesOf returns the themes whose rules match t.
 func themesOf(t string) []string {
 	var out []string
 	l := strings.ToLower(t)
-	for i, r := range themeRules {
-		hit := false
-		for _, h := range themeHints[i] {
-			if strings.Contains(l, h) {
-				hit = true
-				break
+	var hit [64]bool
+	for i := 0; i < len(l); i++ {
+		for _, h := range themeHintsBy[l[i]] {
+			if !hit[h.theme] && strings.HasPrefix(l[i:], h.word) {
+				hit[h.theme] = true
 			}
 		}
-		if hit && r.re.MatchString(t) {
+	}
+	for i, r := range themeRules {
+		if hit[i] && r.re.MatchString(t) {
 			out = append(out, r.theme)
 		}
 	}

@@ -455,13 +455,13 @@ func (st *docState) judge(i int, run *quoteRun) (verdict, string) {
 	}
 	stmt := q.statement
 	lead := clean(t[max(0, q.open-48):q.open])
-	if reTermBefore.MatchString(lead) {
+	if endsWithMatch(reTermBefore, lead, 14) {
 		return notQuote, "term"
 	}
 	if !stmt && reSloganBefore.MatchString(lead) {
 		return notQuote, "slogan"
 	}
-	if !stmt && reDocBefore.MatchString(lead) && !reLinkWord.MatchString(lower) &&
+	if !stmt && endsWithMatch(reDocBefore, lead, 11) && !reLinkWord.MatchString(lower) &&
 		!reSaidVerb.MatchString(st.unquoted(st.sentenceStartBefore(q.open), q.open)) {
 		return notQuote, "title"
 	}

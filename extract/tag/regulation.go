@@ -251,6 +251,11 @@ func regulationIn(t string) string { return regulationsIn(t, 2014) }
 // reRegNamed2010 marks text under the 2010 Regulations.
 var reRegNamed2010 = regexp.MustCompile(`(?i)\bregulations 2010\b|\(regulated activities\) regulations 2010|\bessential standards\b|\boutcomes? \d{1,2}\b`)
 
+// reg2010Words are parts of words one of which every match of
+// reRegNamed2010 contains in lower case; they have no k or s, which its
+// case folding also matches with non-ASCII letters.
+var reg2010Words = []string{"regulation", "ential", "outcome"}
+
 // regulationEra returns 2010 when the document is under the 2010
 // Regulations (it cites them, or it was published before April 2015),
 // else 2014.
@@ -262,7 +267,7 @@ func (st *docState) regulationEra() int {
 	head := st.text[:min(len(st.text), 20000)]
 	switch {
 	case strings.Contains(st.lower, "regulations 2014"):
-	case reRegNamed2010.MatchString(head):
+	case containsAny(st.lower[:len(head)], reg2010Words...) && reRegNamed2010.MatchString(head):
 		st.act.era = 2010
 	default:
 		if y := docYear(st.text[:min(len(st.text), 3000)]); y > 0 && y < 2015 {

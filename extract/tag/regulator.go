@@ -82,6 +82,76 @@ func countWord(l, w string) (all, head int) {
 	}
 }
 
+// regulatorWords are the names and cues of regulatorTable, each once, and
+// regulatorWordIndex their places; regulatorWordsBy holds those places
+// by the first two bytes of the word.
+var (
+	regulatorWords     []string
+	regulatorWordIndex = map[string]int{}
+	regulatorWordsBy   = map[[2]byte][]int{}
+	regulatorWordStart [256][256]bool
+)
+
+func init() {
+	add := func(w string) {
+		if _, ok := regulatorWordIndex[w]; ok {
+			return
+		}
+		regulatorWordIndex[w] = len(regulatorWords)
+		k := [2]byte{w[0], w[1]}
+		regulatorWordsBy[k] = append(regulatorWordsBy[k], len(regulatorWords))
+		regulatorWordStart[w[0]][w[1]] = true
+		regulatorWords = append(regulatorWords, w)
+	}
+	add("care inspectorate wales")
+	for _, r := range regulatorTable {
+		for _, w := range r.names {
+			add(w)
+		}
+		for _, c := range r.cues {
+			add(c)
+		}
+	}
+}
+
+// wordSeen is what scanRegulatorWords learns of one of regulatorWords:
+// countWord's counts, and whether it is in the text at all.
+type wordSeen struct {
+	all, head int
+	found     bool
+	next      int // where countWord would look for it next
+}
+
+// scanRegulatorWords finds all regulatorWords in l in one pass, as
+// countWord and strings.Contains would one by one.
+func scanRegulatorWords(l string) []wordSeen {
+	seen := make([]wordSeen, len(regulatorWords))
+	for at := 0; at+1 < len(l); at++ {
+		if !regulatorWordStart[l[at]][l[at+1]] {
+			continue
+		}
+		for _, wi := range regulatorWordsBy[[2]byte{l[at], l[at+1]}] {
+			w, s := regulatorWords[wi], &seen[wi]
+			if !strings.HasPrefix(l[at:], w) {
+				continue
+			}
+			s.found = true
+			if at < s.next {
+				continue // overlaps the occurrence before, which countWord skips past
+			}
+			s.next = at + len(w)
+			if at > 0 && isQSWordByte(l[at-1]) || s.next < len(l) && isQSWordByte(l[s.next]) {
+				continue
+			}
+			s.all++
+			if at < regulatorHead {
+				s.head++
+			}
+		}
+	}
+	return seen
+}
+
 // regulatorScores weighs each regulator's mentions (three for one in the
 // head, one elsewhere) and the wording of its reports (two for each cue
 // found, once it is named at all).
@@ -92,20 +162,25 @@ func (st *docState) regulatorScores() []int {
 		l = l[:regulatorRead-regulatorRead/4] + "\n" + l[len(l)-regulatorRead/4:]
 	}
 	out := make([]int, len(regulatorTable))
+	seen := scanRegulatorWords(l)
 	for i, r := range regulatorTable {
 		n := 0
 		for _, w := range r.names {
-			all, head := countWord(l, w)
+			s := seen[regulatorWordIndex[w]]
+			all, head := s.all, s.head
 			// "care inspectorate" is also the start of "care inspectorate wales"
 			if w == "care inspectorate" {
-				a2, h2 := countWord(l, "care inspectorate wales")
-				all, head = all-a2, head-h2
+				s2 := seen[regulatorWordIndex["care inspectorate wales"]]
+				all, head = all-s2.all, head-s2.head
 			}
 			n += all + 2*head
 		}
+		if n == 0 && r.minCues == 0 {
+			continue // its cues count only once it is named
+		}
 		cues := 0
 		for _, c := range r.cues {
-			if strings.Contains(l, c) {
+			if seen[regulatorWordIndex[c]].found {
 				cues++
 			}
 		}
@@ -212,16 +287,40 @@ func (st *docState) isGuidance(s, e int) bool {
 	}
 	ss, se := st.sentenceAt(s)
 	se = max(se, e)
+	key := [2]int{ss, se}
+	if g, ok := st.guidanceAt[key]; ok {
+		return g
+	}
+	g := st.genericSentence(ss, se)
+	if st.guidanceAt == nil {
+		st.guidanceAt = map[[2]int]bool{}
+	}
+	st.guidanceAt[key] = g
+	return g
+}
+
+// genericSentence is isGuidance for the text from ss to se, which starts
+// a sentence. Each regexp runs only when the text has a word that every
+// match of it contains.
+func (st *docState) genericSentence(ss, se int) bool {
 	l := st.lower[ss:se]
-	if reGenericRating.MatchString(l) || reRatingDefinition.MatchString(l) || reRatingMeaning.MatchString(l) || reWhereWeRate.MatchString(l) {
+	if containsAny(l, "rating of", "rating means") && reGenericRating.MatchString(l) ||
+		containsAny(l, "performing", "meeting") && reRatingDefinition.MatchString(l) ||
+		meaningCue(l) && reRatingMeaning.MatchString(l) ||
+		strings.Contains(l, "rate") && reWhereWeRate.MatchString(l) {
 		return true
 	}
 	// a rating word alone on its line, the title of the definition below it
 	if se-ss <= 25 {
 		i := sort.Search(len(st.sents), func(i int) bool { return st.sents[i].s >= se })
-		if i < len(st.sents) && reRatingMeaning.MatchString(st.lower[st.sents[i].s:st.sents[i].e]) {
-			return true
+		if i < len(st.sents) {
+			if n := st.lower[st.sents[i].s:st.sents[i].e]; meaningCue(n) && reRatingMeaning.MatchString(n) {
+				return true
+			}
 		}
+	}
+	if !containsAny(l, "rated", "given", "awarded") {
+		return false
 	}
 	for _, m := range reGenericSubject.FindAllStringSubmatchIndex(l, -1) {
 		// "the services rated …" and "Brackenford House, a care home
@@ -245,6 +344,11 @@ func (st *docState) isGuidance(s, e int) bool {
 		}
 	}
 	return false
+}
+
+// meaningCue reports a word that every match of reRatingMeaning contains.
+func meaningCue(l string) bool {
+	return containsAny(l, "performing", "told the service", "ratings are", "ratings is", "rang")
 }
 
 // filterFindings applies the document-level rules to what the taggers

@@ -136,6 +136,8 @@ type docState struct {
 	regulator   string // the regulator the document is about (regulator.go)
 	guidanceDoc bool   // a guidance or definitions page (regulator.go)
 
+	guidanceAt map[[2]int]bool // isGuidance of a sentence span, once worked out
+
 	act actionDoc // what the action rules learn of the document once
 
 	rs           ratingState

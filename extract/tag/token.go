@@ -37,7 +37,8 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 
 // tokenize splits text[s:e] into tokens.
 func tokenize(text string, s, e int) []tok {
-	var out []tok
+	// about one token in five bytes: room for most texts at once
+	out := make([]tok, 0, max(0, e-s)/5+4)
 	quoted := false
 	for i := s; i < e; {
 		r, n := utf8.DecodeRuneInString(text[i:e])
