@@ -271,15 +271,64 @@ func hasRatingWord(l string) bool {
 
 var rateWords = []string{"good", "outstanding", "inadequate", "requir", "safe", "effective", "caring", "responsive", "well-led", "well led", "wellled"}
 
-// mayRate is the cheap test before the rating rules run.
+// mayRate is the cheap test before the rating rules run: l holds one of
+// rateWords. It reads l once.
 func mayRate(l string) bool {
-	for _, w := range rateWords {
+	for i := 0; i < len(l); i++ {
+		var c []string
+		switch l[i] {
+		case 'g':
+			c = rateWords[0:1]
+		case 'o':
+			c = rateWords[1:2]
+		case 'i':
+			c = rateWords[2:3]
+		case 'r':
+			c = []string{"requir", "responsive"}
+		case 's':
+			c = rateWords[4:5]
+		case 'e':
+			c = rateWords[5:6]
+		case 'c':
+			c = rateWords[6:7]
+		case 'w':
+			c = rateWords[8:]
+		default:
+			continue
+		}
+		for _, w := range c {
+			if strings.HasPrefix(l[i:], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// historyWords reports whether lower-case text l holds a word that every
+// match of reHistory or reEarlierVisit holds, so that they need not run.
+func historyWords(l string) bool {
+	return strings.Contains(l, "last") || strings.Contains(l, "previous") || strings.Contains(l, "had ") ||
+		strings.Contains(l, "prior") || strings.Contains(l, "inspect")
+}
+
+// aggregateWords reports whether text l holds what every match of reAggr,
+// reRatedN and reNumOf holds: a number, a word of quantity, "number of" or
+// "areas".
+func aggregateWords(l string) bool {
+	if strings.ContainsAny(l, "0123456789") || strings.Contains(l, "number of") || strings.Contains(l, "areas") {
+		return true
+	}
+	for _, w := range quantityWords {
 		if strings.Contains(l, w) {
 			return true
 		}
 	}
 	return false
 }
+
+var quantityWords = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+	"many", "several", "some", "most", "all", "few", "any", "other", "those", "these", "none"}
 
 // gridHeader returns the domain columns of a ratings grid header line:
 // "Safe Effective Caring Responsive Well-led Overall".
@@ -320,7 +369,8 @@ func (st *docState) sentenceRatings(si int, sn sentence, ts []tok) {
 		return
 	}
 	lower := strings.ToLower(clean(raw))
-	history := (reHistory.MatchString(lower) || strings.HasPrefix(lower, "previously ") || reEarlierVisit.MatchString(lower)) && !reSince.MatchString(lower)
+	history := historyWords(lower) && (reHistory.MatchString(lower) || strings.HasPrefix(lower, "previously ") || reEarlierVisit.MatchString(lower)) &&
+		!(strings.Contains(lower, "since") && reSince.MatchString(lower))
 	histAt := -1 // where the words about the last inspection start
 	if history && len(lower) == len(raw) {
 		histAt = sn.s
@@ -1467,6 +1517,9 @@ func (st *docState) isAggregate(ts []tok, i int, doms []string) bool {
 		}
 	}
 	region := strings.ToLower(clean(st.text[ts[lo].s:ts[i].s]))
+	if !aggregateWords(region) {
+		return false
+	}
 	// "one of the eight core services as inadequate, three as good"
 	if i > 1 && ts[i-1].w == "as" && numberWords[ts[i-2].w] || reRatedN.MatchString(region) || reNumOf.MatchString(region) {
 		return true
@@ -1482,7 +1535,8 @@ func (st *docState) isAggregate(ts []tok, i int, doms []string) bool {
 }
 
 func (st *docState) isAggregateSubject(s string) bool {
-	return reAggr.MatchString(strings.ToLower(s))
+	l := strings.ToLower(s)
+	return aggregateWords(l) && reAggr.MatchString(l)
 }
 
 // pageOf returns the index of the page holding offset p.
