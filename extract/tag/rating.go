@@ -320,11 +320,27 @@ func aggregateWords(l string) bool {
 		return true
 	}
 	for _, w := range quantityWords {
-		if strings.Contains(l, w) {
+		if hasWordAt(l, w) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasWordAt reports whether l holds w as a whole word.
+func hasWordAt(l, w string) bool {
+	for off := 0; ; {
+		k := strings.Index(l[off:], w)
+		if k < 0 {
+			return false
+		}
+		at := off + k
+		end := at + len(w)
+		if (at == 0 || !isWordByte(l[at-1])) && (end == len(l) || !isWordByte(l[end])) {
+			return true
+		}
+		off = at + 1
+	}
 }
 
 var quantityWords = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",

@@ -141,3 +141,32 @@ func TestScanRegulatorWords(t *testing.T) {
 		}
 	}
 }
+
+// TestRatingGates checks that the word tests before the rating regexps
+// never rule out text the regexps would match, and that mayRate agrees
+// with a test of each rate word in turn.
+func TestRatingGates(t *testing.T) {
+	texts := []string{"", "27 of these care homes have been rated good", "the number of wards rated good", "those areas rated good",
+		"three were rated inadequate", "rated all of", "one of the eight core services", "overall the trust was rated good",
+		"at the last inspection it was rated good", "we previously inspected the home", "the home had been rated good",
+		"prior inspection", "when we inspected on 4 may 2019 when", "often rated good", "the trust is rated good", "none of",
+		"many services", "our mental health wards were rated outstanding", "well led", "wellled", "safety", "requiring improvement"}
+	for _, l := range texts {
+		if (reAggr.MatchString(l) || reRatedN.MatchString(l) || reNumOf.MatchString(l)) && !aggregateWords(l) {
+			t.Errorf("aggregateWords(%q) = false, but a regexp matches", l)
+		}
+		if (reHistory.MatchString(l) || reEarlierVisit.MatchString(l)) && !historyWords(l) {
+			t.Errorf("historyWords(%q) = false, but a regexp matches", l)
+		}
+		want := false
+		for _, w := range rateWords {
+			want = want || strings.Contains(l, w)
+		}
+		if got := mayRate(l); got != want {
+			t.Errorf("mayRate(%q) = %v, want %v", l, got, want)
+		}
+	}
+	if aggregateWords("often the trust was rated good overall") {
+		t.Error("aggregateWords finds a quantity word inside another word")
+	}
+}
