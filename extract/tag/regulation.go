@@ -137,7 +137,11 @@ func regulationsIn(t string, era int) string {
 		return ""
 	}
 	var cites []regCite
-	for _, m := range reRegNumber.FindAllStringSubmatchIndex(t, -1) {
+	var numbered [][]int
+	if strings.Contains(l, "reg") { // every citation by number says "reg…"
+		numbered = reRegNumber.FindAllStringSubmatchIndex(t, -1)
+	}
+	for _, m := range numbered {
 		list := t[m[2]:m[3]]
 		if strings.HasPrefix(strings.TrimSpace(t[m[3]:min(len(t), m[3]+12)]), "of the") && strings.Contains(l[m[3]:min(len(l), m[3]+80)], "registration") {
 			continue // the Registration Regulations 2009 are not of this set
