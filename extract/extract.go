@@ -12,7 +12,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/cqcmine/cqcmine/corpus"
 )
@@ -76,6 +78,33 @@ type Cell struct {
 	// to the last byte of the cell's text; both 0 when the cell is empty.
 	Start int `json:"start"`
 	End   int `json:"end"`
+}
+
+// LabelRow reports whether the table's first row is a row of short labels
+// ("Regulated activity | Regulation", "Service | Rating") above at least
+// one more row: two or more cells, each at most four words, none a
+// sentence, a number or a rating. Extractors that cannot tell header rows
+// from markup use it.
+func (t *Table) LabelRow() bool {
+	if t.Rows < 2 {
+		return false
+	}
+	n := 0
+	for _, c := range t.Cells {
+		if c.Row != 0 || c.Text == "" {
+			continue
+		}
+		l := strings.ToLower(strings.Trim(c.Text, " *:"))
+		if len(strings.Fields(l)) > 4 || len(l) > 40 || strings.HasSuffix(l, ".") || strings.IndexFunc(l, unicode.IsLetter) < 0 {
+			return false
+		}
+		switch l {
+		case "good", "outstanding", "inadequate", "requires improvement", "not rated", "yes", "no":
+			return false
+		}
+		n++
+	}
+	return n >= 2
 }
 
 // At returns the cell covering row r and column c, or nil.

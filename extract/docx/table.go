@@ -3,8 +3,6 @@ package docx
 import (
 	"encoding/xml"
 	"sort"
-	"strings"
-	"unicode"
 
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/extract/text"
@@ -206,33 +204,8 @@ func (t *tableBuild) table(at map[int]int, final string) (extract.Table, bool) {
 		}
 		tb.HeaderRows++
 	}
-	if tb.HeaderRows == 0 && labelRow(&tb) {
+	if tb.HeaderRows == 0 && tb.LabelRow() {
 		tb.HeaderRows = 1
 	}
 	return tb, true
-}
-
-// labelRow reports a first row of short labels ("Regulated activity |
-// Regulation") above at least one more row: two or more cells, each at
-// most four words, none a sentence, a number or a rating.
-func labelRow(tb *extract.Table) bool {
-	if tb.Rows < 2 {
-		return false
-	}
-	n := 0
-	for _, c := range tb.Cells {
-		if c.Row != 0 || c.Text == "" {
-			continue
-		}
-		l := strings.ToLower(strings.Trim(c.Text, " *:"))
-		if len(strings.Fields(l)) > 4 || len(l) > 40 || strings.HasSuffix(l, ".") || strings.IndexFunc(l, unicode.IsLetter) < 0 {
-			return false
-		}
-		switch l {
-		case "good", "outstanding", "inadequate", "requires improvement", "not rated", "yes", "no":
-			return false
-		}
-		n++
-	}
-	return n >= 2
 }

@@ -258,36 +258,10 @@ func (t *tableBuild) table(m offsetMap, final string) (extract.Table, bool) {
 	}
 	tb.Rows = nrows
 	tb.HeaderRows = t.headerRows()
-	if tb.HeaderRows == 0 && labelRow(&tb) {
+	if tb.HeaderRows == 0 && tb.LabelRow() {
 		tb.HeaderRows = 1
 	}
 	return tb, true
-}
-
-// labelRow reports a first row of short labels ("Regulated activity |
-// Regulation", "Service | Rating") above at least one more row: two or
-// more cells, each at most four words, none a sentence, a number or a
-// rating.
-func labelRow(tb *extract.Table) bool {
-	if tb.Rows < 2 {
-		return false
-	}
-	n := 0
-	for _, c := range tb.Cells {
-		if c.Row != 0 || c.Text == "" {
-			continue
-		}
-		l := strings.ToLower(strings.Trim(c.Text, " *:"))
-		if len(strings.Fields(l)) > 4 || len(l) > 40 || strings.HasSuffix(l, ".") || strings.IndexFunc(l, unicode.IsLetter) < 0 {
-			return false
-		}
-		switch l {
-		case "good", "outstanding", "inadequate", "requires improvement", "not rated", "yes", "no":
-			return false
-		}
-		n++
-	}
-	return n >= 2
 }
 
 // headerRows counts the rows at the top that are headers: inside <thead>
