@@ -107,6 +107,16 @@ func (t *Table) LabelRow() bool {
 	return n >= 2
 }
 
+// SetText gives cell c the page text text[s:e] (e > s) and widens the
+// table's span to cover it. A table whose End is 0 covers nothing yet.
+func (t *Table) SetText(c *Cell, text string, s, e int) {
+	c.Start, c.End, c.Text = s, e, text[s:e]
+	if t.End == 0 || s < t.Start {
+		t.Start = s
+	}
+	t.End = max(t.End, e)
+}
+
 // At returns the cell covering row r and column c, or nil.
 func (t *Table) At(r, c int) *Cell {
 	for i := range t.Cells {

@@ -41,3 +41,17 @@ func TestTableLabelRowAndAt(t *testing.T) {
 		t.Errorf("At(1, 2) = %v, want nil", c)
 	}
 }
+
+func TestTableSetText(t *testing.T) {
+	text := "Safe Good Caring Outstanding"
+	var tb extract.Table
+	var a, b extract.Cell
+	tb.SetText(&b, text, 17, 28)
+	tb.SetText(&a, text, 5, 9)
+	if a.Text != "Good" || b.Text != "Outstanding" || a.Start != 5 || a.End != 9 {
+		t.Errorf("cells %+v %+v", a, b)
+	}
+	if tb.Start != 5 || tb.End != 28 {
+		t.Errorf("table span %d-%d, want 5-28", tb.Start, tb.End)
+	}
+}

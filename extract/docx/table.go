@@ -159,7 +159,6 @@ func (bd *body) tables(raw, final string) []extract.Table {
 func (t *tableBuild) table(at map[int]int, final string) (extract.Table, bool) {
 	var tb extract.Table
 	owner := map[int]int{} // grid column -> index in tb.Cells of the cell a vertical merge continues
-	any := false
 	for ri, rw := range t.rows {
 		col := rw.before
 		next := map[int]int{}
@@ -179,12 +178,7 @@ func (t *tableBuild) table(at map[int]int, final string) (extract.Table, bool) {
 			if c.s >= 0 {
 				s, e := at[c.s], at[c.e]
 				if e > s && e <= len(final) {
-					cell.Start, cell.End, cell.Text = s, e, final[s:e]
-					if !any || s < tb.Start {
-						tb.Start = s
-					}
-					tb.End = max(tb.End, e)
-					any = true
+					tb.SetText(&cell, final, s, e)
 				}
 			}
 			tb.Cells = append(tb.Cells, cell)
@@ -194,8 +188,8 @@ func (t *tableBuild) table(at map[int]int, final string) (extract.Table, bool) {
 		}
 		owner = next
 	}
-	if !any {
-		return extract.Table{}, false
+	if tb.End == 0 {
+		return extract.Table{}, false // no cell has text
 	}
 	tb.Rows = len(t.rows)
 	for _, rw := range t.rows {

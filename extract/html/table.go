@@ -211,7 +211,6 @@ func (t *tableBuild) table(m offsetMap, final string) (extract.Table, bool) {
 	var tb extract.Table
 	occupied := map[[2]int]bool{}
 	nrows := len(t.rows)
-	any := false
 	for ri, rw := range t.rows {
 		col := 0
 		for _, c := range rw.cells {
@@ -241,20 +240,15 @@ func (t *tableBuild) table(m offsetMap, final string) (extract.Table, bool) {
 					col += cs
 					continue // outside the page text (cut with the chrome)
 				}
-				cell.Start, cell.End, cell.Text = s, e, final[s:e]
-				if !any || s < tb.Start {
-					tb.Start = s
-				}
-				tb.End = max(tb.End, e)
-				any = true
+				tb.SetText(&cell, final, s, e)
 			}
 			tb.Cells = append(tb.Cells, cell)
 			tb.Cols = max(tb.Cols, col+cs)
 			col += cs
 		}
 	}
-	if !any {
-		return extract.Table{}, false
+	if tb.End == 0 {
+		return extract.Table{}, false // no cell has text
 	}
 	tb.Rows = nrows
 	tb.HeaderRows = t.headerRows()

@@ -431,26 +431,41 @@ type component struct {
 	h, v []edge
 }
 
+// unionFind groups the integers 0..n-1 into disjoint sets.
+type unionFind []int
+
+func newUnionFind(n int) unionFind {
+	u := make(unionFind, n)
+	for i := range u {
+		u[i] = i
+	}
+	return u
+}
+
+// find returns the representative of i's set.
+func (u unionFind) find(i int) int {
+	for u[i] != i {
+		u[i] = u[u[i]]
+		i = u[i]
+	}
+	return i
+}
+
+// union joins the sets of a and b; a's representative stands for both.
+func (u unionFind) union(a, b int) {
+	if a, b = u.find(a), u.find(b); a != b {
+		u[b] = a
+	}
+}
+
 // components groups edges that cross or touch.
 func components(hs, vs []edge) []component {
-	parent := make([]int, len(hs)+len(vs))
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	sets := newUnionFind(len(hs) + len(vs))
+	find := sets.find
 	for i, h := range hs {
 		for j, v := range vs {
 			if v.pos >= h.lo-snapTol && v.pos <= h.hi+snapTol && h.pos >= v.lo-snapTol && h.pos <= v.hi+snapTol {
-				a, b := find(i), find(len(hs)+j)
-				if a != b {
-					parent[a] = b
-				}
+				sets.union(len(hs)+j, i)
 			}
 		}
 	}
@@ -564,22 +579,8 @@ func buildTable(hs, vs []edge, fills []fillBox, words []tword, text string) (fou
 	}
 	// Union-find over fine cells: neighbours that no edge separates are
 	// one cell.
-	parent := make([]int, nr*nc)
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	union := func(a, b int) {
-		if a, b = find(a), find(b); a != b {
-			parent[b] = a
-		}
-	}
+	sets := newUnionFind(nr * nc)
+	find, union := sets.find, sets.union
 	vb, hb := bucket(vs, xs), bucket(hs, ys)
 	for r := range nr {
 		ym := (ys[r] + ys[r+1]) / 2

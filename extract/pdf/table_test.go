@@ -284,16 +284,7 @@ func renderTables(c *extract.Content) string {
 // TestTablesStrokedLines reads a grid whose header cells are filled and
 // whose body is ruled with stroked lines (m, l, S), written by hand.
 func TestTablesStrokedLines(t *testing.T) {
-	c, err := Extractor{}.Extract(context.Background(), buildPDF("%PDF-1.4\n", "Grid", gridPage()), extract.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := c.Pages[0]
-	checkCellSpans(t, p)
-	if len(p.Tables) != 1 {
-		t.Fatalf("%d tables, want 1; text %q", len(p.Tables), p.Text)
-	}
-	tb := &p.Tables[0]
+	p, tb := oneTable(t, "Grid", gridPage())
 	got := fmt.Sprintf("%dx%d h%d | %s | %s | %s | %s", tb.Rows, tb.Cols, tb.HeaderRows, cellAt(tb, 0, 2), cellAt(tb, 1, 0), cellAt(tb, 1, 2), cellAt(tb, 2, 1))
 	want := "3x3 h1 | Caring | Surgery and theatres | Requires improvement | Inadequate"
 	if got != want {
@@ -328,16 +319,7 @@ func alignedPage() string {
 // TestTablesAligned reads a table aligned by white space only and
 // leaves the prose around it alone.
 func TestTablesAligned(t *testing.T) {
-	c, err := Extractor{}.Extract(context.Background(), buildPDF("%PDF-1.4\n", "Aligned", alignedPage()), extract.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := c.Pages[0]
-	checkCellSpans(t, p)
-	if len(p.Tables) != 1 {
-		t.Fatalf("%d tables, want 1; text %q", len(p.Tables), p.Text)
-	}
-	tb := &p.Tables[0]
+	p, tb := oneTable(t, "Aligned", alignedPage())
 	got := fmt.Sprintf("%dx%d | %s | %s | %s", tb.Rows, tb.Cols, cellAt(tb, 0, 3), cellAt(tb, 2, 0), cellAt(tb, 2, 3))
 	if want := "4x4 | Rating | Kestrel | Requires improvement"; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
@@ -462,7 +444,19 @@ func TestTablesRuledAcross(t *testing.T) {
 		fmt.Fprintf(&b, "72 %d m 480 %d l S\n", y, y)
 	}
 	b.WriteString("BT /F1 11 Tf 72 580 Td (The home has been inspected three times since it registered.) Tj ET\n")
-	c, err := Extractor{}.Extract(context.Background(), buildPDF("%PDF-1.4\n", "Ruled", b.String()), extract.Limits{})
+	_, tb := oneTable(t, "Ruled", b.String())
+	got := fmt.Sprintf("%dx%d h%d | %s | %s | %s", tb.Rows, tb.Cols, tb.HeaderRows, cellAt(tb, 0, 0), cellAt(tb, 1, 1), cellAt(tb, 3, 2))
+	if want := "4x3 h1 | Key question | Requires improvement | May 2024"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// oneTable extracts a one-page PDF of the given content, checks every
+// cell's span against the page text, and returns the page and its only
+// table.
+func oneTable(t *testing.T, title, content string) (extract.Page, *extract.Table) {
+	t.Helper()
+	c, err := Extractor{}.Extract(context.Background(), buildPDF("%PDF-1.4\n", title, content), extract.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -471,9 +465,5 @@ func TestTablesRuledAcross(t *testing.T) {
 	if len(p.Tables) != 1 {
 		t.Fatalf("%d tables, want 1; text %q", len(p.Tables), p.Text)
 	}
-	tb := &p.Tables[0]
-	got := fmt.Sprintf("%dx%d h%d | %s | %s | %s", tb.Rows, tb.Cols, tb.HeaderRows, cellAt(tb, 0, 0), cellAt(tb, 1, 1), cellAt(tb, 3, 2))
-	if want := "4x3 h1 | Key question | Requires improvement | May 2024"; got != want {
-		t.Errorf("got  %s\nwant %s", got, want)
-	}
+	return p, &p.Tables[0]
 }
