@@ -578,6 +578,9 @@ func TestValidate(t *testing.T) {
 		{Query{FacetSize: -1}, "facet size -1"},
 		{Query{Text: `"unclosed`}, "query"},
 		{Query{Text: "staff +"}, "query"},
+		{Query{Text: "seclusion~2 staffing~1"}, ""},
+		{Query{Text: "safe OR seclushion~7"}, "at most 2 edits"},
+		{Query{Text: "kind:rating +wards~3"}, "at most 2 edits"},
 	}
 	for _, tt := range tests {
 		err := tt.q.Validate()

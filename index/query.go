@@ -327,6 +327,9 @@ func textQuery(s string) (query.Query, error) {
 		if err != nil {
 			return nil, fmt.Errorf("query %q: %w", p, err)
 		}
+		if tooFuzzy(qq) {
+			return nil, fmt.Errorf("query %q: a fuzzy word allows at most %d edits (word~1 or word~2)", p, maxFuzziness)
+		}
 		if b, ok := qq.(*query.BooleanQuery); ok {
 			if d, ok := b.Should.(*query.DisjunctionQuery); ok && len(d.Disjuncts) > 0 {
 				b.AddMust(d.Disjuncts...)
@@ -342,6 +345,31 @@ func textQuery(s string) (query.Query, error) {
 		return alts[0], nil
 	}
 	return bleve.NewDisjunctionQuery(alts...), nil
+}
+
+// maxFuzziness is the largest edit distance bleve searches a fuzzy word
+// with; a larger one fails at search time.
+const maxFuzziness = 2
+
+// tooFuzzy reports a fuzzy word in q asking for more edits than bleve
+// allows ("staffing~7").
+func tooFuzzy(q query.Query) bool {
+	bad := false
+	var walk func(query.Query) query.Query
+	walk = func(q query.Query) query.Query {
+		if rewriteChildren(q, walk) {
+			return q
+		}
+		switch x := q.(type) {
+		case *query.MatchQuery:
+			bad = bad || x.Fuzziness > maxFuzziness
+		case *query.FuzzyQuery:
+			bad = bad || x.Fuzziness > maxFuzziness
+		}
+		return q
+	}
+	walk(q)
+	return bad
 }
 
 // splitOR splits s at the word OR outside double quotes, dropping empty
