@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -114,6 +115,34 @@ func (q *Query) filters() []filter {
 	}
 }
 
+// QueryError is a query the index refuses: the field at fault, the value
+// given and why. Validate and Search return it for any problem with the
+// query itself, so callers tell a user's mistake from a failure.
+type QueryError struct {
+	Field  string // the Query field or filter name, "text" for the query string
+	Value  string // the value given ("" when the value is missing)
+	Reason string // why, as a sentence for the user
+	Err    error  // the parser's error, for text
+}
+
+// Message is the error for the user: the reason, with the query part
+// for a query string that does not parse.
+func (e *QueryError) Message() string {
+	if e.Field == "text" {
+		return fmt.Sprintf("query %q: %s", e.Value, e.Reason)
+	}
+	return e.Reason
+}
+
+func (e *QueryError) Error() string {
+	if e.Field == "text" {
+		return e.Message()
+	}
+	return "query: " + e.Reason
+}
+
+func (e *QueryError) Unwrap() error { return e.Err }
+
 // Validate reports the first problem with q: an unknown filter value,
 // scope or sort, a bad range or page, or a query string that does not
 // parse.
@@ -121,43 +150,43 @@ func (q *Query) Validate() error {
 	for _, f := range q.filters() {
 		for _, v := range f.values {
 			if v == "" {
-				return fmt.Errorf("query: empty %s", f.name)
+				return &QueryError{Field: f.name, Reason: "empty " + f.name}
 			}
 			if f.valid != nil && !slices.Contains(f.valid, v) {
-				return fmt.Errorf("query: unknown %s %q (want one of %s)", f.name, v, strings.Join(f.valid, ", "))
+				return &QueryError{Field: f.name, Value: v, Reason: fmt.Sprintf("unknown %s %q (want one of %s)", f.name, v, strings.Join(f.valid, ", "))}
 			}
 		}
 	}
 	for _, y := range []int{q.From, q.To} {
 		if y != 0 && (y < 1000 || y > 9999) {
-			return fmt.Errorf("query: year %d is not a four-digit year", y)
+			return &QueryError{Field: "year", Value: strconv.Itoa(y), Reason: fmt.Sprintf("year %d is not a four-digit year", y)}
 		}
 	}
 	if q.From != 0 && q.To != 0 && q.From > q.To {
-		return fmt.Errorf("query: from %d is after to %d", q.From, q.To)
+		return &QueryError{Field: "from", Value: strconv.Itoa(q.From), Reason: fmt.Sprintf("from %d is after to %d", q.From, q.To)}
 	}
 	switch q.Scope {
 	case "", ScopeFindings, ScopePages, ScopeAll:
 	default:
-		return fmt.Errorf("query: unknown scope %q (want findings, pages or all)", q.Scope)
+		return &QueryError{Field: "scope", Value: q.Scope, Reason: fmt.Sprintf("unknown scope %q (want findings, pages or all)", q.Scope)}
 	}
 	switch q.Sort {
 	case "", SortRelevance, SortDate:
 	default:
-		return fmt.Errorf("query: unknown sort %q (want relevance or date)", q.Sort)
+		return &QueryError{Field: "sort", Value: q.Sort, Reason: fmt.Sprintf("unknown sort %q (want relevance or date)", q.Sort)}
 	}
 	if q.Limit < 0 || q.Limit > MaxLimit {
-		return fmt.Errorf("query: limit %d out of range 0..%d", q.Limit, MaxLimit)
+		return &QueryError{Field: "limit", Value: strconv.Itoa(q.Limit), Reason: fmt.Sprintf("limit %d out of range 0..%d", q.Limit, MaxLimit)}
 	}
 	if q.Offset < 0 || q.Offset > MaxOffset {
-		return fmt.Errorf("query: offset %d out of range 0..%d", q.Offset, MaxOffset)
+		return &QueryError{Field: "offset", Value: strconv.Itoa(q.Offset), Reason: fmt.Sprintf("offset %d out of range 0..%d", q.Offset, MaxOffset)}
 	}
 	if q.FacetSize < 0 || q.FacetSize > MaxFacetSize {
-		return fmt.Errorf("query: facet size %d out of range 0..%d", q.FacetSize, MaxFacetSize)
+		return &QueryError{Field: "facet_size", Value: strconv.Itoa(q.FacetSize), Reason: fmt.Sprintf("facet size %d out of range 0..%d", q.FacetSize, MaxFacetSize)}
 	}
 	for _, f := range q.MultiSelect {
 		if !slices.Contains(FacetFields, f) {
-			return fmt.Errorf("query: unknown multi-select facet %q (want one of %s)", f, strings.Join(FacetFields, ", "))
+			return &QueryError{Field: "multi_select", Value: f, Reason: fmt.Sprintf("unknown multi-select facet %q (want one of %s)", f, strings.Join(FacetFields, ", "))}
 		}
 	}
 	if _, err := textQuery(q.Text); err != nil {
@@ -325,10 +354,10 @@ func textQuery(s string) (query.Query, error) {
 	for _, p := range parts {
 		qq, err := bleve.NewQueryStringQuery(p).Parse()
 		if err != nil {
-			return nil, fmt.Errorf("query %q: %w", p, err)
+			return nil, &QueryError{Field: "text", Value: p, Reason: err.Error(), Err: err}
 		}
 		if tooFuzzy(qq) {
-			return nil, fmt.Errorf("query %q: a fuzzy word allows at most %d edits (word~1 or word~2)", p, maxFuzziness)
+			return nil, &QueryError{Field: "text", Value: p, Reason: fmt.Sprintf("a fuzzy word allows at most %d edits (word~1 or word~2)", maxFuzziness)}
 		}
 		if b, ok := qq.(*query.BooleanQuery); ok {
 			if d, ok := b.Should.(*query.DisjunctionQuery); ok && len(d.Disjuncts) > 0 {

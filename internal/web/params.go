@@ -140,7 +140,7 @@ func (s *server) parseSearch(v url.Values) (*searchState, error) {
 		return nil, badRequestf("That page is too far into the results; narrow the search instead.")
 	}
 	if err := q.Validate(); err != nil {
-		return nil, badRequestf("%s", strings.TrimPrefix(err.Error(), "query: "))
+		return nil, err
 	}
 	return st, nil
 }
