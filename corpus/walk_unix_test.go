@@ -159,4 +159,3 @@ func TestReadAllNamedPipe(t *testing.T) {
 		t.Fatal("ReadAll of a named pipe blocks")
 	}
 }
-
