@@ -75,9 +75,9 @@ func runIndex(ctx context.Context, o indexOptions, paths []string, stdout, stder
 		if len(paths) == 0 {
 			paths = []string{demoRoot}
 		}
-		fmt.Fprintf(stderr, "cqcmine: indexing %s into %s\n", strings.Join(paths, ", "), o.dir)
+		fmt.Fprintf(stderr, "cqcmine: indexing %s into %s\n", printable(strings.Join(paths, ", ")), printable(o.dir))
 	}
-	items, err := walkRoots(ctx, paths)
+	items, err := walkRoots(ctx, o.runOptions, paths)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func runIndex(ctx context.Context, o indexOptions, paths []string, stdout, stder
 	if err := o.writeReport(rows, pendingItems(items, rows)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "cqcmine: index %s: %d unchanged, %d removed\n", o.dir, len(st.Unchanged), st.Removed)
+	fmt.Fprintf(stderr, "cqcmine: index %s: %d unchanged, %d removed\n", printable(o.dir), len(st.Unchanged), st.Removed)
 	if err := ix.Close(); err != nil && runErr == nil {
 		runErr = err
 	}
@@ -131,9 +131,9 @@ func pendingItems(items []corpus.Item, rows []pipeline.Row) []corpus.Item {
 	return out
 }
 
-// walkRoots lists the files under paths; the root "embed:demo" is the
-// embedded demo corpus.
-func walkRoots(ctx context.Context, paths []string) ([]corpus.Item, error) {
+// walkRoots lists the files under paths as o says; the root "embed:demo"
+// is the embedded demo corpus.
+func walkRoots(ctx context.Context, o runOptions, paths []string) ([]corpus.Item, error) {
 	var items []corpus.Item
 	var disk []string
 	for _, p := range paths {
@@ -147,7 +147,7 @@ func walkRoots(ctx context.Context, paths []string) ([]corpus.Item, error) {
 		}
 		disk = append(disk, p)
 	}
-	its, err := corpus.Walk(ctx, disk)
+	its, err := o.walk(ctx, disk)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}

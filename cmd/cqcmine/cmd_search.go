@@ -105,7 +105,7 @@ func printResults(w io.Writer, q index.Query, res *index.Results, color bool) {
 		if s := strings.Join(strings.Fields(sb.String()), " "); s != "" {
 			fmt.Fprintf(w, "\n     %s", s)
 		}
-		fmt.Fprintf(w, "\n     %s\n", h.Path)
+		fmt.Fprintf(w, "\n     %s\n", printable(h.Path))
 	}
 	if len(res.Facets) > 0 {
 		fmt.Fprintln(w, "\nFacets:")
