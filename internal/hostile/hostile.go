@@ -129,7 +129,7 @@ func Cases() []Case {
 		{Name: "html-deep-nesting.html", Want: OK, gen: deepHTML},
 		{Name: "text-invalid-utf8.txt", Want: OK, gen: invalidUTF8},
 		{Name: "binary-junk.dat", Want: Skipped, Reason: "unsupported", gen: junk},
-		{Name: "empty.txt", Want: OK, gen: func() []byte { return nil }},
+		{Name: "empty.txt", Want: Skipped, Reason: "empty", gen: func() []byte { return nil }},
 		{Name: "sparse-1g.pdf", Want: Failed, Reason: "too large", write: sparse},
 		{Name: "image.png", Want: Skipped, Reason: "unsupported", gen: pngImage},
 		{Name: "dangling-link.pdf", Want: Failed, Reason: "no such file", write: dangling},
