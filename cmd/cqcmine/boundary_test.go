@@ -220,15 +220,16 @@ func TestExtractBoundary(t *testing.T) {
 	}
 }
 
-// TestIndexBoundary indexes the folder twice with the real command: the
-// link out of it is not indexed, and the inputs that are skipped stay
-// skipped on the re-run without counting as removed documents.
+// TestIndexBoundary indexes the folder with the real command: the link
+// out of it is not indexed, the inputs that are skipped stay skipped on a
+// re-run without counting as removed documents, and a document swapped
+// for a link out of the folder leaves the index.
 func TestIndexBoundary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command")
 	}
 	exe := buildCqcmine(t)
-	root, _ := boundaryFolder(t)
+	root, private := boundaryFolder(t)
 	idx := filepath.Join(t.TempDir(), "idx")
 	index := func(args ...string) (jsonReport, string) {
 		t.Helper()
@@ -273,6 +274,25 @@ func TestIndexBoundary(t *testing.T) {
 	}
 	if !strings.Contains(stderr, " 0 removed") {
 		t.Errorf("re-run removed documents:\n%s", stderr)
+	}
+
+	// A document swapped for a link out of the folder leaves the index.
+	swapped := filepath.Join(root, "two\nFORGED line.txt")
+	if out := search("outstanding"); strings.HasPrefix(out, "0 results") {
+		t.Fatalf("the document to swap was not indexed:\n%s", out)
+	}
+	if err := os.Remove(swapped); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(private, swapped); err != nil {
+		t.Fatal(err)
+	}
+	index(root)
+	if out := search("outstanding"); !strings.HasPrefix(out, "0 results") {
+		t.Errorf("a document swapped for a link out of the folder stays in the index:\n%s", out)
+	}
+	if out := search("Elmstead"); !strings.HasPrefix(out, "0 results") {
+		t.Errorf("the target of a swapped-in link was indexed:\n%s", out)
 	}
 
 	third, _ := index("--follow-symlinks", root)
