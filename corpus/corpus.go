@@ -57,13 +57,17 @@ var (
 	ErrOutside = errors.New("outside the input folders")
 	// ErrEmpty: a file of 0 bytes, whatever its name says it holds.
 	ErrEmpty = errors.New("empty")
+	// ErrListed: a folder reached a second time, through a link (a link
+	// loop, or two links to one folder); its files are listed once, under
+	// the first path.
+	ErrListed = errors.New("already listed")
 )
 
 // IsSkip reports whether err says an input was left out on purpose
 // rather than failed.
 func IsSkip(err error) bool {
 	return errors.Is(err, ErrHidden) || errors.Is(err, ErrNotRegular) ||
-		errors.Is(err, ErrOutside) || errors.Is(err, ErrEmpty)
+		errors.Is(err, ErrOutside) || errors.Is(err, ErrEmpty) || errors.Is(err, ErrListed)
 }
 
 // notRegular is the ErrNotRegular reason for a file of mode m.
@@ -164,10 +168,10 @@ type WalkOptions struct {
 // every path given (unless FollowSymlinks). A path given explicitly is
 // never hidden and never outside. Links inside the paths are followed:
 // links to files as files, links to directories once each, so a link loop
-// ends. A path that cannot be read becomes an Item with Err set, and the
+// ends (a directory reached again is an Item whose Err wraps ErrListed). A path that cannot be read becomes an Item with Err set, and the
 // walk goes on.
 func (o WalkOptions) Walk(ctx context.Context, paths []string) ([]Item, error) {
-	w := walker{seen: map[string]bool{}, files: map[string]bool{}, follow: o.FollowSymlinks}
+	w := walker{seen: map[string]string{}, files: map[string]bool{}, follow: o.FollowSymlinks}
 	for _, p := range paths {
 		if real, err := realPath(p); err == nil {
 			w.roots = append(w.roots, real)
@@ -177,7 +181,7 @@ func (o WalkOptions) Walk(ctx context.Context, paths []string) ([]Item, error) {
 		if err := ctx.Err(); err != nil {
 			return w.items, err
 		}
-		w.walk(ctx, p, true)
+		w.walk(ctx, p)
 	}
 	return w.items, ctx.Err()
 }
@@ -193,10 +197,10 @@ func realPath(p string) (string, error) {
 
 type walker struct {
 	items  []Item
-	seen   map[string]bool // real paths of directories entered
-	files  map[string]bool // paths already listed
-	roots  []string        // real paths of the paths given
-	follow bool            // follow links out of the roots
+	seen   map[string]string // real paths of directories entered -> path
+	files  map[string]bool   // paths already listed
+	roots  []string          // real paths of the paths given
+	follow bool              // follow links out of the roots
 }
 
 func (w *walker) add(it Item) {
@@ -217,15 +221,11 @@ func (w *walker) inside(p string) bool {
 	return false
 }
 
-// outside returns the ErrOutside reason when path, found inside a
-// directory, is a symbolic link whose target lies outside the roots, and
-// nil otherwise (a dangling link is left to fail when it is read).
+// outside returns the ErrOutside reason when the symbolic link at path,
+// found inside a directory, leads outside the roots, and nil otherwise (a
+// dangling link is left to fail when it is read).
 func (w *walker) outside(path string) error {
 	if w.follow {
-		return nil
-	}
-	lst, err := os.Lstat(path)
-	if err != nil || lst.Mode()&fs.ModeSymlink == 0 {
 		return nil
 	}
 	real, err := realPath(path)
@@ -235,15 +235,9 @@ func (w *walker) outside(path string) error {
 	return fmt.Errorf("symlink %s -> %s leads %w: not followed", filepath.Base(path), real, ErrOutside)
 }
 
-func (w *walker) walk(ctx context.Context, path string, explicit bool) {
+func (w *walker) walk(ctx context.Context, path string) {
 	if ctx.Err() != nil {
 		return
-	}
-	if !explicit {
-		if err := w.outside(path); err != nil {
-			w.add(Item{Path: path, Err: err})
-			return
-		}
 	}
 	st, err := os.Stat(path) // follows symlinks
 	if err != nil {
@@ -263,10 +257,12 @@ func (w *walker) walk(ctx context.Context, path string, explicit bool) {
 		w.add(Item{Path: path, Err: err})
 		return
 	}
-	if w.seen[real] {
-		return // a directory reached twice, through a link: a loop or an alias
+	if first, ok := w.seen[real]; ok {
+		// A directory reached twice, through a link: a loop or an alias.
+		w.add(Item{Path: path, Err: fmt.Errorf("folder %w as %s: not entered again", ErrListed, first)})
+		return
 	}
-	w.seen[real] = true
+	w.seen[real] = path
 	entries, err := os.ReadDir(path)
 	if err != nil {
 		w.add(Item{Path: path, Err: err})
@@ -283,7 +279,13 @@ func (w *walker) walk(ctx context.Context, path string, explicit bool) {
 			w.add(Item{Path: p, Err: err})
 			continue
 		}
-		w.walk(ctx, p, false)
+		if e.Type()&fs.ModeSymlink != 0 {
+			if err := w.outside(p); err != nil {
+				w.add(Item{Path: p, Err: err})
+				continue
+			}
+		}
+		w.walk(ctx, p)
 	}
 }
 

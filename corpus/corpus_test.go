@@ -56,6 +56,7 @@ func TestWalk(t *testing.T) {
 	want := []string{
 		filepath.Join(dir, ".hidden"),
 		filepath.Join(dir, "a", ".secret.txt"),
+		filepath.Join(dir, "a", "loop"),
 		filepath.Join(dir, "a", "y.html"),
 		filepath.Join(dir, "a", "z.pdf"),
 		filepath.Join(dir, "b.txt"),
@@ -67,11 +68,12 @@ func TestWalk(t *testing.T) {
 	}
 	for _, it := range items {
 		hidden := strings.HasPrefix(filepath.Base(it.Path), ".")
+		loop := filepath.Base(it.Path) == "loop"
 		bad := it.Path == missing || filepath.Base(it.Path) == "dangling.txt"
-		if hidden != errors.Is(it.Err, ErrHidden) || hidden != IsSkip(it.Err) {
-			t.Errorf("%s: Err = %v, want ErrHidden: %v", it.Path, it.Err, hidden)
+		if hidden != errors.Is(it.Err, ErrHidden) || loop != errors.Is(it.Err, ErrListed) || (hidden || loop) != IsSkip(it.Err) {
+			t.Errorf("%s: Err = %v", it.Path, it.Err)
 		}
-		if hidden {
+		if hidden || loop {
 			continue
 		}
 		if bad != (it.Err != nil) || IsSkip(it.Err) {

@@ -67,6 +67,7 @@ func TestWalkBoundary(t *testing.T) {
 		p("salaries.txt"):        {},
 		p("sneaky.txt"):          {},
 		p("two\nlines.txt"):      {},
+		p("wards/back"):          {ErrListed, "folder already listed as " + root + ": not entered again"},
 		p("wards/copy.txt"):      {},
 		p("wards/elmstead.html"): {},
 	}

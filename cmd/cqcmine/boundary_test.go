@@ -140,6 +140,7 @@ func TestExtractBoundary(t *testing.T) {
 		p("private-link.txt"):          {pipeline.StatusSkipped, "symlink private-link.txt -> " + private + " leads outside the input folders: not followed"},
 		p("statement.txt"):             {pipeline.StatusSkipped, "duplicate content: same as " + p("alias.txt")},
 		p("sub/up.html"):               {pipeline.StatusOK, ""},
+		p("sub/loop"):                  {pipeline.StatusSkipped, "folder already listed as " + root + ": not entered again"},
 		p("sub/ward.html"):             {pipeline.StatusSkipped, "duplicate content: same as " + p("sub/up.html")},
 		p("two\nFORGED line.txt"):      {pipeline.StatusOK, ""},
 	}
@@ -253,7 +254,7 @@ func TestIndexBoundary(t *testing.T) {
 	}
 
 	first, _ := index(root)
-	if n := first.Totals[pipeline.StatusSkipped]; n != 8 || first.Totals[pipeline.StatusPartial] != 1 || first.Inputs != 12 {
+	if n := first.Totals[pipeline.StatusSkipped]; n != 9 || first.Totals[pipeline.StatusPartial] != 1 || first.Inputs != 13 {
 		t.Fatalf("first run: %d inputs, totals %v", first.Inputs, first.Totals)
 	}
 	if out := search("Elmstead"); !strings.HasPrefix(out, "0 results") {
@@ -269,7 +270,7 @@ func TestIndexBoundary(t *testing.T) {
 	second, stderr := index(root)
 	// Empty files and duplicates are known and stable: unchanged; what the
 	// walk leaves out is listed again.
-	if second.Inputs != 12 || second.Totals[pipeline.StatusUnchanged] != 8 || second.Totals[pipeline.StatusSkipped] != 4 {
+	if second.Inputs != 13 || second.Totals[pipeline.StatusUnchanged] != 8 || second.Totals[pipeline.StatusSkipped] != 5 {
 		t.Errorf("re-run: %d inputs, totals %v", second.Inputs, second.Totals)
 	}
 	if !strings.Contains(stderr, " 0 removed") {
