@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"reflect"
-	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -54,39 +53,15 @@ var winAnsiHigh = [32]rune{
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0xFFFD,
 }
 
-// glyphNameRune decodes the glyph names that follow a naming rule
-// (uniXXXX, uXXXX) and a few common ones; 0 when unknown.
+// glyphNameRune returns the character a glyph name stands for (see
+// glyphText), 0 when it is unknown or stands for more than one.
 func glyphNameRune(n string) rune {
-	switch n {
-	case "fi":
-		return 0xFB01
-	case "fl":
-		return 0xFB02
-	case "ff":
-		return 0xFB00
-	case "ffi":
-		return 0xFB03
-	case "ffl":
-		return 0xFB04
-	case "bullet":
-		return 0x2022
-	case "space":
-		return ' '
-	}
-	hexName := ""
-	switch {
-	case strings.HasPrefix(n, "uni") && len(n) >= 7:
-		hexName = n[3:7]
-	case strings.HasPrefix(n, "u") && len(n) >= 5 && len(n) <= 7:
-		hexName = n[1:]
-	default:
+	s := glyphText(n)
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 || size != len(s) || r == utf8.RuneError {
 		return 0
 	}
-	v, err := strconv.ParseUint(hexName, 16, 32)
-	if err != nil || v == 0 || v > utf8.MaxRune {
-		return 0
-	}
-	return rune(v)
+	return r
 }
 
 // loadFont reads a font dictionary. It panics on badly broken input (the
@@ -121,6 +96,13 @@ func loadFont(v pdflib.Value) *font {
 		}
 		f.ucs2 = f.uni == nil && strings.Contains(enc.Name(), "UCS2")
 		d := v.Key("DescendantFonts").Index(0)
+		if len(f.uni) == 0 && strings.HasPrefix(enc.Name(), "Identity") {
+			// Codes are CIDs and nothing says their text: ask the
+			// embedded font program.
+			if m := cidTextFromProgram(d); m != nil {
+				f.uni = m
+			}
+		}
 		if dw := d.Key("DW"); dw.Kind() == pdflib.Integer || dw.Kind() == pdflib.Real {
 			f.dw = dw.Float64()
 		}
