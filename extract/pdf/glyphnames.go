@@ -71,7 +71,7 @@ var namedGlyphs = map[string]rune{
 	"dotlessj": 0x0237, "circumflex": 0x02C6, "caron": 0x02C7, "breve": 0x02D8,
 	"dotaccent": 0x02D9, "ring": 0x02DA, "ogonek": 0x02DB, "tilde": 0x02DC,
 	"hungarumlaut": 0x02DD,
-	"endash": 0x2013, "emdash": 0x2014, "figuredash": 0x2012, "horizontalbar": 0x2015,
+	"endash":       0x2013, "emdash": 0x2014, "figuredash": 0x2012, "horizontalbar": 0x2015,
 	"quoteleft": 0x2018, "quoteright": 0x2019, "quotesinglbase": 0x201A,
 	"quotereversed": 0x201B, "quotedblleft": 0x201C, "quotedblright": 0x201D,
 	"quotedblbase": 0x201E, "dagger": 0x2020, "daggerdbl": 0x2021, "bullet": 0x2022,
