@@ -38,7 +38,7 @@ func cidTextFromProgram(d pdflib.Value) (m map[uint32]string) {
 	if len(prog) == 0 {
 		return nil
 	}
-	var byGID map[uint16]string
+	var byGID []string
 	var cff *cffCharset
 	if isSFNT(prog) {
 		byGID = sfntGlyphText(prog)
@@ -49,26 +49,26 @@ func cidTextFromProgram(d pdflib.Value) (m map[uint32]string) {
 		cff = parseCFF(prog)
 	}
 	if cff != nil && !cff.cidKeyed {
+		for len(byGID) < len(cff.ids) {
+			byGID = append(byGID, "")
+		}
 		for gid := range cff.ids {
-			if _, ok := byGID[uint16(gid)]; ok {
-				continue
-			}
-			if s := glyphText(cff.name(gid)); s != "" {
-				if byGID == nil {
-					byGID = map[uint16]string{}
-				}
-				byGID[uint16(gid)] = s
+			if byGID[gid] == "" {
+				byGID[gid] = glyphText(cff.name(gid))
 			}
 		}
 	}
-	if len(byGID) == 0 {
-		return nil
+	text := func(gid int) string {
+		if gid > 0 && gid < len(byGID) {
+			return byGID[gid]
+		}
+		return ""
 	}
-	m = make(map[uint32]string, len(byGID))
+	m = map[uint32]string{}
 	switch {
 	case cff != nil && cff.cidKeyed:
 		for gid, cid := range cff.ids {
-			if s, ok := byGID[uint16(gid)]; ok && gid > 0 {
+			if s := text(gid); s != "" {
 				m[uint32(cid)] = s
 			}
 		}
@@ -77,14 +77,15 @@ func cidTextFromProgram(d pdflib.Value) (m map[uint32]string) {
 		b, _ := io.ReadAll(io.LimitReader(r, 2<<16))
 		r.Close()
 		for cid := 0; cid+1 < len(b); cid += 2 {
-			gid := uint16(b[cid])<<8 | uint16(b[cid+1])
-			if s, ok := byGID[gid]; ok && gid > 0 {
+			if s := text(int(b[cid])<<8 | int(b[cid+1])); s != "" {
 				m[uint32(cid/2)] = s
 			}
 		}
 	default:
-		for gid, s := range byGID {
-			m[uint32(gid)] = s
+		for gid := range byGID {
+			if s := text(gid); s != "" {
+				m[uint32(gid)] = s
+			}
 		}
 	}
 	if len(m) == 0 {

@@ -89,17 +89,14 @@ func TestStandardNameTables(t *testing.T) {
 }
 
 // texts renders a glyph map as "gid=text" pairs in glyph order.
-func texts(m map[uint16]string) string {
+func texts(m []string) string {
 	var b strings.Builder
-	for g := 0; g < 70000 && len(m) > 0; g++ {
-		if s, ok := m[uint16(g)]; ok {
+	for g, s := range m {
+		if s != "" {
 			if b.Len() > 0 {
 				b.WriteByte(' ')
 			}
 			b.WriteString(strconv.Itoa(g) + "=" + s)
-		}
-		if g == 0xFFFF {
-			break
 		}
 	}
 	return b.String()
@@ -171,6 +168,9 @@ func TestSFNTBroken(t *testing.T) {
 	})
 	for n := 0; n <= len(font); n++ {
 		for g, s := range sfntGlyphText(font[:n]) {
+			if s == "" {
+				continue
+			}
 			if g == 1 && s != "A" || g == 2 && s != "ł" || g > 2 {
 				t.Fatalf("cut at %d: glyph %d reads %q", n, g, s)
 			}

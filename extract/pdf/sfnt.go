@@ -18,9 +18,10 @@ import (
 // renderer needs, which embedded subsets often lack; and it does not read
 // the charset of CID-keyed CFF fonts (see cff.go).
 
-// sfntMaxMappings bounds the character-to-glyph pairs read from one cmap
-// table, so a hostile table with overlapping ranges cannot loop for long.
-const sfntMaxMappings = 1 << 18
+// sfntMaxMappings bounds the character-to-glyph pairs read from a cmap
+// table (all its subtables together), so a hostile table with many
+// subtables or overlapping ranges cannot keep the reader busy.
+const sfntMaxMappings = 1 << 17
 
 func be16(b []byte, off int) (uint16, bool) {
 	if off < 0 || off+2 > len(b) {
@@ -103,39 +104,55 @@ func glyphRank(r rune) int {
 	return 0
 }
 
-// glyphInverse collects the best character for each glyph id.
-type glyphInverse map[uint16]rune
+// glyphInverse collects the best character for each glyph id below
+// limit (0 for none), growing as higher glyph ids come.
+type glyphInverse struct {
+	r     []rune
+	limit int
+}
 
-func (g glyphInverse) add(gid uint16, r rune) {
-	if gid == 0 {
+func (g *glyphInverse) add(gid uint16, r rune) {
+	if gid == 0 || int(gid) >= g.limit {
 		return
 	}
 	rk := glyphRank(r)
 	if rk < 0 {
 		return
 	}
-	if old, ok := g[gid]; ok {
+	if int(gid) >= len(g.r) {
+		g.r = append(g.r, make([]rune, int(gid)+1-len(g.r))...)
+	}
+	if old := g.r[gid]; old != 0 {
 		if ork := glyphRank(old); ork < rk || ork == rk && old <= r {
 			return
 		}
 	}
-	g[gid] = r
+	g.r[gid] = r
+}
+
+// at returns the character of gid, 0 for none.
+func (g *glyphInverse) at(gid int) rune {
+	if gid < len(g.r) {
+		return g.r[gid]
+	}
+	return 0
 }
 
 // cmapSubtable calls visit for each character-to-glyph pair of the cmap
-// subtable at off in the cmap table t. Formats 0, 4, 6 and 12 are read
-// (they are what fonts embedded in PDFs use); others are ignored.
-func cmapSubtable(t []byte, off int, visit func(code uint32, gid uint16)) {
+// subtable at off in the cmap table t, at most *budget of them, counting
+// them off. Formats 0, 4, 6 and 12 are read (they are what fonts
+// embedded in PDFs use); others are ignored.
+func cmapSubtable(t []byte, off int, budget *int, visit func(code uint32, gid uint16)) {
 	format, ok := be16(t, off)
-	if !ok {
+	if !ok || *budget <= 0 {
 		return
 	}
-	budget := sfntMaxMappings
 	switch format {
 	case 0:
 		if off+6+256 > len(t) {
 			return
 		}
+		*budget -= 256
 		for c := 0; c < 256; c++ {
 			visit(uint32(c), uint16(t[off+6+c]))
 		}
@@ -158,7 +175,7 @@ func cmapSubtable(t []byte, off int, visit func(code uint32, gid uint16)) {
 				continue
 			}
 			for c := uint32(start); c <= uint32(end); c++ {
-				if budget--; budget < 0 {
+				if *budget--; *budget < 0 {
 					return
 				}
 				var gid uint16
@@ -179,6 +196,7 @@ func cmapSubtable(t []byte, off int, visit func(code uint32, gid uint16)) {
 	case 6:
 		first, _ := be16(t, off+6)
 		count, _ := be16(t, off+8)
+		*budget -= int(count)
 		for i := 0; i < int(count); i++ {
 			g, ok := be16(t, off+10+2*i)
 			if !ok {
@@ -203,7 +221,7 @@ func cmapSubtable(t []byte, off int, visit func(code uint32, gid uint16)) {
 				continue
 			}
 			for c := start; c <= end; c++ {
-				if budget--; budget < 0 {
+				if *budget--; *budget < 0 {
 					return
 				}
 				if g := gid + (c - start); g <= 0xFFFF {
@@ -215,18 +233,24 @@ func cmapSubtable(t []byte, off int, visit func(code uint32, gid uint16)) {
 }
 
 // sfntGlyphText returns the text of the glyphs of an sfnt font program
-// that its tables name, by glyph id. Unicode cmap subtables come first,
+// by glyph id, "" for those its tables do not name. Unicode cmap subtables come first,
 // then a Macintosh Roman one, then post glyph names, then a symbol
 // subtable (whose codes U+F0xx stand for byte xx).
-func sfntGlyphText(b []byte) map[uint16]string {
+func sfntGlyphText(b []byte) []string {
 	tables := sfntTables(b)
 	if tables == nil {
 		return nil
 	}
-	var uni, mac, sym glyphInverse = glyphInverse{}, glyphInverse{}, glyphInverse{}
+	// Glyph ids run below the glyph count in maxp.
+	size := 1 << 16
+	if n, ok := be16(tables["maxp"], 4); ok && n > 0 {
+		size = int(n)
+	}
+	uni, mac, sym := &glyphInverse{limit: size}, &glyphInverse{limit: size}, &glyphInverse{limit: size}
 	if t := tables["cmap"]; t != nil {
 		n, _ := be16(t, 2)
 		seen := map[uint32]bool{}
+		budget := sfntMaxMappings
 		for i := 0; i < int(n); i++ {
 			platform, ok1 := be16(t, 4+8*i)
 			enc, ok2 := be16(t, 6+8*i)
@@ -237,10 +261,10 @@ func sfntGlyphText(b []byte) map[uint16]string {
 			seen[off] = true
 			switch {
 			case platform == 0 && enc != 5, platform == 3 && (enc == 1 || enc == 10):
-				cmapSubtable(t, int(off), func(c uint32, gid uint16) { uni.add(gid, rune(c)) })
+				cmapSubtable(t, int(off), &budget, func(c uint32, gid uint16) { uni.add(gid, rune(c)) })
 			case platform == 1 && enc == 0:
 				dec := charmap.Macintosh
-				cmapSubtable(t, int(off), func(c uint32, gid uint16) {
+				cmapSubtable(t, int(off), &budget, func(c uint32, gid uint16) {
 					if c < 0x80 {
 						mac.add(gid, rune(c))
 					} else if c < 0x100 {
@@ -248,7 +272,7 @@ func sfntGlyphText(b []byte) map[uint16]string {
 					}
 				})
 			case platform == 3 && enc == 0:
-				cmapSubtable(t, int(off), func(c uint32, gid uint16) {
+				cmapSubtable(t, int(off), &budget, func(c uint32, gid uint16) {
 					if c >= 0xF020 && c <= 0xF0FF {
 						c -= 0xF000
 					}
@@ -257,25 +281,24 @@ func sfntGlyphText(b []byte) map[uint16]string {
 			}
 		}
 	}
-	out := make(map[uint16]string, len(uni))
-	for gid, r := range uni {
-		out[gid] = string(r)
-	}
-	for gid, r := range mac {
-		if _, ok := out[gid]; !ok {
-			out[gid] = string(r)
+	post := postNames(tables["post"])
+	n := max(len(uni.r), len(mac.r), len(sym.r), len(post))
+	out := make([]string, min(n, size))
+	for gid := range out {
+		r := uni.at(gid)
+		if r == 0 {
+			r = mac.at(gid)
 		}
-	}
-	for gid, name := range postNames(tables["post"]) {
-		if _, ok := out[gid]; !ok {
-			if s := glyphText(name); s != "" {
-				out[gid] = s
+		switch {
+		case r != 0:
+			out[gid] = string(r)
+		case gid < len(post) && post[gid] != "":
+			out[gid] = glyphText(post[gid])
+		}
+		if out[gid] == "" {
+			if r := sym.at(gid); r != 0 {
+				out[gid] = string(r)
 			}
-		}
-	}
-	for gid, r := range sym {
-		if _, ok := out[gid]; !ok {
-			out[gid] = string(r)
 		}
 	}
 	return out
@@ -283,18 +306,14 @@ func sfntGlyphText(b []byte) map[uint16]string {
 
 // postNames returns the glyph names of a post table (versions 1 and 2)
 // by glyph id.
-func postNames(t []byte) map[uint16]string {
+func postNames(t []byte) []string {
 	version, ok := be32(t, 0)
 	if !ok {
 		return nil
 	}
 	switch version {
 	case 0x00010000:
-		m := make(map[uint16]string, len(macGlyphNames))
-		for i, n := range macGlyphNames {
-			m[uint16(i)] = n
-		}
-		return m
+		return macGlyphNames[:]
 	case 0x00020000:
 	default:
 		return nil
@@ -313,17 +332,17 @@ func postNames(t []byte) map[uint16]string {
 		extra = append(extra, string(t[p+1:p+1+l]))
 		p += 1 + l
 	}
-	m := make(map[uint16]string, n)
-	for gid := 0; gid < int(n); gid++ {
+	names := make([]string, n)
+	for gid := range names {
 		idx, _ := be16(t, 34+2*gid)
 		switch {
 		case int(idx) < len(macGlyphNames):
-			m[uint16(gid)] = macGlyphNames[idx]
+			names[gid] = macGlyphNames[idx]
 		case int(idx)-len(macGlyphNames) < len(extra):
-			m[uint16(gid)] = extra[int(idx)-len(macGlyphNames)]
+			names[gid] = extra[int(idx)-len(macGlyphNames)]
 		}
 	}
-	return m
+	return names
 }
 
 // macGlyphNames is the standard Macintosh order of 258 glyph names that
