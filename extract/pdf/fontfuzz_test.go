@@ -1,8 +1,11 @@
 package pdf
 
 import (
+	"context"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/cqcmine/cqcmine/extract"
 )
 
 // fontSeeds are well-formed font programs of each kind the readers see.
@@ -59,6 +62,30 @@ func FuzzGlyphText(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name string) {
 		if s := glyphText(name); !utf8.ValidString(s) {
 			t.Fatalf("glyphText(%q) = %q", name, s)
+		}
+	})
+}
+
+// FuzzIdentityFontProgram embeds arbitrary bytes as the font program of
+// a Type0 font without ToUnicode, as TrueType and as CFF: extraction
+// must neither panic nor fail on it.
+func FuzzIdentityFontProgram(f *testing.F) {
+	for _, s := range fontSeeds() {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, prog []byte, cff bool) {
+		codes := []uint16{1, 2, 3, 4, 5, 300}
+		pdf := type0PDF("CIDFontType2", "FontFile2", "", prog, []byte{0, 0, 0, 2, 0, 1}, codes)
+		if cff {
+			pdf = type0PDF("CIDFontType0", "FontFile3", "CIDFontType0C", prog, nil, codes)
+		}
+		c, err := Extractor{}.Extract(context.Background(), pdf, extract.DefaultLimits)
+		if err != nil && !extract.IsNeedsOCR(err) {
+			t.Fatalf("extract: %v", err)
+		}
+		if c != nil && !utf8.ValidString(c.Text()) {
+			t.Fatalf("text not UTF-8")
 		}
 	})
 }
