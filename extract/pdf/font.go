@@ -3,6 +3,7 @@ package pdf
 import (
 	"reflect"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -20,7 +21,13 @@ type font struct {
 	simpleW   [256]float64 // width per code (simple fonts)
 	uni       map[uint32]string
 	cidW      map[uint32]float64
-	ucs2      bool    // predefined UCS-2 CMap: codes are UTF-16 units
+	ucs2      bool    // predefined UCS-2 or UTF-16 CMap: codes are UTF-16 units
+	// prog is the CIDFont whose embedded program names the CIDs that a
+	// ToUnicode map leaves out (Identity encodings only); it is read on
+	// the first such code, into progUni.
+	prog     pdflib.Value
+	progOnce sync.Once
+	progUni  map[uint32]string
 	dw        float64 // default width
 	scale     float64 // glyph units to text space (0.001, or FontMatrix for Type3)
 }
@@ -94,13 +101,15 @@ func loadFont(v pdflib.Value) *font {
 		if toUni != nil {
 			f.uni = toUni.m
 		}
-		f.ucs2 = f.uni == nil && strings.Contains(enc.Name(), "UCS2")
+		f.ucs2 = f.uni == nil && (strings.Contains(enc.Name(), "UCS2") || strings.Contains(enc.Name(), "UTF16"))
 		d := v.Key("DescendantFonts").Index(0)
-		if len(f.uni) == 0 && strings.HasPrefix(enc.Name(), "Identity") {
-			// Codes are CIDs and nothing says their text: ask the
-			// embedded font program.
-			if m := cidTextFromProgram(d); m != nil {
-				f.uni = m
+		if strings.HasPrefix(enc.Name(), "Identity") {
+			// Codes are CIDs: what no ToUnicode map says, the embedded
+			// font program may.
+			if len(f.uni) == 0 {
+				f.uni = cidTextFromProgram(d)
+			} else {
+				f.prog = d
 			}
 		}
 		if dw := d.Key("DW"); dw.Kind() == pdflib.Integer || dw.Kind() == pdflib.Real {
@@ -396,6 +405,12 @@ func (f *font) text(code uint32) string {
 	}
 	if f.ucs2 {
 		return string(rune(code))
+	}
+	if !f.prog.IsNull() {
+		f.progOnce.Do(func() { f.progUni = cidTextFromProgram(f.prog) })
+		if s, ok := f.progUni[code]; ok {
+			return s
+		}
 	}
 	return "\uFFFD"
 }

@@ -315,6 +315,12 @@ func testCFF(ids []int, strs []string, ros bool, charset int) []byte {
 // (FontFile2 or FontFile3 with its /Subtype). cidToGID, when not nil, is
 // written as the /CIDToGIDMap stream.
 func type0PDF(sub, key, fileSubtype string, prog, cidToGID []byte, lines ...[]uint16) []byte {
+	return type0PDFEnc("Identity-H", "", sub, key, fileSubtype, prog, cidToGID, lines...)
+}
+
+// type0PDFEnc is type0PDF with the encoding's name and a ToUnicode CMap
+// (none when ""); a nil prog leaves the font unembedded.
+func type0PDFEnc(enc, toUnicode, sub, key, fileSubtype string, prog, cidToGID []byte, lines ...[]uint16) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.6\n")
 	var offs []int
@@ -342,13 +348,25 @@ func type0PDF(sub, key, fileSubtype string, prog, cidToGID []byte, lines ...[]ui
 	obj("<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 612 792] >>", nil)
 	obj("<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>", nil)
 	obj("<< /Length "+strconv.Itoa(content.Len())+" >>", content.Bytes())
-	obj("<< /Type /Font /Subtype /Type0 /BaseFont /Testfont /Encoding /Identity-H /DescendantFonts [6 0 R] >>", nil)
+	font := "<< /Type /Font /Subtype /Type0 /BaseFont /Testfont /Encoding /" + enc + " /DescendantFonts [6 0 R]"
+	if toUnicode != "" {
+		n := 9
+		if cidToGID != nil {
+			n = 10
+		}
+		font += " /ToUnicode " + strconv.Itoa(n) + " 0 R"
+	}
+	obj(font+" >>", nil)
 	d := "<< /Type /Font /Subtype /" + sub + " /BaseFont /Testfont /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /DW 600"
 	if cidToGID != nil {
 		d += " /CIDToGIDMap 9 0 R"
 	}
 	obj(d+" >>", nil)
-	obj("<< /Type /FontDescriptor /FontName /Testfont /Flags 32 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /"+key+" 8 0 R >>", nil)
+	desc := "<< /Type /FontDescriptor /FontName /Testfont /Flags 32 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80"
+	if prog != nil {
+		desc += " /" + key + " 8 0 R"
+	}
+	obj(desc+" >>", nil)
 	fs := "<< /Length " + strconv.Itoa(len(prog))
 	if fileSubtype != "" {
 		fs += " /Subtype /" + fileSubtype
@@ -356,6 +374,9 @@ func type0PDF(sub, key, fileSubtype string, prog, cidToGID []byte, lines ...[]ui
 	obj(fs+" >>", prog)
 	if cidToGID != nil {
 		obj("<< /Length "+strconv.Itoa(len(cidToGID))+" >>", cidToGID)
+	}
+	if toUnicode != "" {
+		obj("<< /Length "+strconv.Itoa(len(toUnicode))+" >>", []byte(toUnicode))
 	}
 	xref := b.Len()
 	b.WriteString("xref\n0 " + strconv.Itoa(len(offs)+1) + "\n0000000000 65535 f \n")

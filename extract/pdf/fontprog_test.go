@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/go-pdf/fpdf"
 
@@ -342,6 +343,47 @@ func TestIdentityFontsWithoutToUnicode(t *testing.T) {
 	bare := type0PDF("CIDFontType2", "FontFile2", "", []byte("not a font"), nil, glyphIDs(chars, line1))
 	if _, err := (Extractor{}).Extract(context.Background(), bare, extract.DefaultLimits); !extract.IsNeedsOCR(err) {
 		t.Errorf("font program without tables: err = %v, want needs-OCR", err)
+	}
+}
+
+// TestTypeZeroMaps covers the other ways a Type0 font says its text: a
+// ToUnicode map that leaves codes out (the embedded program names them;
+// what the map says wins), and a predefined UTF-16 CMap on an unembedded
+// font (the codes are the text).
+func TestTypeZeroMaps(t *testing.T) {
+	chars := []rune("Northvale wd") // each once
+	ttf := testTTF(chars)
+	// The map names N (glyph 1) as itself and o (glyph 2) as 0: the
+	// program names the rest.
+	partial := `/CIDInit /ProcSet findresource begin
+12 dict begin
+begincmap
+1 begincodespacerange
+<0000> <FFFF>
+endcodespacerange
+2 beginbfchar
+<0001> <004E>
+<0002> <0030>
+endbfchar
+endcmap
+CMapName currentdict /CMap defineresource pop
+end
+end`
+	utf16 := func(s string) []uint16 { return utf16.Encode([]rune(s)) }
+	for _, tc := range []struct {
+		name, want string
+		pdf        []byte
+	}{
+		{"ToUnicode without some codes", "N0rthvale ward",
+			type0PDFEnc("Identity-H", partial, "CIDFontType2", "FontFile2", "", ttf, nil, glyphIDs(chars, "Northvale ward"))},
+		{"UTF-16 CMap", "Łódź – Brackenford",
+			type0PDFEnc("UniJIS-UTF16-H", "", "CIDFontType0", "", "", nil, nil, utf16("Łódź – Brackenford"))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := strings.TrimSpace(extractText(t, tc.pdf)); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
 
