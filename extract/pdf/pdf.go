@@ -41,6 +41,9 @@
 // rows in other styles are not recognised; text in directions other than
 // the page's main one is left out of tables.
 //
+// Fonts whose codes are CIDs (Identity-H/V) and that have no ToUnicode map
+// get their text from the embedded font program (sfnt.go, cff.go).
+//
 // Every call into the library runs under recover: a page that cannot be
 // read is left empty and the rest of the document is kept. Files the
 // library rejects although they are readable (a PDF 2.0 or otherwise odd
