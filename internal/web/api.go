@@ -43,7 +43,7 @@ func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		s.failAPI(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, res)
+	s.writeJSON(w, http.StatusOK, citeResults(baseURL(r), res))
 }
 
 // handleAPIDocument answers index.DocInfo; pages=0 leaves out the page

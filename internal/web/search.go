@@ -32,6 +32,7 @@ type searchPage struct {
 	CSVURL   string
 	JSONLURL string
 	APIURL   string
+	FeedURL  string
 	Examples []link
 	Searched bool
 }
@@ -79,6 +80,7 @@ type hitView struct {
 	Page        int
 	Snippet     []index.Fragment
 	Themes      []string
+	Cite        *Citation // set where the page shows citations
 }
 
 type pager struct {
@@ -132,6 +134,7 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		CSVURL:   st.exportURL("/export.csv"),
 		JSONLURL: st.exportURL("/export.jsonl"),
 		APIURL:   st.exportURL("/api/search"),
+		FeedURL:  st.exportURL("/feed.atom"),
 		Examples: searchExamples,
 		Searched: len(st.vals) > 0,
 	}
@@ -153,7 +156,7 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return strings.Compare(a.Name+"\x00"+a.Value, b.Name+"\x00"+b.Value)
 	})
 	for i := range res.Hits {
-		p.Hits = append(p.Hits, makeHit(st.q.Offset+i+1, &res.Hits[i]))
+		p.Hits = append(p.Hits, cited(makeHit(st.q.Offset+i+1, &res.Hits[i]), baseURL(r), &res.Hits[i]))
 	}
 	if len(p.Hits) > 0 {
 		p.First = st.q.Offset + 1
