@@ -601,7 +601,9 @@ func TestSecurityHeaders(t *testing.T) {
 	// No inline script or style anywhere in the pages.
 	for _, path := range []string{"/", "/?q=ligature", "/doc/" + fxs[0].doc.ID, "/provider/" + url.PathEscape(trust), "/help", "/providers"} {
 		doc := page(t, srv, path)
-		if n := findAll(doc, func(n *html.Node) bool { return n.Data == "script" && attr(n, "src") == "" || n.Data == "style" || attr(n, "style") != "" }); len(n) > 0 {
+		if n := findAll(doc, func(n *html.Node) bool {
+			return n.Data == "script" && attr(n, "src") == "" || n.Data == "style" || attr(n, "style") != ""
+		}); len(n) > 0 {
 			t.Errorf("GET %s: %d inline script or style elements", path, len(n))
 		}
 		if len(byClass(doc, "skip-link")) != 1 || len(findAll(doc, func(n *html.Node) bool { return n.Data == "main" })) != 1 {
