@@ -28,6 +28,12 @@ func TestRecurring(t *testing.T) {
 		"The trust must ensure that medicines are stored at the right temperature.", "medicines")
 	medicines2023 := action("r2023", "2023-10-11", "must-do", "Regulation 12(2)(g)",
 		"The trust must ensure that time-critical medicines are given on time.", "medicines")
+	medicinesStore2019 := action("r2019", "2019-05-02", "must-do", "Regulation 12(2)(g)",
+		"The trust must ensure that medicines on the surgical wards are stored at the correct fridge temperatures.", "medicines")
+	medicinesStore2023 := action("r2023", "2023-10-11", "must-do", "Regulation 12(2)(g)",
+		"The trust must ensure that medicines are stored at the correct fridge temperatures on every ward.", "medicines")
+	twoMatters := action("press", "2019-05-02", "must-do", "",
+		"CQC said the trust must make sure that enough nursing staff are on the surgical wards, and that medicines are stored at the correct fridge temperatures.", "staffing", "medicines")
 	sameDay := action("press", "2019-05-02", "must-do", "Regulation 18",
 		"The trust must ensure that enough suitably qualified nursing staff are deployed on the wards at night.", "staffing")
 	summary2019 := action("r2019", "2019-05-02", "must-do", "", "We found 12 breaches of legal requirements that the trust must put right.")
@@ -55,6 +61,9 @@ func TestRecurring(t *testing.T) {
 			[]extract.Finding{ligature2021, ligature2023, staffing2019, sameDay, staffing2023, {DocID: "r2025", Published: "2025-01-01", Kind: extract.KindMustDo, Text: "The trust must ensure that complaints are answered on time."}},
 			[]want{{"Regulation 18", "staffing", 3, 2, false}, {"Regulation 12", "ligature risks", 2, 2, false}}},
 		{"same regulation, different matters", []extract.Finding{medicines2019, medicines2023}, nil},
+		{"a sentence of two matters does not join their groups",
+			[]extract.Finding{staffing2019, staffing2023, medicinesStore2019, medicinesStore2023, twoMatters},
+			[]want{{"Regulation 12", "medicines", 3, 2, true}, {"Regulation 18", "staffing", 2, 2, true}}},
 		{"same date only", []extract.Finding{staffing2019, sameDay}, nil},
 		{"generic summaries are not a topic", []extract.Finding{summary2019, summary2023}, nil},
 		{"one document", []extract.Finding{staffing2023, ligature2023}, nil},

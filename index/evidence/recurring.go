@@ -67,8 +67,8 @@ const (
 // Recurring groups a provider's must-do and should-do actions (other
 // kinds are ignored) that recur across documents of different dates: the
 // same regulation or theme and similar wording. Groups that are still
-// raised come first, then those raised on the most dates, then the most
-// recent.
+// raised come first, then those raised on the most dates, in the most
+// places, then the most recent.
 func Recurring(findings []extract.Finding) []Group {
 	type item struct {
 		f     *extract.Finding
@@ -99,6 +99,15 @@ func Recurring(findings []extract.Finding) []Group {
 		}
 		return i
 	}
+	// Link alike actions of different documents, the most alike first.
+	// A group keeps to one regulation: a sentence that names two matters
+	// ("staff ... and medicines ...") joins the group of the one it is
+	// closest to, and does not chain two groups together.
+	type edge struct {
+		i, j int
+		sim  float64
+	}
+	var edges []edge
 	for i := range items {
 		for j := i + 1; j < len(items); j++ {
 			a, b := &items[i], &items[j]
@@ -106,9 +115,24 @@ func Recurring(findings []extract.Finding) []Group {
 				continue
 			}
 			topic := a.reg != "" && a.reg == b.reg || sharesTheme(a.f.Themes, b.f.Themes)
-			if similar(a.words, b.words, topic) {
-				parent[find(i)] = find(j)
+			if sim, ok := similar(a.words, b.words, topic); ok {
+				edges = append(edges, edge{i, j, sim})
 			}
+		}
+	}
+	slices.SortStableFunc(edges, func(a, b edge) int { return cmp.Compare(b.sim, a.sim) })
+	reg := make([]string, len(items))
+	for i := range items {
+		reg[i] = items[i].reg
+	}
+	for _, e := range edges {
+		ri, rj := find(e.i), find(e.j)
+		if ri == rj || reg[ri] != "" && reg[rj] != "" && reg[ri] != reg[rj] {
+			continue
+		}
+		parent[ri] = rj
+		if reg[rj] == "" {
+			reg[rj] = reg[ri]
 		}
 	}
 	members := map[int][]int{}
@@ -174,14 +198,15 @@ func Recurring(findings []extract.Finding) []Group {
 			}
 			return 1
 		}
-		return cmp.Or(cmp.Compare(b.Dates, a.Dates), cmp.Compare(b.Latest, a.Latest),
+		return cmp.Or(cmp.Compare(b.Dates, a.Dates), cmp.Compare(len(b.Occurrences), len(a.Occurrences)), cmp.Compare(b.Latest, a.Latest),
 			cmp.Compare(a.Occurrences[0].Text, b.Occurrences[0].Text))
 	})
 	return groups
 }
 
-// similar says whether two actions' content words are alike enough.
-func similar(a, b map[string]bool, topic bool) bool {
+// similar says whether two actions' content words are alike enough, and
+// how alike: the share of the shorter one's words the other has.
+func similar(a, b map[string]bool, topic bool) (float64, bool) {
 	shared := 0
 	for w := range a {
 		if b[w] {
@@ -190,13 +215,13 @@ func similar(a, b map[string]bool, topic bool) bool {
 	}
 	n := min(len(a), len(b))
 	if n == 0 {
-		return false
+		return 0, false
 	}
 	overlap := float64(shared) / float64(n)
 	if topic {
-		return shared >= minShared && overlap >= minTopicOverlap
+		return overlap, shared >= minShared && overlap >= minTopicOverlap
 	}
-	return shared >= minBareShared && overlap >= minBareOverlap
+	return overlap, shared >= minBareShared && overlap >= minBareOverlap
 }
 
 func sharesTheme(a, b []string) bool {
