@@ -14,6 +14,9 @@ import (
 // feedEntries is the number of findings an Atom feed holds: the newest.
 const feedEntries = 50
 
+// undatedFeed is the updated time of a feed without a dated finding.
+var undatedFeed = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // atomNS is the Atom namespace (RFC 4287).
 const atomNS = "http://www.w3.org/2005/Atom"
 
@@ -82,7 +85,7 @@ func (s *server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	b, err := buildFeed(baseURL(r), st, res, time.Now())
+	b, err := buildFeed(baseURL(r), st, res)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -98,9 +101,9 @@ func (s *server) handleFeed(w http.ResponseWriter, r *http.Request) {
 // buildFeed writes res as an Atom document. An entry's id is a tag URI
 // made from the finding's place, so that it stays the same whatever
 // address the server is reached at; its link is the evidence view.
-// Entries take their document's publication date; an undated one, and an
-// empty feed, take now.
-func buildFeed(base string, st *searchState, res *index.Results, now time.Time) ([]byte, error) {
+// Entries take their document's publication date; an undated one the
+// feed's newest.
+func buildFeed(base string, st *searchState, res *index.Results) ([]byte, error) {
 	self := st.exportURL("/feed.atom")
 	f := atomFeed{
 		NS:     atomNS,
@@ -112,7 +115,18 @@ func buildFeed(base string, st *searchState, res *index.Results, now time.Time) 
 			{Rel: "alternate", Type: "text/html", Href: base + st.exportURL("/")},
 		},
 	}
+	// The feed is as new as its newest dated finding; an undated finding
+	// takes that date too, so that it does not look updated at every
+	// fetch.
 	var newest time.Time
+	for i := range res.Hits {
+		if d, ok := feedDate(res.Hits[i].Published); ok && d.After(newest) {
+			newest = d
+		}
+	}
+	if newest.IsZero() {
+		newest = undatedFeed
+	}
 	for i := range res.Hits {
 		h := &res.Hits[i]
 		if h.Finding == nil {
@@ -121,10 +135,7 @@ func buildFeed(base string, st *searchState, res *index.Results, now time.Time) 
 		c := citeHit(base, h)
 		date, ok := feedDate(h.Published)
 		if !ok {
-			date = now
-		}
-		if date.After(newest) {
-			newest = date
+			date = newest
 		}
 		e := atomEntry{
 			Title:   entryTitle(h),
@@ -146,9 +157,6 @@ func buildFeed(base string, st *searchState, res *index.Results, now time.Time) 
 			e.Categories = append(e.Categories, atomCategory{Term: t})
 		}
 		f.Entries = append(f.Entries, e)
-	}
-	if newest.IsZero() {
-		newest = now
 	}
 	f.Updated = newest.UTC().Format(time.RFC3339)
 	b, err := xml.MarshalIndent(f, "", "  ")
