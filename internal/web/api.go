@@ -38,7 +38,7 @@ func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	q.Facets = v.Get("facets") != "0" && v.Get("facets") != "false"
-	res, err := s.ix.Search(r.Context(), q)
+	res, err := s.search(r.Context(), st, q)
 	if err != nil {
 		s.failAPI(w, r, err)
 		return

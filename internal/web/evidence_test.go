@@ -183,6 +183,50 @@ func TestDemoRecurring(t *testing.T) {
 	if !found {
 		t.Errorf("no still-raised staffing group over three dates in %+v", groups)
 	}
+	// The recurring filter keeps exactly the occurrences, in the search
+	// page, the API and the exports.
+	occurrences := map[string]bool{}
+	for _, g := range groups {
+		for _, o := range g.Occurrences {
+			occurrences[o.DocID+" "+o.Text] = true
+		}
+	}
+	var res struct {
+		Total int `json:"total"`
+		Hits  []struct {
+			DocID   string `json:"doc_id"`
+			Finding struct {
+				Text string `json:"text"`
+			} `json:"finding"`
+		} `json:"hits"`
+	}
+	for _, q := range []string{"recurring=1", "recurring=1&provider=" + url.QueryEscape(demoTrust), "recurring=yes&kind=must-do&kind=quote"} {
+		if code := getJSON(t, srv, "/api/search?limit=100&"+q, &res); code != 200 || res.Total != len(occurrences) || len(res.Hits) != res.Total {
+			t.Errorf("api/search?%s: %d, total %d, %d hits; want the %d occurrences", q, code, res.Total, len(res.Hits), len(occurrences))
+		}
+		for _, h := range res.Hits {
+			if !occurrences[h.DocID+" "+h.Finding.Text] {
+				t.Errorf("api/search?%s: %q is not a recurring action", q, h.Finding.Text)
+			}
+		}
+	}
+	if getJSON(t, srv, "/api/search?recurring=1&q=ligature", &res); res.Total != 0 {
+		t.Errorf("recurring ligature actions: %d, want none", res.Total)
+	}
+	if getJSON(t, srv, "/api/search?recurring=1&limit=2&offset=2", &res); len(res.Hits) != min(2, len(occurrences)-2) || res.Total != len(occurrences) {
+		t.Errorf("second page of recurring actions: %d hits of %d", len(res.Hits), res.Total)
+	}
+	if r := get(t, srv, "/export.csv?recurring=1"); strings.Count(r.body, "\n") < len(occurrences)+1 {
+		t.Errorf("export of recurring actions:\n%s", r.body)
+	}
+	doc := page(t, srv, "/?recurring=1")
+	if n := len(hits(t, doc)); n != len(occurrences) || !strings.Contains(text(byID(t, doc, "chips")), "Raised again") {
+		t.Errorf("search page with the recurring filter: %d hits, chips %q", n, text(byID(t, doc, "chips")))
+	}
+	if r := get(t, srv, "/?recurring=maybe"); r.code != http.StatusBadRequest {
+		t.Errorf("recurring=maybe: %d", r.code)
+	}
+
 	var e map[string]string
 	if code := getJSON(t, srv, "/api/providers/Nowhere%20Trust/recurring", &e); code != http.StatusNotFound {
 		t.Errorf("recurring of an unknown provider: %d", code)

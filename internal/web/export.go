@@ -68,7 +68,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 	q.Offset = 0
 	ctx := r.Context()
 	base := baseURL(r)
-	res, err := s.ix.Search(ctx, q)
+	res, err := s.search(ctx, st, q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -123,7 +123,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 		if q.Offset > index.MaxOffset {
 			abort(fmt.Errorf("export past offset %d", index.MaxOffset))
 		}
-		if res, err = s.ix.Search(ctx, q); err != nil {
+		if res, err = s.search(ctx, st, q); err != nil {
 			abort(err)
 		}
 	}

@@ -80,7 +80,7 @@ func (s *server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	q.Scope = index.ScopeFindings
 	q.Sort = index.SortDate
 	q.Limit, q.Offset = feedEntries, 0
-	res, err := s.ix.Search(r.Context(), q)
+	res, err := s.search(r.Context(), st, q)
 	if err != nil {
 		s.fail(w, r, err)
 		return

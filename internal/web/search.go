@@ -113,7 +113,7 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	st.q.Facets = true
 	st.q.MultiSelect = multiSelect(st)
-	res, err := s.ix.Search(r.Context(), st.q)
+	res, err := s.search(r.Context(), st, st.q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -317,6 +317,9 @@ func chips(st *searchState) []chip {
 	}
 	if st.q.Scope != "" {
 		out = append(out, chip{Label: "Searching", Value: st.q.Scope, RemoveURL: st.with("scope", "")})
+	}
+	if st.recurring {
+		out = append(out, chip{Label: "Raised again", Value: "yes", RemoveURL: st.with("recurring", "")})
 	}
 	return out
 }
