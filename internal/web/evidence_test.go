@@ -394,6 +394,11 @@ func TestDemoProviderPage(t *testing.T) {
 	if len(scores) < 7 { // a header and six scores
 		t.Errorf("scores table: %d rows", len(scores))
 	}
+	// The quality account's ratings are claims, not ratings: its date is
+	// no column of the timeline.
+	if tl := text(byID(t, doc, "timeline-table")); strings.Contains(tl, "2025-06-27") || !strings.Contains(tl, "2024-07-19") {
+		t.Errorf("timeline table %q: want CQC's dates only", tl)
+	}
 	if ods := text(byID(t, doc, "ods-code")); !strings.Contains(ods, "RZ9") {
 		t.Errorf("ODS code %q", ods)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/index"
+	"github.com/cqcmine/cqcmine/index/evidence"
 )
 
 // Provider page bounds.
@@ -437,15 +438,30 @@ func providerParams(names []string) []string {
 
 // timeline is every rating of a provider under any of its names, in
 // index.Timeline's order, with each subject written one way: the first
-// way met, whatever the case of the others.
+// way met, whatever the case of the others. The ratings a provider states
+// in its own documents are left out: they are claims, set against these
+// ratings on the provider page, not ratings.
 func (s *server) timeline(ctx context.Context, names []string) ([]index.TimelinePoint, error) {
+	own, err := s.ix.Search(ctx, index.Query{Providers: names, Kinds: []string{string(extract.KindDocument)},
+		DocTypes: evidence.ProviderDocTypes, Limit: index.MaxLimit})
+	if err != nil {
+		return nil, err
+	}
+	claims := map[string]bool{}
+	for _, h := range own.Hits {
+		claims[h.DocID] = true
+	}
 	var points []index.TimelinePoint
 	for _, n := range names {
 		pts, err := s.ix.Timeline(ctx, n, "")
 		if err != nil {
 			return nil, err
 		}
-		points = append(points, pts...)
+		for _, pt := range pts {
+			if !claims[pt.DocID] {
+				points = append(points, pt)
+			}
+		}
 	}
 	if len(names) > 1 {
 		slices.SortStableFunc(points, func(a, b index.TimelinePoint) int {
