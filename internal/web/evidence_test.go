@@ -2,12 +2,14 @@ package web_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +18,9 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/index"
+	"github.com/cqcmine/cqcmine/internal/web"
 	"github.com/cqcmine/cqcmine/pipeline"
 )
 
@@ -416,4 +421,71 @@ func firstText(ns []*html.Node) string {
 		return ""
 	}
 	return text(ns[0])
+}
+
+// TestProviderNames: a provider written three ways is one provider,
+// listed once, on one page that every name leads to, with the ratings
+// and ODS code of all its documents.
+func TestProviderNames(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{"Elmstead Valley NHS Trust", "Elmstead Valley Trust", "EVT"}
+	var fxs []*fixture
+	for i, name := range names {
+		year := strconv.Itoa(2020 + i)
+		fx := newFixture(dir, "elmstead-"+year+".txt", extract.FormatText,
+			extract.Page{Number: 0, Text: name + " was rated good for caring in " + year + "."})
+		fx.record(name+" report "+year, name, "inspection report", year+"-03-01")
+		fx.find(t, 0, "rated good for caring", extract.Finding{Kind: extract.KindRating, Subject: "trust overall",
+			Domain: "caring", Rating: "good", Provider: name})
+		fxs = append(fxs, fx)
+	}
+	fxs[0].findings[0].ODSCode = "RX7"
+	ix, err := index.Open(filepath.Join(dir, "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	ctx := context.Background()
+	for _, fx := range fxs {
+		if err := ix.Add(ctx, fx.doc, fx.findings); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(ix, web.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+
+	list := findAll(byID(t, page(t, srv, "/providers"), "providers"), func(n *html.Node) bool { return n.Data == "li" })
+	if len(list) != 1 || !strings.Contains(text(list[0]), "Elmstead Valley NHS Trust") || !strings.Contains(text(list[0]), "EVT") {
+		t.Fatalf("providers list: %d entries, first %q", len(list), firstText(list))
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	canonical := "/provider/" + url.PathEscape(names[0])
+	for _, n := range names[1:] {
+		resp, err := client.Get(srv.URL + "/provider/" + url.PathEscape(n) + "?subject=trust+overall")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != canonical+"?subject=trust+overall" {
+			t.Errorf("/provider/%s: %d to %q, want a redirect to %s", n, resp.StatusCode, resp.Header.Get("Location"), canonical)
+		}
+	}
+	doc := page(t, srv, canonical)
+	if rows := findAll(byID(t, doc, "timeline-table"), func(n *html.Node) bool { return n.Data == "tr" }); len(rows) != 1+len(names) {
+		t.Errorf("timeline table: %d rows, want a header and one per name's document", len(rows))
+	}
+	if ods, also := text(byID(t, doc, "ods-code")), text(byID(t, doc, "also-known")); ods != "RX7" || !strings.Contains(also, "EVT") {
+		t.Errorf("ODS %q, also written as %q", ods, also)
+	}
+	var v []json.RawMessage
+	if code := getJSON(t, srv, "/api/providers/EVT/claims", &v); code != 200 {
+		t.Errorf("claims by an acronym: %d", code)
+	}
 }
