@@ -138,15 +138,33 @@ func (s *server) handleAPIClaims(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	claims, _, err := s.claims(r.Context(), baseURL(r), p)
+	claims, cites, err := s.claims(r.Context(), baseURL(r), p)
 	if err != nil {
 		s.failAPI(w, r, err)
 		return
 	}
-	if claims == nil {
-		claims = []evidence.Claim{}
+	out := make([]citedClaim, len(claims))
+	for i, c := range claims {
+		out[i].Claim = c
+		if ct, ok := cites[keyOf(&c.Claim)]; ok {
+			out[i].ClaimCitation = &ct
+		}
+		if c.Finding != nil {
+			if ct, ok := cites[keyOf(c.Finding)]; ok {
+				out[i].FindingCitation = &ct
+			}
+		}
 	}
-	s.writeJSON(w, http.StatusOK, claims)
+	s.writeJSON(w, http.StatusOK, out)
+}
+
+// citedClaim is a claim as the API answers it: with the citations of
+// both sides, which give their documents' titles and dates (the findings
+// contract leaves those to the document's own record).
+type citedClaim struct {
+	evidence.Claim
+	ClaimCitation   *Citation `json:"claim_citation,omitempty"`
+	FindingCitation *Citation `json:"finding_citation,omitempty"`
 }
 
 // Views of the provider page's evidence sections.

@@ -249,11 +249,14 @@ func TestDemoClaims(t *testing.T) {
 		Domain  string `json:"domain"`
 		Rating  string `json:"rating"`
 	}
-	var claims []struct {
-		Claim   finding  `json:"claim"`
-		Finding *finding `json:"finding"`
-		Verdict string   `json:"verdict"`
+	type claim = struct {
+		Claim           finding   `json:"claim"`
+		Finding         *finding  `json:"finding"`
+		Verdict         string    `json:"verdict"`
+		ClaimCitation   *citation `json:"claim_citation"`
+		FindingCitation *citation `json:"finding_citation"`
 	}
+	var claims []claim
 	path := "/api/providers/" + url.PathEscape(demoTrust) + "/claims"
 	if code := getJSON(t, srv, path, &claims); code != 200 {
 		t.Fatalf("%s: %d", path, code)
@@ -284,15 +287,14 @@ func TestDemoClaims(t *testing.T) {
 		if c.Claim.Kind != "rating" {
 			t.Errorf("claim of kind %q", c.Claim.Kind)
 		}
+		if c.ClaimCitation == nil || c.ClaimCitation.Published == "" || (c.Finding != nil) != (c.FindingCitation != nil) {
+			t.Errorf("claim %+v: citations %+v and %+v", c.Claim, c.ClaimCitation, c.FindingCitation)
+		}
 	}
 	if count["agrees"] == 0 || count["conflicts"] == 0 {
 		t.Errorf("verdicts %v, want at least one agrees and one conflicts", count)
 	}
-	wellLed := slices.IndexFunc(claims, func(c struct {
-		Claim   finding  `json:"claim"`
-		Finding *finding `json:"finding"`
-		Verdict string   `json:"verdict"`
-	}) bool {
+	wellLed := slices.IndexFunc(claims, func(c claim) bool {
 		return c.Claim.Domain == "well-led" && c.Claim.Rating == "good" && c.Verdict == "conflicts"
 	})
 	if wellLed < 0 {

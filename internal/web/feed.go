@@ -214,6 +214,9 @@ func describeSearch(st *searchState) string {
 	if st.q.To != 0 {
 		parts = append(parts, "to "+strconv.Itoa(st.q.To))
 	}
+	if st.recurring {
+		parts = append(parts, "actions raised again")
+	}
 	if len(parts) == 0 {
 		return "all new findings"
 	}
