@@ -305,3 +305,16 @@ func (s *server) providerFacts(ctx context.Context, p evidence.Provider, subject
 	slices.Sort(locations)
 	return ods, locations, nil
 }
+
+// splitODS parts ODS codes into the provider's and its sites': a site's
+// code extends its provider's ("RZ901" under "RZ9").
+func splitODS(codes []string) (provider, sites []string) {
+	for _, c := range codes {
+		if slices.ContainsFunc(codes, func(p string) bool { return p != c && strings.HasPrefix(c, p) }) {
+			sites = append(sites, c)
+		} else {
+			provider = append(provider, c)
+		}
+	}
+	return provider, sites
+}

@@ -406,8 +406,8 @@ func TestDemoProviderPage(t *testing.T) {
 	if tl := text(byID(t, doc, "timeline-table")); strings.Contains(tl, "2025-06-27") || !strings.Contains(tl, "2024-07-19") {
 		t.Errorf("timeline table %q: want CQC's dates only", tl)
 	}
-	if ods := text(byID(t, doc, "ods-code")); !strings.Contains(ods, "RZ9") {
-		t.Errorf("ODS code %q", ods)
+	if ods, sites := text(byID(t, doc, "ods-code")), text(byID(t, doc, "site-ods-codes")); ods != "RZ9" || sites != "RZ901" {
+		t.Errorf("ODS code %q, site codes %q", ods, sites)
 	}
 	// The page's recurring and claims links answer JSON.
 	for _, p := range []string{"recurring", "claims"} {

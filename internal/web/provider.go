@@ -61,6 +61,7 @@ type providerPage struct {
 	// One provider under every name it is written under.
 	Also      []string
 	ODS       []string
+	SiteODS   []string // ODS codes of its sites
 	Locations []string
 	// Evidence no single finding shows.
 	Recurring    []recurringView
@@ -214,10 +215,12 @@ func (s *server) handleProvider(w http.ResponseWriter, r *http.Request) {
 	p.Domains, p.Rows = timelineTable(chosen)
 	p.Chart = drawChart(name, p.Subject, p.Domains, p.Rows)
 
-	if p.ODS, p.Locations, err = s.providerFacts(ctx, prov, subjects); err != nil {
+	var ods []string
+	if ods, p.Locations, err = s.providerFacts(ctx, prov, subjects); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	p.ODS, p.SiteODS = splitODS(ods)
 	groups, cites, err := s.recurring(ctx, base, prov)
 	if err != nil {
 		s.fail(w, r, err)
