@@ -224,9 +224,18 @@ func TestDemoRecurring(t *testing.T) {
 	if r := get(t, srv, "/export.csv?recurring=1"); strings.Count(r.body, "\n") < len(occurrences)+1 {
 		t.Errorf("export of recurring actions:\n%s", r.body)
 	}
-	doc := page(t, srv, "/?recurring=1")
+	// The sidebar turns the filter on and off.
+	doc := page(t, srv, "/?kind=must-do")
+	on := findAll(byID(t, doc, "facet-recurring"), func(n *html.Node) bool { return n.Data == "a" })
+	if len(on) != 1 || attr(on[0], "href") != "/?kind=must-do&recurring=1" {
+		t.Fatalf("recurring toggle %v", on)
+	}
+	doc = page(t, srv, "/?recurring=1")
 	if n := len(hits(t, doc)); n != len(occurrences) || !strings.Contains(text(byID(t, doc, "chips")), "Raised again") {
 		t.Errorf("search page with the recurring filter: %d hits, chips %q", n, text(byID(t, doc, "chips")))
+	}
+	if off := findAll(byID(t, doc, "facet-recurring"), func(n *html.Node) bool { return n.Data == "a" }); len(off) != 1 || attr(off[0], "href") != "/" {
+		t.Errorf("recurring toggle off %v", off)
 	}
 	if r := get(t, srv, "/?recurring=maybe"); r.code != http.StatusBadRequest {
 		t.Errorf("recurring=maybe: %d", r.code)

@@ -118,3 +118,12 @@ func (s *server) recurringKeys(ctx context.Context, names []string) (map[finding
 	slices.Sort(docs)
 	return keys, docs, nil
 }
+
+// recurringToggle links to this search with the recurring filter turned
+// the other way.
+func recurringToggle(st *searchState) string {
+	if st.recurring {
+		return st.with("recurring", "", "page", "")
+	}
+	return st.with("recurring", "1", "page", "")
+}

@@ -35,6 +35,10 @@ type searchPage struct {
 	FeedURL  string
 	Examples []link
 	Searched bool
+
+	// Recurring is the recurring filter; RecurringURL toggles it.
+	Recurring    bool
+	RecurringURL string
 }
 
 type hiddenField struct{ Name, Value string }
@@ -138,6 +142,7 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		Examples: searchExamples,
 		Searched: len(st.vals) > 0,
 	}
+	p.Recurring, p.RecurringURL = st.recurring, recurringToggle(st)
 	if st.q.Text != "" {
 		p.Title = st.q.Text + " – Search"
 	}
