@@ -21,7 +21,6 @@ import (
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/index"
 	"github.com/cqcmine/cqcmine/internal/web"
-	"github.com/cqcmine/cqcmine/pipeline"
 )
 
 // The demo corpus's provider.
@@ -108,7 +107,7 @@ func TestDemoCitations(t *testing.T) {
 	if err != nil || len(rows) != res.Total+1 {
 		t.Fatalf("export.csv: %v, %d rows for %d findings", err, len(rows), res.Total)
 	}
-	n := len(pipeline.CSVColumns)
+	n := len(extract.CSVColumns)
 	if !slices.Equal(rows[0][n:], []string{"citation", "evidence_url"}) {
 		t.Errorf("export.csv header ends %q", rows[0][n:])
 	}

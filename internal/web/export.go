@@ -10,7 +10,6 @@ import (
 
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/index"
-	"github.com/cqcmine/cqcmine/pipeline"
 )
 
 // TotalHeader is the response header of an export that gives the number
@@ -22,10 +21,10 @@ func (s *server) handleExportCSV(w http.ResponseWriter, r *http.Request) {
 	s.export(w, r, "text/csv; charset=utf-8", "cqcmine-findings.csv",
 		func(bw *bufio.Writer) error {
 			cw = csv.NewWriter(bw)
-			return cw.Write(append(slices.Clone(pipeline.CSVColumns), "citation", "evidence_url"))
+			return cw.Write(append(slices.Clone(extract.CSVColumns), "citation", "evidence_url"))
 		},
 		func(_ *bufio.Writer, f *extract.Finding, c Citation) error {
-			return cw.Write(append(pipeline.CSVRecord(*f), c.Text, c.URL))
+			return cw.Write(append(extract.CSVRecord(*f), c.Text, c.URL))
 		},
 		func() error {
 			cw.Flush()

@@ -203,9 +203,9 @@ func describeSearch(st *searchState) string {
 	if st.q.Text != "" {
 		parts = append(parts, strconv.Quote(st.q.Text))
 	}
-	for _, fp := range filterParams {
-		if vs := st.vals[fp.param]; len(vs) > 0 {
-			parts = append(parts, strings.ToLower(fp.label)+" "+strings.Join(vs, " or "))
+	for _, f := range index.Filters {
+		if vs := st.vals[f.Name]; len(vs) > 0 {
+			parts = append(parts, strings.ToLower(f.Label)+" "+strings.Join(vs, " or "))
 		}
 	}
 	if st.q.From != 0 {

@@ -26,7 +26,6 @@ import (
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/index"
 	"github.com/cqcmine/cqcmine/internal/web"
-	"github.com/cqcmine/cqcmine/pipeline"
 )
 
 // The fictional providers of the test corpus.
@@ -728,7 +727,7 @@ func TestExport(t *testing.T) {
 		if err != nil {
 			t.Fatalf("export.csv?%s: %v", query, err)
 		}
-		if !slices.Equal(rows[0], append(slices.Clone(pipeline.CSVColumns), "citation", "evidence_url")) {
+		if !slices.Equal(rows[0], append(slices.Clone(extract.CSVColumns), "citation", "evidence_url")) {
 			t.Errorf("export.csv header %q", rows[0])
 		}
 		if got := uint64(len(rows) - 1); got != api.Total || r.hdr.Get(web.TotalHeader) != strconv.FormatUint(api.Total, 10) {
@@ -764,11 +763,11 @@ func TestExport(t *testing.T) {
 	rows, _ := csv.NewReader(strings.NewReader(r.body)).ReadAll()
 	got := map[string]bool{}
 	for _, row := range rows[1:] {
-		got[strings.Join(row[:len(pipeline.CSVColumns)], "\x00")] = true
+		got[strings.Join(row[:len(extract.CSVColumns)], "\x00")] = true
 	}
 	for _, fx := range fxs {
 		for _, f := range fx.findings {
-			if !got[strings.Join(pipeline.CSVRecord(f), "\x00")] {
+			if !got[strings.Join(extract.CSVRecord(f), "\x00")] {
 				t.Errorf("export lacks %s %q", f.Kind, f.Text)
 			}
 		}
