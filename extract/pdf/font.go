@@ -22,14 +22,15 @@ type font struct {
 	uni       map[uint32]string
 	cidW      map[uint32]float64
 	ucs2      bool    // predefined UCS-2 or UTF-16 CMap: codes are UTF-16 units
+	dw        float64 // default width
+	scale     float64 // glyph units to text space (0.001, or FontMatrix for Type3)
+
 	// prog is the CIDFont whose embedded program names the CIDs that a
 	// ToUnicode map leaves out (Identity encodings only); it is read on
 	// the first such code, into progUni.
 	prog     pdflib.Value
 	progOnce sync.Once
 	progUni  map[uint32]string
-	dw        float64 // default width
-	scale     float64 // glyph units to text space (0.001, or FontMatrix for Type3)
 }
 
 // objID returns the object number and generation a Value was loaded

@@ -10,8 +10,8 @@ import (
 const maxFontProgram = 32 << 20
 
 // cidTextFromProgram recovers the text of the CIDs of a CIDFont (the
-// descendant of a Type0 font) from its embedded font program, for fonts
-// that come without a ToUnicode map. A TrueType program (FontFile2)
+// descendant of a Type0 font) from its embedded font program, for the
+// codes no ToUnicode map names. A TrueType program (FontFile2)
 // names its glyphs through its cmap and post tables and the CIDs reach
 // the glyphs through /CIDToGIDMap (Identity or a stream of two-byte glyph
 // ids). A CFF program (FontFile3) names its glyphs in its charset when it

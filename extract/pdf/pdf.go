@@ -41,8 +41,8 @@
 // rows in other styles are not recognised; text in directions other than
 // the page's main one is left out of tables.
 //
-// Fonts whose codes are CIDs (Identity-H/V) and that have no ToUnicode map
-// get their text from the embedded font program (sfnt.go, cff.go).
+// Fonts whose codes are CIDs (Identity-H/V) get the text that no ToUnicode
+// map gives them from the embedded font program (sfnt.go, cff.go).
 //
 // Every call into the library runs under recover: a page that cannot be
 // read is left empty and the rest of the document is kept. Files the
