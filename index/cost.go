@@ -1,0 +1,315 @@
+// The cost of a query: what it will take to match, known before bleve
+// builds a searcher for it, so that a query too dear for the index is
+// refused with a reason instead of running for minutes.
+//
+// Matching costs about one posting reader per word searched per segment.
+// A plain word is one word; a wildcard, regexp, prefix or fuzzy term is
+// every word of the index it stands for, which a few characters can make
+// thousands ("*a*"). The words each such term stands for are counted in
+// the segments' dictionaries (the automaton walk bleve itself does next,
+// stopped at the limit) and bounded three ways: per term, per query, and
+// by the memory their readers would take.
+
+package index
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// Limits on a query's cost, per index searched (findings and pages each).
+const (
+	// MaxTermExpansion bounds the words of the index that one wildcard,
+	// regexp, prefix or fuzzy term may stand for.
+	MaxTermExpansion = 5000
+	// MaxQueryExpansion bounds the words a whole query searches, each
+	// plain word counting one and each expanding term its words.
+	MaxQueryExpansion = 20000
+	// QueryMemoryBudget bounds the memory the posting readers of one
+	// query may take, in bytes, as estimated by readerBytes.
+	QueryMemoryBudget = 128 << 20
+)
+
+// readerBytes is the memory bleve keeps for one word's posting reader in
+// one segment while a scored query runs: about 1.95 KiB measured on an
+// index of 300 real reports (the term searcher, its reader and decoded
+// chunk of frequencies and norms).
+const readerBytes = 2 << 10
+
+// cost is what matching a query will take.
+type cost struct {
+	words int // words searched, expansions counted
+}
+
+// costLimits are the limits a cost is checked against; tests shrink them.
+type costLimits struct {
+	term, query int
+	memory      int64
+}
+
+var defaultLimits = costLimits{term: MaxTermExpansion, query: MaxQueryExpansion, memory: QueryMemoryBudget}
+
+// limitsKey is the context key of limits other than the default, for
+// tests.
+type limitsKey struct{}
+
+// limitsOf returns the limits a query under ctx is held to.
+func limitsOf(ctx context.Context) costLimits {
+	if l, ok := ctx.Value(limitsKey{}).(costLimits); ok {
+		return l
+	}
+	return defaultLimits
+}
+
+// checkCost refuses q, about to run on r with segments segments, when it
+// costs more than the limits allow, with a *QueryError naming the limit.
+// It stops counting as soon as a limit is passed, and when ctx is done.
+func checkCost(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, q query.Query, segments int, lim costLimits) (cost, error) {
+	c := &coster{ctx: ctx, r: r, m: m, lim: lim}
+	c.walk(q)
+	if c.err != nil {
+		return c.cost, c.err
+	}
+	if est := int64(c.words) * int64(max(segments, 1)) * readerBytes; est > lim.memory {
+		return c.cost, &QueryError{Field: "text", Value: c.text, Reason: fmt.Sprintf(
+			"the query would need about %s to match %d words in %d index segments, over the %s one query may use; "+
+				"use fewer wildcard, regexp or fuzzy terms, or make them more specific", mib(est), c.words, segments, mib(lim.memory))}
+	}
+	return c.cost, nil
+}
+
+func mib(n int64) string { return fmt.Sprintf("%d MiB", (n+(1<<20)-1)>>20) }
+
+// coster walks a query, adding up its cost until a limit is passed.
+type coster struct {
+	cost
+	ctx  context.Context
+	r    bindex.IndexReader
+	m    mapping.IndexMapping
+	lim  costLimits
+	err  error
+	text string // the term that passed a limit, for the error
+}
+
+func (c *coster) walk(q query.Query) {
+	if c.err != nil {
+		return
+	}
+	switch x := q.(type) {
+	case *query.BooleanQuery:
+		for _, s := range []query.Query{x.Must, x.Should, x.MustNot} {
+			if s != nil {
+				c.walk(s)
+			}
+		}
+	case *query.ConjunctionQuery:
+		for _, s := range x.Conjuncts {
+			c.walk(s)
+		}
+	case *query.DisjunctionQuery:
+		for _, s := range x.Disjuncts {
+			c.walk(s)
+		}
+	case *query.WildcardQuery:
+		c.expand("wildcard", x.Wildcard, func() (bindex.FieldDict, error) {
+			return c.regexpDict(c.field(x.FieldVal), wildcardRegexp(x.Wildcard))
+		})
+	case *query.RegexpQuery:
+		c.expand("regexp", "/"+x.Regexp+"/", func() (bindex.FieldDict, error) {
+			return c.regexpDict(c.field(x.FieldVal), strings.TrimPrefix(x.Regexp, "^"))
+		})
+	case *query.PrefixQuery:
+		c.expand("prefix", x.Prefix+"*", func() (bindex.FieldDict, error) {
+			return c.r.FieldDictPrefix(c.field(x.FieldVal), []byte(x.Prefix))
+		})
+	case *query.FuzzyQuery:
+		c.fuzzy(c.field(x.FieldVal), x.Term, x.Fuzziness, x.Prefix)
+	case *query.MatchQuery:
+		field := c.field(x.FieldVal)
+		if x.Fuzziness == 0 {
+			c.add(max(len(c.tokens(field, x.Analyzer, x.Match)), 1), x.Match)
+			return
+		}
+		for _, t := range c.tokens(field, x.Analyzer, x.Match) {
+			c.fuzzy(field, t, x.Fuzziness, x.Prefix)
+		}
+	case *query.MatchPhraseQuery:
+		c.add(max(len(c.tokens(c.field(x.FieldVal), x.Analyzer, x.MatchPhrase)), 1), x.MatchPhrase)
+	case *query.PhraseQuery:
+		c.add(max(len(x.Terms), 1), strings.Join(x.Terms, " "))
+	default:
+		// A term, a document id, a numeric range: a few readers each.
+		c.add(1, "")
+	}
+}
+
+// add counts n words searched for text.
+func (c *coster) add(n int, text string) {
+	c.words += n
+	if c.words > c.lim.query && c.err == nil {
+		c.text = text
+		c.err = &QueryError{Field: "text", Value: text, Reason: fmt.Sprintf(
+			"the query searches more than %d words of the index (the limit for one query, counting every word "+
+				"a wildcard, regexp or fuzzy term stands for); use fewer such terms or make them more specific", c.lim.query)}
+	}
+}
+
+// expand counts the words of the dictionary that open lists for a term
+// of the kind given, refusing the term past the limit for one term.
+func (c *coster) expand(kind, text string, open func() (bindex.FieldDict, error)) {
+	if c.err != nil {
+		return
+	}
+	if c.err = c.ctx.Err(); c.err != nil {
+		return
+	}
+	fd, err := open()
+	if err != nil {
+		// Bleve reports a bad pattern when it builds the searcher.
+		c.add(1, text)
+		return
+	}
+	defer fd.Close()
+	n := 0
+	for {
+		if n&255 == 255 {
+			if c.err = c.ctx.Err(); c.err != nil {
+				return
+			}
+		}
+		e, err := fd.Next()
+		if err != nil {
+			c.err = fmt.Errorf("count the words of %s %s: %w", kind, text, err)
+			return
+		}
+		if e == nil {
+			break
+		}
+		if n++; n > c.lim.term {
+			c.text = text
+			c.err = &QueryError{Field: "text", Value: text, Reason: fmt.Sprintf(
+				"the %s %s stands for more than %d words of the index (the limit for one term); make it longer or more specific",
+				kind, text, c.lim.term)}
+			return
+		}
+	}
+	c.add(max(n, 1), text)
+}
+
+// fuzzy counts a fuzzy term, as bleve's fuzzy searcher expands it.
+func (c *coster) fuzzy(field, term string, fuzziness, prefix int) {
+	if fuzziness == 0 {
+		c.add(1, term)
+		return
+	}
+	// The prefix is in bytes, cut at the next rune boundary, like bleve.
+	pre := term
+	for i := range term {
+		if i >= prefix {
+			pre = term[:i]
+			break
+		}
+	}
+	text := fmt.Sprintf("%s~%d", term, fuzziness)
+	c.expand("fuzzy word", text, func() (bindex.FieldDict, error) {
+		fr, ok := c.r.(bindex.IndexReaderFuzzy)
+		if !ok {
+			return nil, fmt.Errorf("index reader %T has no fuzzy dictionary", c.r)
+		}
+		return fr.FieldDictFuzzy(field, term, fuzziness, pre)
+	})
+}
+
+func (c *coster) regexpDict(field, pattern string) (bindex.FieldDict, error) {
+	rr, ok := c.r.(bindex.IndexReaderRegexp)
+	if !ok {
+		return nil, fmt.Errorf("index reader %T has no regexp dictionary", c.r)
+	}
+	return rr.FieldDictRegexp(field, pattern)
+}
+
+// field is the field a query without one searches.
+func (c *coster) field(f string) string {
+	if f == "" {
+		return c.m.DefaultSearchField()
+	}
+	return f
+}
+
+// tokens analyses text as bleve's match query does for field.
+func (c *coster) tokens(field, analyzer, text string) []string {
+	if analyzer == "" {
+		analyzer = c.m.AnalyzerNameForPath(field)
+	}
+	an := c.m.AnalyzerNamed(analyzer)
+	if an == nil {
+		return strings.Fields(text)
+	}
+	var out []string
+	for _, t := range an.Analyze([]byte(text)) {
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
+// wildcardRegexp is the regexp bleve matches a wildcard with: * any run
+// of characters, ? any one, everything else literal.
+func wildcardRegexp(w string) string {
+	var b strings.Builder
+	for _, r := range w {
+		switch r {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		case '+', '(', ')', '^', '$', '.', '{', '}', '[', ']', '|', '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// buildSearcher is q.Searcher, but a disjunction (the OR parts of a query)
+// is built part by part, checking ctx between parts: bleve does not look
+// at the context while it expands terms and opens their readers.
+func buildSearcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, q query.Query, opts search.SearcherOptions) (search.Searcher, error) {
+	d, ok := q.(*query.DisjunctionQuery)
+	if !ok {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return q.Searcher(ctx, r, m, opts)
+	}
+	parts := make([]search.Searcher, 0, len(d.Disjuncts))
+	closeAll := func() {
+		for _, s := range parts {
+			_ = s.Close()
+		}
+	}
+	for _, dq := range d.Disjuncts {
+		s, err := buildSearcher(ctx, r, m, dq, opts)
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		if s != nil {
+			parts = append(parts, s)
+		}
+	}
+	s, err := searcher.NewDisjunctionSearcher(ctx, r, parts, d.Min, opts)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	return s, nil
+}
