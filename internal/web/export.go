@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -49,9 +50,11 @@ func (s *server) handleExportJSONL(w http.ResponseWriter, r *http.Request) {
 
 // export streams every finding the search in the URL matches, fetched
 // ExportBatch at a time. Page and page size in the URL are ignored; the
-// scope is always findings. Once the first row is out, an error can only
-// abort the connection, so that the client sees a failed download rather
-// than a short file.
+// scope is always findings. The search is matched once, under the request
+// timeout, and each batch filled under a timeout of its own, through a
+// cursor that goes on where the last batch ended. Once the first row is
+// out, an error can only abort the connection, so that the client sees a
+// failed download rather than a short file.
 func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name string,
 	header func(*bufio.Writer) error, row func(*bufio.Writer, *extract.Finding) error, flush func() error) {
 	v := r.URL.Query()
@@ -64,23 +67,20 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 	}
 	q := st.q
 	q.Scope = index.ScopeFindings
-	q.Limit = s.opt.ExportBatch
-	q.Offset = 0
 	ctx := r.Context()
-	res, err := s.ix.Search(ctx, q)
+	mctx, cancel := context.WithTimeout(ctx, s.opt.RequestTimeout)
+	cur, err := s.ix.Cursor(mctx, q)
+	cancel()
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if most := uint64(index.MaxOffset + q.Limit); res.Total > most {
-		s.fail(w, r, badRequestf("The search matches %d findings; an export holds at most %d. Narrow the search.", res.Total, most))
-		return
-	}
+	total := cur.Total
 
 	h := w.Header()
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	h.Set(TotalHeader, strconv.FormatUint(res.Total, 10))
+	h.Set(TotalHeader, strconv.FormatUint(total, 10))
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
@@ -94,8 +94,16 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 	if err := header(bw); err != nil {
 		abort(err)
 	}
-	written := uint64(0)
 	for {
+		bctx, cancel := context.WithTimeout(ctx, s.opt.RequestTimeout)
+		res, err := cur.Next(bctx, s.opt.ExportBatch)
+		cancel()
+		if err != nil {
+			abort(err)
+		}
+		if len(res.Hits) == 0 {
+			break
+		}
 		for i := range res.Hits {
 			f := res.Hits[i].Finding
 			if f == nil {
@@ -104,7 +112,6 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 			if err := row(bw, f); err != nil {
 				abort(fmt.Errorf("write %s: %w", f.DocID, err))
 			}
-			written++
 		}
 		if err := flush(); err != nil {
 			abort(err)
@@ -115,18 +122,8 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 		if fl, ok := w.(http.Flusher); ok {
 			fl.Flush()
 		}
-		q.Offset += len(res.Hits)
-		if len(res.Hits) == 0 || uint64(q.Offset) >= res.Total {
-			break
-		}
-		if q.Offset > index.MaxOffset {
-			abort(fmt.Errorf("export past offset %d", index.MaxOffset))
-		}
-		if res, err = s.ix.Search(ctx, q); err != nil {
-			abort(err)
-		}
 	}
-	if uint64(q.Offset) < res.Total {
-		abort(fmt.Errorf("export wrote %d of %d findings: the index changed", written, res.Total))
+	if cur.Given() < total {
+		abort(fmt.Errorf("export wrote %d of %d findings: the index changed", cur.Given(), total))
 	}
 }
