@@ -31,7 +31,7 @@ const (
 	MaxTermExpansion = 5000
 	// MaxQueryExpansion bounds the words a whole query searches, each
 	// plain word counting one and each expanding term its words.
-	MaxQueryExpansion = 20000
+	MaxQueryExpansion = 10000
 	// QueryMemoryBudget bounds the memory the posting readers of one
 	// query may take, in bytes, as estimated by readerBytes.
 	QueryMemoryBudget = 128 << 20
@@ -78,9 +78,10 @@ func checkCost(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping
 		return c.cost, c.err
 	}
 	if est := int64(c.words) * int64(max(segments, 1)) * readerBytes; est > lim.memory {
-		return c.cost, &QueryError{Field: "text", Value: c.text, Reason: fmt.Sprintf(
+		return c.cost, &QueryError{Field: "text", Value: c.widest, Reason: fmt.Sprintf(
 			"the query would need about %s to match %d words in %d index segments, over the %s one query may use; "+
-				"use fewer wildcard, regexp or fuzzy terms, or make them more specific", mib(est), c.words, segments, mib(lim.memory))}
+				"use fewer wildcard, regexp or fuzzy terms, or make them more specific (this one stands for %d words)",
+			mib(est), c.words, segments, mib(lim.memory), c.widestN)}
 	}
 	return c.cost, nil
 }
@@ -90,12 +91,14 @@ func mib(n int64) string { return fmt.Sprintf("%d MiB", (n+(1<<20)-1)>>20) }
 // coster walks a query, adding up its cost until a limit is passed.
 type coster struct {
 	cost
-	ctx  context.Context
-	r    bindex.IndexReader
-	m    mapping.IndexMapping
-	lim  costLimits
-	err  error
-	text string // the term that passed a limit, for the error
+	ctx context.Context
+	r   bindex.IndexReader
+	m   mapping.IndexMapping
+	lim costLimits
+	err error
+	// The term that stands for the most words, for the errors.
+	widest  string
+	widestN int
 }
 
 func (c *coster) walk(q query.Query) {
@@ -130,7 +133,7 @@ func (c *coster) walk(q query.Query) {
 			return c.r.FieldDictPrefix(c.field(x.FieldVal), []byte(x.Prefix))
 		})
 	case *query.FuzzyQuery:
-		c.fuzzy(c.field(x.FieldVal), x.Term, x.Fuzziness, x.Prefix)
+		c.fuzzy(c.field(x.FieldVal), x.Term, x.Fuzziness, x.Prefix, x.Term)
 	case *query.MatchQuery:
 		field := c.field(x.FieldVal)
 		if x.Fuzziness == 0 {
@@ -138,7 +141,7 @@ func (c *coster) walk(q query.Query) {
 			return
 		}
 		for _, t := range c.tokens(field, x.Analyzer, x.Match) {
-			c.fuzzy(field, t, x.Fuzziness, x.Prefix)
+			c.fuzzy(field, t, x.Fuzziness, x.Prefix, x.Match)
 		}
 	case *query.MatchPhraseQuery:
 		c.add(max(len(c.tokens(c.field(x.FieldVal), x.Analyzer, x.MatchPhrase)), 1), x.MatchPhrase)
@@ -153,10 +156,12 @@ func (c *coster) walk(q query.Query) {
 // add counts n words searched for text.
 func (c *coster) add(n int, text string) {
 	c.words += n
+	if n > c.widestN {
+		c.widest, c.widestN = text, n
+	}
 	if c.words > c.lim.query && c.err == nil {
-		c.text = text
 		c.err = &QueryError{Field: "text", Value: text, Reason: fmt.Sprintf(
-			"the query searches more than %d words of the index (the limit for one query, counting every word "+
+			"with this term the query searches more than %d words of the index (the limit for one query, counting every word "+
 				"a wildcard, regexp or fuzzy term stands for); use fewer such terms or make them more specific", c.lim.query)}
 	}
 }
@@ -193,7 +198,6 @@ func (c *coster) expand(kind, text string, open func() (bindex.FieldDict, error)
 			break
 		}
 		if n++; n > c.lim.term {
-			c.text = text
 			c.err = &QueryError{Field: "text", Value: text, Reason: fmt.Sprintf(
 				"the %s %s stands for more than %d words of the index (the limit for one term); make it longer or more specific",
 				kind, text, c.lim.term)}
@@ -203,10 +207,11 @@ func (c *coster) expand(kind, text string, open func() (bindex.FieldDict, error)
 	c.add(max(n, 1), text)
 }
 
-// fuzzy counts a fuzzy term, as bleve's fuzzy searcher expands it.
-func (c *coster) fuzzy(field, term string, fuzziness, prefix int) {
+// fuzzy counts a fuzzy term, as bleve's fuzzy searcher expands it; word
+// is what the user wrote.
+func (c *coster) fuzzy(field, term string, fuzziness, prefix int, word string) {
 	if fuzziness == 0 {
-		c.add(1, term)
+		c.add(1, word)
 		return
 	}
 	// The prefix is in bytes, cut at the next rune boundary, like bleve.
@@ -217,7 +222,7 @@ func (c *coster) fuzzy(field, term string, fuzziness, prefix int) {
 			break
 		}
 	}
-	text := fmt.Sprintf("%s~%d", term, fuzziness)
+	text := fmt.Sprintf("%s~%d", word, fuzziness)
 	c.expand("fuzzy word", text, func() (bindex.FieldDict, error) {
 		fr, ok := c.r.(bindex.IndexReaderFuzzy)
 		if !ok {
