@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -32,6 +34,10 @@ const (
 	// MaxQueryExpansion bounds the words a whole query searches, each
 	// plain word counting one and each expanding term its words.
 	MaxQueryExpansion = 10000
+	// MaxExpandingTerms bounds the wildcard, regexp, prefix and fuzzy
+	// terms of one query: each walks the dictionary, which costs
+	// milliseconds on a large index before a word is matched.
+	MaxExpandingTerms = 64
 	// QueryMemoryBudget bounds the memory the posting readers of one
 	// query may take, in bytes, as estimated by readerBytes.
 	QueryMemoryBudget = 128 << 20
@@ -52,9 +58,10 @@ type cost struct {
 type costLimits struct {
 	term, query int
 	memory      int64
+	expanding   int
 }
 
-var defaultLimits = costLimits{term: MaxTermExpansion, query: MaxQueryExpansion, memory: QueryMemoryBudget}
+var defaultLimits = costLimits{term: MaxTermExpansion, query: MaxQueryExpansion, memory: QueryMemoryBudget, expanding: MaxExpandingTerms}
 
 // limitsKey is the context key of limits other than the default, for
 // tests.
@@ -72,6 +79,10 @@ func limitsOf(ctx context.Context) costLimits {
 // costs more than the limits allow, with a *QueryError naming the limit.
 // It stops counting as soon as a limit is passed, and when ctx is done.
 func checkCost(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, q query.Query, segments int, lim costLimits) (cost, error) {
+	if n, first := expanding(q, lim.expanding); n > lim.expanding {
+		return cost{}, &QueryError{Field: "text", Value: first, Reason: fmt.Sprintf(
+			"the query has more than %d wildcard, regexp or fuzzy terms (the limit for one query); use fewer", lim.expanding)}
+	}
 	c := &coster{ctx: ctx, r: r, m: m, lim: lim}
 	c.walk(q)
 	if c.err != nil {
@@ -151,6 +162,55 @@ func (c *coster) walk(q query.Query) {
 		// A term, a document id, a numeric range: a few readers each.
 		c.add(1, "")
 	}
+}
+
+// expanding counts the terms of q that expand to words of the dictionary,
+// stopping past limit, and returns the first term past it.
+func expanding(q query.Query, limit int) (int, string) {
+	n, first := 0, ""
+	var walk func(query.Query)
+	see := func(text string) {
+		if n++; n == limit+1 {
+			first = text
+		}
+	}
+	walk = func(q query.Query) {
+		if n > limit {
+			return
+		}
+		switch x := q.(type) {
+		case *query.BooleanQuery:
+			for _, s := range []query.Query{x.Must, x.Should, x.MustNot} {
+				if s != nil {
+					walk(s)
+				}
+			}
+		case *query.ConjunctionQuery:
+			for _, s := range x.Conjuncts {
+				walk(s)
+			}
+		case *query.DisjunctionQuery:
+			for _, s := range x.Disjuncts {
+				walk(s)
+			}
+		case *query.WildcardQuery:
+			see(x.Wildcard)
+		case *query.RegexpQuery:
+			see("/" + x.Regexp + "/")
+		case *query.PrefixQuery:
+			see(x.Prefix + "*")
+		case *query.FuzzyQuery:
+			if x.Fuzziness != 0 {
+				see(x.Term)
+			}
+		case *query.MatchQuery:
+			if x.Fuzziness != 0 {
+				see(fmt.Sprintf("%s~%d", x.Match, x.Fuzziness))
+			}
+		}
+	}
+	walk(q)
+	return n, first
 }
 
 // add counts n words searched for text.
@@ -282,6 +342,44 @@ func wildcardRegexp(w string) string {
 		}
 	}
 	return b.String()
+}
+
+// checkedKey marks a context whose query's cost was checked on every
+// index it searches.
+type checkedKey struct{}
+
+// checkCosts checks the cost of a query's text on each index it will
+// search (fq on the findings when findings, pq on the pages when pages),
+// so that a query too dear for either is refused before any matching. It
+// returns ctx marked for match not to count again.
+func (ix *Index) checkCosts(ctx context.Context, findings bool, fq query.Query, pages bool, pq query.Query) (context.Context, error) {
+	for _, x := range []struct {
+		want bool
+		idx  bleve.Index
+		q    query.Query
+	}{{pages, ix.px, pq}, {findings, ix.fx, fq}} { // the larger dictionary first
+		if !x.want || x.q == nil {
+			continue
+		}
+		adv, err := x.idx.Advanced()
+		if err != nil {
+			return ctx, err
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return ctx, err
+		}
+		segs := 1
+		if snap, ok := r.(*scorch.IndexSnapshot); ok {
+			segs = len(snap.Segments())
+		}
+		_, err = checkCost(ctx, r, x.idx.Mapping(), x.q, segs, limitsOf(ctx))
+		r.Close()
+		if err != nil {
+			return ctx, err
+		}
+	}
+	return context.WithValue(ctx, checkedKey{}, true), nil
 }
 
 // buildSearcher is q.Searcher, but a disjunction (the OR parts of a query)

@@ -96,7 +96,7 @@ func wildcardQuery(n int) string {
 
 // noLimits lifts the cost limits, to time what they prevent.
 func noLimits(ctx context.Context) context.Context {
-	return context.WithValue(ctx, limitsKey{}, costLimits{term: 1 << 30, query: 1 << 30, memory: 1 << 50})
+	return context.WithValue(ctx, limitsKey{}, costLimits{term: 1 << 30, query: 1 << 30, memory: 1 << 50, expanding: 1 << 30})
 }
 
 func withLimits(ctx context.Context, l costLimits) context.Context {
@@ -316,7 +316,7 @@ func dearestQuery(t *testing.T, ix *Index) string {
 // the limits run as before.
 func testQueryCostLimits(t *testing.T, ixs map[string]*Index) {
 	ix := ixs["demo"]
-	lim := func(term, query int, memory int64) costLimits { return costLimits{term, query, memory} }
+	lim := func(term, query int, memory int64) costLimits { return costLimits{term, query, memory, 100} }
 	tests := []struct {
 		text string
 		lim  costLimits
@@ -327,9 +327,12 @@ func testQueryCostLimits(t *testing.T, ixs map[string]*Index) {
 		{"staffing~2", lim(2, 1000, 1<<30), []string{"fuzzy word staffing~2", "more than 2 words"}},
 		{"care OR staff OR ward OR trust", lim(1000, 3, 1<<30), []string{"more than 3 words", "limit for one query"}},
 		{"s*", lim(1000, 1000, 10<<10), []string{"MiB", "one query may use"}},
+		{"s* OR t* OR u*", costLimits{1000, 1000, 1 << 30, 2}, []string{"more than 2 wildcard, regexp or fuzzy terms"}},
+		{"s* OR t*~1 OR /u.*/", costLimits{1000, 1000, 1 << 30, 2}, []string{"more than 2 wildcard, regexp or fuzzy terms"}},
 		// Within the limits.
 		{"staff*", defaultLimits, nil},
 		{"care OR staff OR ward OR trust", lim(1, 4, 1<<30), nil},
+		{"s* OR t* OR care~1", costLimits{1000, 1000, 1 << 30, 3}, nil},
 		{"staffing~2 OR /staf+.*/ OR manag*", defaultLimits, nil},
 		{`"safe care"`, lim(1, 2, 1<<30), nil},
 	}

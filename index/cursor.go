@@ -56,6 +56,12 @@ func (ix *Index) Cursor(ctx context.Context, q Query) (*Cursor, error) {
 			cur.textP = pagePhrases(cur.textP)
 		}
 	}
+	wantF := q.Scope == "" || q.Scope == ScopeFindings || q.Scope == ScopeAll
+	wantP := q.Scope == ScopePages || q.Scope == ScopeAll
+	ctx, err := ix.checkCosts(ctx, wantF, cur.textF, wantP, cur.textP)
+	if err != nil {
+		return nil, err
+	}
 	if err := cur.match(ctx); err != nil {
 		return nil, err
 	}
