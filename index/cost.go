@@ -37,7 +37,7 @@ const (
 	// MaxExpandingTerms bounds the wildcard, regexp, prefix and fuzzy
 	// terms of one query: each walks the dictionary, which costs
 	// milliseconds on a large index before a word is matched.
-	MaxExpandingTerms = 64
+	MaxExpandingTerms = 32
 	// QueryMemoryBudget bounds the memory the posting readers of one
 	// query may take, in bytes, as estimated by readerBytes.
 	QueryMemoryBudget = 128 << 20
