@@ -57,7 +57,7 @@ func TestWildcardFloodServer(t *testing.T) {
 		}
 		if strings.HasPrefix(path, "/api/") && r.code == http.StatusBadRequest {
 			var e struct{ Error string }
-			if err := json.Unmarshal([]byte(r.body), &e); err != nil || !strings.Contains(e.Error, "words of the index") {
+			if err := json.Unmarshal([]byte(r.body), &e); err != nil || !strings.Contains(e.Error, "(the limit for one") {
 				t.Errorf("API error %q (%v)", r.body, err)
 			}
 		}
