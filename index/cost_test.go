@@ -80,16 +80,16 @@ func costIndexes(t *testing.T) map[string]*Index {
 	return out
 }
 
-// wildcardQuery is a query string of n OR parts of two wildcards each, a
-// letter pair and a letter inside stars ("*ab* *c*" OR ...), no two
-// parts alike: every wildcard walks the whole dictionary and stands for
-// hundreds or thousands of words.
+// wildcardQuery is a query string of n OR parts of two wildcards each
+// ("*ab* *c*l OR *bc* *f*r OR ..."), no two parts alike: every wildcard
+// walks the whole dictionary and stands for hundreds or thousands of
+// words. 77 parts make 997 bytes.
 func wildcardQuery(n int) string {
 	const letters = "abcdefghilmnoprstuw"
 	l := func(i int) byte { return letters[i%len(letters)] }
 	parts := make([]string, n)
 	for i := range parts {
-		parts[i] = fmt.Sprintf("*%c%c* *%c*", l(i), l(i+7*(i/len(letters))+1), l(3*i+2))
+		parts[i] = fmt.Sprintf("*%c%c* *%c*%c", l(i), l(i+7*(i/len(letters))+1), l(3*i+2), l(5*i+11))
 	}
 	return strings.Join(parts, " OR ")
 }

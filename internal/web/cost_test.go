@@ -13,13 +13,13 @@ import (
 )
 
 // floodQuery is a query string of n OR parts of two wildcards each, no two
-// parts alike ("*ab* *c* OR *bc* *f* OR ...").
+// parts alike ("*ab* *c*l OR *bc* *f*r OR ...").
 func floodQuery(n int) string {
 	const letters = "abcdefghilmnoprstuw"
 	l := func(i int) byte { return letters[i%len(letters)] }
 	parts := make([]string, n)
 	for i := range parts {
-		parts[i] = fmt.Sprintf("*%c%c* *%c*", l(i), l(i+7*(i/len(letters))+1), l(3*i+2))
+		parts[i] = fmt.Sprintf("*%c%c* *%c*%c", l(i), l(i+7*(i/len(letters))+1), l(3*i+2), l(5*i+11))
 	}
 	return strings.Join(parts, " OR ")
 }
