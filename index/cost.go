@@ -1,14 +1,21 @@
 // The cost of a query: what it will take to match, known before bleve
 // builds a searcher for it, so that a query too dear for the index is
-// refused with a reason instead of running for minutes.
+// refused with a reason (a *QueryError naming the limit) instead of
+// running for minutes.
 //
 // Matching costs about one posting reader per word searched per segment.
 // A plain word is one word; a wildcard, regexp, prefix or fuzzy term is
 // every word of the index it stands for, which a few characters can make
-// thousands ("*a*"). The words each such term stands for are counted in
-// the segments' dictionaries (the automaton walk bleve itself does next,
-// stopped at the limit) and bounded three ways: per term, per query, and
+// thousands ("*a*"), and finding them walks the dictionary. So a query
+// may have at most MaxExpandingTerms such terms; the words each stands
+// for are counted in the dictionaries (the automaton walk bleve itself
+// does next, stopped at the limit) and bounded per term, per query, and
 // by the memory their readers would take.
+//
+// What a query may still cost is bounded by its deadline: the searchers
+// of its OR parts are built one at a time and the matching loop looks at
+// the context before each match, so a cancelled query stops within
+// milliseconds.
 
 package index
 
