@@ -31,9 +31,9 @@ const serveExamples = `  cqcmine serve                          # the demo corpu
   cqcmine serve --index ./idx --addr 127.0.0.1:9000
   cqcmine serve --addr 0.0.0.0:8080 --allow-remote --host reports.example.org
 
-The server answers only requests that name it (a loopback name, the --addr
-host, --host names and, with --allow-remote on 0.0.0.0 or ::, the machine's
-name and addresses), with 421 for others: a defence against DNS rebinding.
+The server answers only requests that name it: a loopback name, the --addr
+host, --host names and, with --allow-remote, the machine's name (and on
+0.0.0.0 or :: its addresses); others get 421, a defence against DNS rebinding.
 `
 
 func runServeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {

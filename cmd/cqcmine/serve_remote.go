@@ -35,7 +35,7 @@ func checkServeAddr(addr string, allowRemote bool) error {
 		return nil
 	}
 	what := "address " + host
-	if host == "" {
+	if ip, err := netip.ParseAddr(host); host == "" || err == nil && ip.IsUnspecified() {
 		what = "every network interface"
 	}
 	return &usageError{fmt.Sprintf("--addr %s would serve on %s, to other machines, and cqcmine serve has no authentication: "+
@@ -60,7 +60,9 @@ func loopbackHost(host string) bool {
 func remoteHosts(ln net.Addr, addr string, extra []string) []string {
 	hosts := append([]string(nil), extra...)
 	if host, _, err := net.SplitHostPort(addr); err == nil && host != "" {
-		hosts = append(hosts, host)
+		if ip, err := netip.ParseAddr(host); err != nil || !ip.IsUnspecified() {
+			hosts = append(hosts, host)
+		}
 	}
 	if name, err := os.Hostname(); err == nil && name != "" {
 		hosts = append(hosts, name)

@@ -23,6 +23,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	cqcorpus "github.com/cqcmine/cqcmine/corpus"
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/index"
 	"github.com/cqcmine/cqcmine/internal/web"
