@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -95,7 +94,7 @@ func (s *server) handleFile(w http.ResponseWriter, r *http.Request) {
 		}
 		content = bytes.NewReader(b)
 	}
-	sum, err := s.sums.sum(info.Path, st, ctxReader{r.Context(), content})
+	sum, err := s.sums.sum(r.Context(), info.Path, st, content)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("read %s: %w", info.Path, err))
 		return
@@ -150,17 +149,4 @@ func (s *server) handleFile(w http.ResponseWriter, r *http.Request) {
 func (s *server) fileGone(w http.ResponseWriter, r *http.Request, path, what string) {
 	s.errorPage(w, r, http.StatusGone, "The original file of this document is gone: at its path ("+path+") there is now "+
 		what+", not the file that was indexed. It is not served. Re-index to update the collection.")
-}
-
-// ctxReader stops reading when its context ends.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

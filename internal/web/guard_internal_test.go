@@ -2,9 +2,12 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -74,7 +77,7 @@ func TestSumCache(t *testing.T) {
 	c := newSumCache()
 	sum := func(fi fs.FileInfo, b []byte) (string, int) {
 		r := &countingReader{r: bytes.NewReader(b)}
-		s, err := c.sum(path, fi, r)
+		s, err := c.sum(context.Background(), path, fi, r)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,5 +103,72 @@ func TestSumCache(t *testing.T) {
 	os.Chtimes(path, fi.ModTime(), fi.ModTime())
 	if _, n := sum(st(), data); n != len(data) {
 		t.Errorf("another inode: read %d bytes", n)
+	}
+}
+
+// gatedReader reads nothing until its gate opens, and counts what it
+// reads.
+type gatedReader struct {
+	gate <-chan struct{}
+	r    *bytes.Reader
+	n    *atomic.Int64
+}
+
+func (g gatedReader) Read(p []byte) (int, error) {
+	<-g.gate
+	n, err := g.r.Read(p)
+	g.n.Add(int64(n))
+	return n, err
+}
+
+// TestSumCacheConcurrent: requests for a file being hashed wait for that
+// hash instead of hashing it again.
+func TestSumCacheConcurrent(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.pdf")
+	data := bytes.Repeat([]byte("Northvale NHS Foundation Trust. "), 1000)
+	os.WriteFile(path, data, 0o644)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newSumCache()
+	gate := make(chan struct{})
+	var read atomic.Int64
+	var wg sync.WaitGroup
+	sums := make([]string, 8)
+	for i := range sums {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := c.sum(context.Background(), path, fi, gatedReader{gate, bytes.NewReader(data), &read})
+			if err != nil {
+				t.Error(err)
+			}
+			sums[i] = s
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	close(gate)
+	wg.Wait()
+	if n := read.Load(); n != int64(len(data)) {
+		t.Errorf("%d readers read %d bytes in all, want the file once (%d)", len(sums), n, len(data))
+	}
+	for _, s := range sums[1:] {
+		if s != sums[0] || s == "" {
+			t.Errorf("sums differ: %q", sums)
+			break
+		}
+	}
+	// A cancelled hash is not cached, and a waiter gives up with its
+	// context.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	fi2, _ := os.Stat(path)
+	other := newSumCache()
+	if _, err := other.sum(ctx, path, fi2, bytes.NewReader(data)); err == nil {
+		t.Error("a cancelled hash succeeded")
+	}
+	if len(other.sums) != 0 || len(other.hashing) != 0 {
+		t.Errorf("a cancelled hash left %d sums, %d in flight", len(other.sums), len(other.hashing))
 	}
 }

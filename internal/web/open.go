@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -86,10 +87,12 @@ func OpenRegular(path string) (fs.File, error) {
 // sumCache remembers the SHA-256 of files already hashed, by path, size,
 // modification time and file identity (device and inode where the system
 // has them), so that a large original is hashed once, and again only
-// when one of those changes.
+// when one of those changes. Requests for a file being hashed (a PDF
+// viewer asks for several ranges at once) wait for that hash.
 type sumCache struct {
-	mu   sync.Mutex
-	sums map[sumKey]string
+	mu      sync.Mutex
+	sums    map[sumKey]string
+	hashing map[sumKey]chan struct{} // closed when the key's hash is done
 }
 
 type sumKey struct {
@@ -102,7 +105,9 @@ type sumKey struct {
 // maxSums bounds the cache; past it, the cache starts afresh.
 const maxSums = 10000
 
-func newSumCache() *sumCache { return &sumCache{sums: map[sumKey]string{}} }
+func newSumCache() *sumCache {
+	return &sumCache{sums: map[sumKey]string{}, hashing: map[sumKey]chan struct{}{}}
+}
 
 func keyOf(path string, st fs.FileInfo) sumKey {
 	k := sumKey{path: path, size: st.Size(), mtime: st.ModTime()}
@@ -113,24 +118,55 @@ func keyOf(path string, st fs.FileInfo) sumKey {
 // sum returns the hex SHA-256 of r, which holds the file at path whose
 // stat is st, from the cache if it holds that version of the file. r is
 // read from its current offset to its end.
-func (c *sumCache) sum(path string, st fs.FileInfo, r io.Reader) (string, error) {
+func (c *sumCache) sum(ctx context.Context, path string, st fs.FileInfo, r io.Reader) (string, error) {
 	k := keyOf(path, st)
-	c.mu.Lock()
-	s, ok := c.sums[k]
-	c.mu.Unlock()
-	if ok {
-		return s, nil
+	for {
+		c.mu.Lock()
+		if s, ok := c.sums[k]; ok {
+			c.mu.Unlock()
+			return s, nil
+		}
+		wait, busy := c.hashing[k]
+		if !busy {
+			c.hashing[k] = make(chan struct{})
+			c.mu.Unlock()
+			break
+		}
+		c.mu.Unlock()
+		select {
+		case <-wait: // done, or failed: look again
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
 	}
 	h := sha256.New()
-	if _, err := io.Copy(h, r); err != nil {
+	_, err := io.Copy(h, ctxReader{ctx, r})
+	s := hex.EncodeToString(h.Sum(nil))
+	c.mu.Lock()
+	if err == nil {
+		if len(c.sums) >= maxSums {
+			clear(c.sums)
+		}
+		c.sums[k] = s
+	}
+	close(c.hashing[k])
+	delete(c.hashing, k)
+	c.mu.Unlock()
+	if err != nil {
 		return "", err
 	}
-	s = hex.EncodeToString(h.Sum(nil))
-	c.mu.Lock()
-	if len(c.sums) >= maxSums {
-		clear(c.sums)
-	}
-	c.sums[k] = s
-	c.mu.Unlock()
 	return s, nil
+}
+
+// ctxReader stops reading when its context ends.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

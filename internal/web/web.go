@@ -7,7 +7,8 @@
 //
 //	GET /                       search: query box, facets, filter chips, results
 //	GET /help                   query syntax
-//	GET /doc/{id}?page=N&f=K    evidence view: a page's text, the finding marked
+//	GET /doc/{id}?page=N&f=K    evidence view: a page's text, the finding marked,
+//	                            and a page of the findings list (fpage=M)
 //	GET /file/{id}              the original file, found by document id
 //	GET /providers              every provider
 //	GET /provider/{name}        ratings timeline, must-dos by theme, quotes
