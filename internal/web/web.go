@@ -192,8 +192,9 @@ func New(ix *index.Index, opt Options) (http.Handler, error) {
 	page := func(pattern string, h http.HandlerFunc) {
 		mux.Handle(pattern, s.timeout(h, false))
 	}
-	// An API endpoint answers a wrong method with a JSON 405, not the
-	// mux's text one.
+	// An API endpoint answers a wrong method with a JSON 405 and Allow
+	// (with a method in its pattern, the mux would hand the request to the
+	// /api/ catch-all, a 404).
 	api := func(path string, h http.HandlerFunc) {
 		th := s.timeout(h, true)
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
