@@ -22,12 +22,19 @@ import (
 
 type serveOptions struct {
 	indexOptions
-	addr string
+	addr        string
+	allowRemote bool     // serve beyond loopback (no authentication)
+	hosts       hostList // more names the server answers to
 }
 
 const serveExamples = `  cqcmine serve                          # the demo corpus on http://127.0.0.1:8080
   cqcmine serve ~/cqc-reports            # index a folder (incrementally), then serve it
   cqcmine serve --index ./idx --addr 127.0.0.1:9000
+  cqcmine serve --addr 0.0.0.0:8080 --allow-remote --host reports.example.org
+
+The server answers only requests that name it: a loopback name, the --addr
+host, --host names and, with --allow-remote, the machine's name (and on
+0.0.0.0 or :: its addresses); others get 421, a defence against DNS rebinding.
 `
 
 func runServeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -35,7 +42,9 @@ func runServeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := newFlagSet("serve", "serve [flags] [PATH...]", serveExamples, stderr)
 	o.runOptions.addFlags(fs)
 	o.indexOptions.addFlags(fs)
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (loopback by default)")
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (loopback by default; others need --allow-remote)")
+	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow an --addr other machines can reach; there is no authentication")
+	fs.Var(&o.hosts, "host", "also answer requests for `NAME` (repeatable), such as a DNS name of this machine")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -59,13 +68,16 @@ func originals(man *corpus.Manifest) func(path string) (fs.File, error) {
 		if name, ok := strings.CutPrefix(key, "embed:"); ok {
 			return demo.FS().Open(name)
 		}
-		return os.Open(key)
+		return web.OpenRegular(key)
 	}
 }
 
 // runServe indexes paths (or, for a new index, the demo corpus) and serves
 // the UI until ctx ends. ready, when set, receives the listening address.
 func runServe(ctx context.Context, o serveOptions, paths []string, stdout, stderr io.Writer, ready chan<- string) error {
+	if err := checkServeAddr(o.addr, o.allowRemote); err != nil {
+		return err
+	}
 	// With no paths, an existing index is served as it is; only a new one
 	// is filled with the demo corpus.
 	entries, _ := os.ReadDir(o.dir)
@@ -84,13 +96,19 @@ func runServe(ctx context.Context, o serveOptions, paths []string, stdout, stder
 	if err != nil {
 		return err
 	}
-	h, err := web.New(ix, web.Options{Open: originals(man)})
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	defer ln.Close()
+	hosts := []string(o.hosts)
+	if o.allowRemote {
+		hosts = remoteHosts(ln.Addr(), o.addr, o.hosts)
+		warnRemote(stderr, ln.Addr(), hosts)
+	}
+	h, err := web.New(ix, web.Options{Open: originals(man), Addr: ln.Addr().String(), Hosts: hosts})
+	if err != nil {
+		return err
 	}
 	srv := &http.Server{
 		Handler:           h,
