@@ -77,6 +77,17 @@ func citeHit(base string, h *index.Hit) Citation {
 	return c
 }
 
+// citeDoc is the citation of page of the document info, or of its
+// finding f when f is not nil (f's own page then).
+func citeDoc(base string, info *index.DocInfo, page int, f *extract.Finding) Citation {
+	h := index.Hit{DocID: info.ID, Path: info.Path, Title: info.Title, Provider: info.Provider,
+		DocType: info.DocType, Published: info.Published, Page: page, Finding: f}
+	if f != nil {
+		h.Page = f.Page
+	}
+	return citeHit(base, &h)
+}
+
 // citationText writes c out: author, quoted title, date, page.
 func citationText(c Citation) string {
 	var b strings.Builder

@@ -22,14 +22,17 @@ type docPage struct {
 	LastPage    int
 	Text        textMark
 	Current     *findingView
-	Findings    []findingView // one page of the list
-	List        findingsPager
-	OnPage      int
-	Prev, Next  string
-	PageLinks   []pageLink
-	FileURL     string
-	SearchURL   string
-	APIURL      string
+	// Cite is the citation of the marked finding (nil when none is);
+	// PageCite that of the page shown.
+	Cite, PageCite *Citation
+	Findings       []findingView // one page of the list
+	List           findingsPager
+	OnPage         int
+	Prev, Next     string
+	PageLinks      []pageLink
+	FileURL        string
+	SearchURL      string
+	APIURL         string
 }
 
 // findingsPager turns the pages of a document's findings list: the list
@@ -157,6 +160,8 @@ func (s *server) handleDoc(w http.ResponseWriter, r *http.Request) {
 		end, _ = intParam(v, "end", -1)
 	}
 	p.Text = markText(page.Text, start, end)
+	pc := citeDoc(baseURL(r), info, page.Number, nil)
+	p.PageCite = &pc
 
 	// The findings list, a page at a time: the page asked for (fpage=),
 	// else the one that holds the chosen finding, else the one that holds
@@ -184,6 +189,8 @@ func (s *server) handleDoc(w http.ResponseWriter, r *http.Request) {
 		cur := findingOf(info, k, page.Number)
 		cur.Current = true
 		p.Current = &cur
+		c := citeDoc(baseURL(r), info, info.Findings[k].Page, &info.Findings[k])
+		p.Cite = &c
 	}
 	per := s.opt.DocFindings
 	lp := &p.List
