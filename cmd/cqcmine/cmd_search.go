@@ -11,6 +11,8 @@ import (
 
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/index"
+	"github.com/cqcmine/cqcmine/index/evidence"
+	"github.com/cqcmine/cqcmine/internal/web"
 )
 
 type searchOptions struct {
@@ -18,12 +20,16 @@ type searchOptions struct {
 	json     bool
 	q        index.Query
 	noFacets bool
+	// recurring keeps only the must-dos and should-dos raised again, as
+	// the web's recurring filter does.
+	recurring bool
 }
 
 const searchExamples = `  cqcmine search seclusion
   cqcmine search --kind must-do --theme "ligature risks" --from 2018
   cqcmine search --kind rating --domain well-led --rating inadequate
   cqcmine search --provider "Harrowfield and Wyre NHS Foundation Trust" --sort date '"warning notice"'
+  cqcmine search --recurring --provider "Harrowfield and Wyre NHS Foundation Trust"
   cqcmine search --json --limit 100 'text:staffing -kind:quote'
 `
 
@@ -40,6 +46,7 @@ func (o *searchOptions) addFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.q.Limit, "limit", 10, "results to print")
 	fs.IntVar(&o.q.Offset, "offset", 0, "results to skip")
 	fs.BoolVar(&o.noFacets, "no-facets", false, "do not count facets")
+	fs.BoolVar(&o.recurring, "recurring", false, "only must-dos and should-dos raised again in documents of different dates")
 }
 
 func runSearchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -68,14 +75,20 @@ func runSearch(ctx context.Context, o searchOptions, stdout io.Writer) error {
 		return err
 	}
 	defer ix.Close()
-	res, err := ix.Search(ctx, o.q)
+	search := ix.Search
+	if o.recurring {
+		search = func(ctx context.Context, q index.Query) (*index.Results, error) {
+			return evidence.SearchRecurring(ctx, ix, q)
+		}
+	}
+	res, err := search(ctx, o.q)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return enc.Encode(web.CiteResults("", res))
 	}
 	printResults(stdout, o.q, res, isTerminal(stdout))
 	return nil
@@ -87,8 +100,8 @@ func printResults(w io.Writer, q index.Query, res *index.Results, color bool) {
 		hi, lo = "\x1b[1;33m", "\x1b[0m"
 	}
 	fmt.Fprintf(w, "%d results (%s)\n", res.Total, res.Took.Round(100_000))
-	for i, h := range res.Hits {
-		fmt.Fprintf(w, "\n%3d. %s", q.Offset+i+1, hitHeading(h))
+	for i, h := range web.CiteResults("", res).Hits {
+		fmt.Fprintf(w, "\n%3d. %s", q.Offset+i+1, hitHeading(h.Hit))
 		if f := h.Finding; f != nil {
 			if d := findingDetail(f); d != "" {
 				fmt.Fprintf(w, "\n     %s", d)
@@ -105,6 +118,7 @@ func printResults(w io.Writer, q index.Query, res *index.Results, color bool) {
 		if s := strings.Join(strings.Fields(sb.String()), " "); s != "" {
 			fmt.Fprintf(w, "\n     %s", s)
 		}
+		fmt.Fprintf(w, "\n     Cite: %s", printable(h.Citation.Text))
 		fmt.Fprintf(w, "\n     %s\n", printable(h.Path))
 	}
 	if len(res.Facets) > 0 {

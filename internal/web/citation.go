@@ -140,25 +140,27 @@ func baseURL(r *http.Request) string {
 	return scheme + "://" + host
 }
 
-// citedHit is a search hit with its citation, as the JSON API answers it.
-type citedHit struct {
+// CitedHit is a search hit with its citation, as the JSON API answers it.
+type CitedHit struct {
 	index.Hit
 	Citation *Citation `json:"citation,omitempty"`
 }
 
-// citedResults are index.Results whose hits carry citations.
-type citedResults struct {
+// CitedResults are index.Results whose hits carry citations.
+type CitedResults struct {
 	*index.Results
-	Hits []citedHit `json:"hits"`
+	Hits []CitedHit `json:"hits"`
 }
 
-// citeResults adds a citation to each finding hit of res. Page hits (a
-// page of text, not a finding) are cited too: the page is the evidence.
-func citeResults(base string, res *index.Results) citedResults {
-	out := citedResults{Results: res, Hits: make([]citedHit, len(res.Hits))}
+// CiteResults adds a citation to each hit of res, as the JSON API and
+// cqcmine search --json give them; base is the address of the server the
+// citations' links point at, empty for a path on it. Page hits (a page of
+// text, not a finding) are cited too: the page is the evidence.
+func CiteResults(base string, res *index.Results) CitedResults {
+	out := CitedResults{Results: res, Hits: make([]CitedHit, len(res.Hits))}
 	for i := range res.Hits {
 		c := citeHit(base, &res.Hits[i])
-		out.Hits[i] = citedHit{Hit: res.Hits[i], Citation: &c}
+		out.Hits[i] = CitedHit{Hit: res.Hits[i], Citation: &c}
 	}
 	return out
 }

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/index"
+	"github.com/cqcmine/cqcmine/index/evidence"
+	"github.com/cqcmine/cqcmine/internal/testindex"
+	"github.com/cqcmine/cqcmine/internal/web"
+)
+
+// demoIndexDir builds an index of the demo corpus and returns its
+// directory, closed, for the commands to open; and the recurring actions
+// the index/evidence package finds in it, for the commands to agree with.
+func demoIndexDir(t *testing.T) (string, *index.Results) {
+	t.Helper()
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "idx")
+	ix, _, err := testindex.Demo(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := evidence.SearchRecurring(ctx, ix, index.Query{Limit: index.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dir, want
+}
+
+// searchJSON is what cqcmine search --json prints, as far as the tests
+// read it.
+type searchJSON struct {
+	Total uint64 `json:"total"`
+	Hits  []struct {
+		DocID    string           `json:"doc_id"`
+		Kind     string           `json:"kind"`
+		Finding  *extract.Finding `json:"finding"`
+		Citation *web.Citation    `json:"citation"`
+	} `json:"hits"`
+}
+
+func TestSearchRecurringAndCitations(t *testing.T) {
+	dir, want := demoIndexDir(t)
+	if want.Total == 0 {
+		t.Fatal("the demo corpus has no recurring actions")
+	}
+
+	t.Run("json", func(t *testing.T) {
+		var all, rec searchJSON
+		for _, tc := range []struct {
+			args []string
+			res  *searchJSON
+		}{
+			{[]string{"search", "--index", dir, "--json", "--no-facets", "--limit", "100", "--kind", "must-do", "--kind", "should-do"}, &all},
+			{[]string{"search", "--index", dir, "--json", "--no-facets", "--limit", "100", "--recurring"}, &rec},
+		} {
+			code, out, errOut := run(t, tc.args...)
+			if code != exitOK {
+				t.Fatalf("%v: exit %d: %s", tc.args, code, errOut)
+			}
+			if err := json.Unmarshal([]byte(out), tc.res); err != nil {
+				t.Fatalf("%v: %v\n%s", tc.args, err, out)
+			}
+		}
+		if rec.Total != want.Total || len(rec.Hits) != len(want.Hits) {
+			t.Errorf("--recurring gives %d hits of %d, index/evidence %d of %d", len(rec.Hits), rec.Total, len(want.Hits), want.Total)
+		}
+		if rec.Total >= all.Total {
+			t.Errorf("--recurring keeps %d of %d must-dos and should-dos: it filters nothing", rec.Total, all.Total)
+		}
+		for i, h := range rec.Hits {
+			if h.Kind != string(extract.KindMustDo) && h.Kind != string(extract.KindShouldDo) {
+				t.Errorf("recurring hit %d is a %s", i, h.Kind)
+			}
+			if i < len(want.Hits) && h.DocID != want.Hits[i].DocID {
+				t.Errorf("recurring hit %d in %s, index/evidence has it in %s", i, h.DocID, want.Hits[i].DocID)
+			}
+		}
+		for i, h := range all.Hits {
+			c := h.Citation
+			if c == nil {
+				t.Fatalf("hit %d has no citation", i)
+			}
+			if h.Finding != nil && h.Finding.Page > 0 && !strings.HasSuffix(c.Text, ", p. "+strconv.Itoa(h.Finding.Page)) {
+				t.Errorf("hit %d on page %d cited %q", i, h.Finding.Page, c.Text)
+			}
+			if !strings.HasPrefix(c.URL, "/doc/"+h.DocID) || !strings.Contains(c.Text, "“") {
+				t.Errorf("hit %d cited %+v", i, c)
+			}
+		}
+	})
+
+	t.Run("text", func(t *testing.T) {
+		code, out, errOut := run(t, "search", "--index", dir, "--no-facets", "--limit", "5", "--recurring")
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		cites := regexp.MustCompile(`(?m)^     Cite: (.+)$`).FindAllStringSubmatch(out, -1)
+		if len(cites) != min(5, len(want.Hits)) {
+			t.Fatalf("%d citation lines for %d hits:\n%s", len(cites), min(5, len(want.Hits)), out)
+		}
+		for i, c := range cites {
+			h := want.Hits[i]
+			if w := web.CiteResults("", &index.Results{Hits: []index.Hit{h}}).Hits[0].Citation.Text; c[1] != w {
+				t.Errorf("hit %d cited\n %s\nwant %s", i, c[1], w)
+			}
+		}
+	})
+}
