@@ -52,6 +52,11 @@ func (o *searchOptions) addFlags(fs *flag.FlagSet) {
 func runSearchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o searchOptions
 	fs := newFlagSet("search", "search [flags] QUERY", searchExamples, stderr)
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprintf(stderr, "\nQuery limits:\n%s", wrapText(index.QueryLimits(), "  ", 78))
+	}
 	o.addFlags(fs)
 	words, err := parseFlags(fs, args)
 	if err != nil {
@@ -192,4 +197,25 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// wrapText breaks s into lines of at most width bytes (longer words stand
+// alone), each starting with indent and ending with a newline.
+func wrapText(s, indent string, width int) string {
+	var b strings.Builder
+	line := indent
+	for _, w := range strings.Fields(s) {
+		if line != indent && len(line)+1+len(w) > width {
+			b.WriteString(line + "\n")
+			line = indent
+		}
+		if line != indent {
+			line += " "
+		}
+		line += w
+	}
+	if line != indent {
+		b.WriteString(line + "\n")
+	}
+	return b.String()
 }

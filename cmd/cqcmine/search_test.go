@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -116,4 +117,40 @@ func TestSearchRecurringAndCitations(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSearchHelpQueryLimits: cqcmine search -h and the README state the
+// index's query limits at their current values.
+func TestSearchHelpQueryLimits(t *testing.T) {
+	grouped := func(n int) string {
+		s := strconv.Itoa(n)
+		for i := len(s) - 3; i > 0; i -= 3 {
+			s = s[:i] + "," + s[i:]
+		}
+		return s
+	}
+	phrases := []string{
+		"at most " + grouped(index.MaxExpandingTerms) + " wildcard, regexp, prefix or fuzzy terms",
+		"at most " + grouped(index.MaxTermExpansion) + " words of the index",
+		"the whole query for at most " + grouped(index.MaxQueryExpansion) + " words",
+		"at most " + strconv.Itoa(index.QueryMemoryBudget>>20) + " MiB of memory",
+	}
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	_, _, help := run(t, "search", "-h")
+	help = flat(help)
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range phrases {
+		if !strings.Contains(help, want) {
+			t.Errorf("cqcmine search -h does not say %q:\n%s", want, help)
+		}
+		if !strings.Contains(flat(string(readme)), want) {
+			t.Errorf("the README does not say %q", want)
+		}
+	}
+	if !strings.Contains(flat(string(readme)), flat(index.QueryLimits())) {
+		t.Errorf("the README does not state the query limits as the help does:\n%s", index.QueryLimits())
+	}
 }
