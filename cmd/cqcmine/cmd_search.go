@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -80,19 +81,35 @@ func runSearchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return runSearch(ctx, o, stdout)
 }
 
-// runSearch queries the index in o.dir and prints the results.
+// runSearch queries the index in o.dir and prints the results. It opens
+// the index read-only, beside other readers; an index held by `serve
+// --watch` is searched through that server.
 func runSearch(ctx context.Context, o searchOptions, stdout io.Writer) error {
 	if _, err := os.Stat(o.dir); err != nil {
 		return fmt.Errorf("search: no index at %s (run \"cqcmine index\" first): %w", o.dir, err)
 	}
-	ix, err := index.Open(o.dir)
-	if err != nil {
-		return err
+	var res *index.Results
+	srv := server(o.dir)
+	var ix *index.Index
+	var err error
+	if srv == nil {
+		ix, err = index.OpenWith(ctx, o.dir, index.Options{ReadOnly: true})
+		if le := (*index.LockedError)(nil); errors.As(err, &le) && le.Server() != nil {
+			srv, err = le.Server(), nil
+		}
 	}
-	defer ix.Close()
-	res, err := ix.Search(ctx, o.q)
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
+	if srv != nil {
+		res = new(index.Results)
+		if err := callServer(ctx, *srv, "/search", o.q, res); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+	} else if err != nil {
+		return err
+	} else {
+		defer ix.Close()
+		if res, err = ix.Search(ctx, o.q); err != nil {
+			return fmt.Errorf("search: %w", index.Damaged(o.dir, err))
+		}
 	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
