@@ -138,6 +138,12 @@ func OpenWith(ctx context.Context, dir string, o Options) (*Index, error) {
 	} else if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
+	// A folder of other files gets no lock file.
+	if entries, err := os.ReadDir(dir); err == nil {
+		if names := notOurs(dir, contents(entries)); names != nil {
+			return nil, fmt.Errorf("open index %s: not a cqcmine index (it holds %s): choose another --index: %w", dir, strings.Join(names, ", "), ErrSchema)
+		}
+	}
 	lock, err := lockDir(ctx, dir, o.ReadOnly, wait, o.Owner)
 	if err != nil {
 		return nil, err
@@ -484,8 +490,8 @@ func Remove(dir string) error {
 	case err != nil:
 		return fmt.Errorf("remove index %s: %w", dir, err)
 	}
-	if err := isOurs(dir, contents(entries)); err != nil {
-		return err
+	if names := notOurs(dir, contents(entries)); names != nil {
+		return fmt.Errorf("remove index %s: not a cqcmine index (it holds %s): delete it yourself or choose another --index", dir, strings.Join(names, ", "))
 	}
 	lock, err := lockDir(context.Background(), dir, false, DefaultWait, Owner{})
 	if err != nil {
@@ -504,10 +510,10 @@ func Remove(dir string) error {
 	return nil
 }
 
-// isOurs tells whether a directory with these entries holds an index of
-// cqcmine's (of any schema version, or one cut short while created), or
-// nothing.
-func isOurs(dir string, entries []os.DirEntry) error {
+// notOurs lists some of what a directory with these entries holds when
+// that is not an index of cqcmine's (of any schema version, or one cut
+// short while created) and not empty; nil otherwise.
+func notOurs(dir string, entries []os.DirEntry) []string {
 	has := func(p ...string) bool {
 		_, err := os.Stat(filepath.Join(append([]string{dir}, p...)...))
 		return err == nil
@@ -525,7 +531,7 @@ func isOurs(dir string, entries []os.DirEntry) error {
 	if len(names) > 3 {
 		names = append(names[:3], "…")
 	}
-	return fmt.Errorf("remove index %s: not a cqcmine index (it holds %s): delete it yourself or choose another --index", dir, strings.Join(names, ", "))
+	return names
 }
 
 // SetBatchSize sets the thresholds at which Add commits: a number of

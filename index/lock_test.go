@@ -200,10 +200,16 @@ func TestRemoveOnlyOurs(t *testing.T) {
 			if err := Remove(dir); err == nil || !strings.Contains(err.Error(), "not a cqcmine index") {
 				t.Errorf("Remove: %v", err)
 			}
+			if _, err := Open(dir); !errors.Is(err, ErrSchema) {
+				t.Errorf("Open: %v", err)
+			}
 			for _, f := range files {
 				if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 					t.Errorf("%s lost: %v", f, err)
 				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, lockName)); err == nil {
+				t.Error("Open left a lock file in a folder that is no index")
 			}
 		})
 	}

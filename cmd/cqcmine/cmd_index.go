@@ -71,7 +71,9 @@ func runIndex(ctx context.Context, o indexOptions, paths []string, stdout, stder
 		}
 	}
 	if srv := server(o.dir); srv != nil && !o.rebuild {
-		return handOver(ctx, o, *srv, paths, stderr)
+		if err := handOver(ctx, o, *srv, paths, stderr); !errors.Is(err, errNoAnswer) {
+			return err
+		}
 	}
 	ix, err := index.OpenWith(ctx, o.dir, index.Options{})
 	if le := (*index.LockedError)(nil); errors.As(err, &le) {

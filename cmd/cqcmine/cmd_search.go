@@ -88,28 +88,9 @@ func runSearch(ctx context.Context, o searchOptions, stdout io.Writer) error {
 	if _, err := os.Stat(o.dir); err != nil {
 		return fmt.Errorf("search: no index at %s (run \"cqcmine index\" first): %w", o.dir, err)
 	}
-	var res *index.Results
-	srv := server(o.dir)
-	var ix *index.Index
-	var err error
-	if srv == nil {
-		ix, err = index.OpenWith(ctx, o.dir, index.Options{ReadOnly: true})
-		if le := (*index.LockedError)(nil); errors.As(err, &le) && le.Server() != nil {
-			srv, err = le.Server(), nil
-		}
-	}
-	if srv != nil {
-		res = new(index.Results)
-		if err := callServer(ctx, *srv, "/search", o.q, res); err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
-	} else if err != nil {
+	res, err := searchIndex(ctx, o.dir, o.q)
+	if err != nil {
 		return err
-	} else {
-		defer ix.Close()
-		if res, err = ix.Search(ctx, o.q); err != nil {
-			return fmt.Errorf("search: %w", index.Damaged(o.dir, err))
-		}
 	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
@@ -118,6 +99,38 @@ func runSearch(ctx context.Context, o searchOptions, stdout io.Writer) error {
 	}
 	printResults(stdout, o.q, res, isTerminal(stdout))
 	return nil
+}
+
+// searchIndex runs q on the index in dir: through the server that holds
+// it for writing, if one does, else opening it read-only.
+func searchIndex(ctx context.Context, dir string, q index.Query) (*index.Results, error) {
+	viaServer := func(srv *index.Owner) (*index.Results, error) {
+		res := new(index.Results)
+		if err := callServer(ctx, *srv, "/search", q, res); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		return res, nil
+	}
+	if srv := server(dir); srv != nil {
+		res, err := viaServer(srv)
+		if !errors.Is(err, errNoAnswer) || ctx.Err() != nil {
+			return res, err
+		}
+		// A record left by a server that is gone: open the index.
+	}
+	ix, err := index.OpenWith(ctx, dir, index.Options{ReadOnly: true})
+	if le := (*index.LockedError)(nil); errors.As(err, &le) && le.Server() != nil {
+		return viaServer(le.Server()) // a server that started meanwhile
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	res, err := ix.Search(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", index.Damaged(dir, err))
+	}
+	return res, nil
 }
 
 func printResults(w io.Writer, q index.Query, res *index.Results, color bool) {

@@ -70,7 +70,9 @@ func (l *liveIndex) update(ctx context.Context, paths []string, log io.Writer) (
 	defer l.mu.Unlock()
 	o := l.o
 	o.quiet = true
-	rows, pending, st, rep, err := updateIndex(ctx, l.ix, l.cfg, o, paths, log)
+	cfg := l.cfg
+	cfg.Progress = new(pipeline.Progress)
+	rows, pending, st, rep, err := updateIndex(ctx, l.ix, cfg, o, paths, log)
 	if merr := l.reloadManifest(); err == nil {
 		err = merr
 	}
@@ -284,6 +286,10 @@ func serveControl(ctx context.Context, ln net.Listener, token string, l *liveInd
 	srv.Serve(ln)
 }
 
+// errNoAnswer: the owner record names a server that is not there (its
+// process was killed and its pid taken by another).
+var errNoAnswer = errors.New("no answer")
+
 // callServer posts v to path at the server's control address and
 // decodes the answer into out. It ends with ctx.
 func callServer(ctx context.Context, srv index.Owner, path string, v, out any) error {
@@ -299,7 +305,7 @@ func callServer(ctx context.Context, srv index.Owner, path string, v, out any) e
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s (pid %d) does not answer: %w", srv.Command, srv.PID, err)
+		return fmt.Errorf("%s (pid %d) does not answer: %w: %w", srv.Command, srv.PID, errNoAnswer, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -322,6 +328,9 @@ func handOver(ctx context.Context, o indexOptions, srv index.Owner, paths []stri
 	fmt.Fprintf(stderr, "cqcmine: index %s is held by %s; handing the work to it\n", o.dir, srv)
 	var resp handResponse
 	if err := callServer(ctx, srv, "/index", handRequest{Paths: abs}, &resp); err != nil {
+		if errors.Is(err, errNoAnswer) && ctx.Err() == nil {
+			return err
+		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("index: %w", ctx.Err())
 		}

@@ -453,4 +453,3 @@ func crc32sum(b []byte) uint32 {
 func equalStates(a, b []string) bool {
 	return strings.Join(a, "\n") == strings.Join(b, "\n")
 }
-
