@@ -45,6 +45,9 @@ func runServeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	if o.every < 100*time.Millisecond {
+		return &usageError{fmt.Sprintf("serve: --watch-every %v: give at least 100ms", o.every)}
+	}
 	return runServe(ctx, o, paths, stdout, stderr, nil)
 }
 

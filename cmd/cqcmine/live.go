@@ -86,30 +86,30 @@ func (l *liveIndex) update(ctx context.Context, paths []string, log io.Writer) (
 	return resp, err
 }
 
-// watch polls the roots of the index every interval until ctx ends, and
-// updates the index when a file under them is new, changed or gone.
-// Polling, rather than change notification, watches any number of files
-// on any file system with no limit to raise, at the cost of one directory
-// walk (file metadata only) per interval.
+// watch polls the roots of the index until ctx ends, and updates the
+// index when a file under them is new, changed or gone. Polling, rather
+// than change notification, watches any number of files on any file
+// system with no limit to raise, at the cost of one directory walk (file
+// metadata only) per poll: polls come every interval, or, on a collection
+// so large that its walk takes longer than a tenth of that, ten walks'
+// time apart, so that watching takes at most a tenth of a core.
 func (l *liveIndex) watch(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
+	wait := every
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-time.After(wait):
 		}
+		start := time.Now()
 		man := l.manifest()
 		roots := man.Roots
 		items, err := walkRoots(ctx, roots)
-		if err != nil {
+		wait = max(every, 10*time.Since(start))
+		if err != nil || !l.changed(man, items, roots) {
 			continue
 		}
-		if !l.changed(man, items, roots) {
-			continue
-		}
-		start := time.Now()
+		start = time.Now()
 		resp, err := l.update(ctx, roots, io.Discard)
 		if ctx.Err() != nil {
 			return

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -190,6 +191,30 @@ func TestLiveIndex(t *testing.T) {
 		t.Fatalf("index on a served index: exit %d\n%s", code, stderr)
 	}
 	t.Logf("handed-over documents searchable after %v more", s.waitFor(t, "resuscitation", 1, 10*time.Second))
+	// The original of a handed-over document is served.
+	resp, err := http.Get("http://" + s.addr + "/api/search?q=resuscitation")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Hits []struct {
+			DocID string `json:"doc_id"`
+		} `json:"hits"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&res)
+	resp.Body.Close()
+	if err != nil || len(res.Hits) == 0 {
+		t.Fatalf("search: %v, %+v", err, res)
+	}
+	f, err := http.Get("http://" + s.addr + "/file/" + res.Hits[0].DocID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(f.Body)
+	f.Body.Close()
+	if f.StatusCode != http.StatusOK || !strings.Contains(string(body), "resuscitation trolley") {
+		t.Errorf("original of a handed-over document: %s\n%s", f.Status, body)
+	}
 
 	code, out, stderr, took := timed(t, exec.Command(exe, "search", "--index", idx, "--json", "resuscitation"), 10*time.Second)
 	t.Logf("search through the server: exit %d in %v", code, took)
