@@ -43,6 +43,13 @@ func Check(ctx context.Context, dir string) (*CheckReport, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("check index %s: no index there: %w", dir, cmpErr(err, os.ErrNotExist))
 	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("check index %s: %w", dir, err)
+	}
+	if names := notOurs(dir, contents(entries)); names != nil {
+		return nil, fmt.Errorf("check index %s: not a cqcmine index (it holds %s)", dir, strings.Join(names, ", "))
+	}
 	if err := checkLayout(dir); err != nil {
 		return nil, err
 	}
@@ -115,7 +122,9 @@ func (r *CheckReport) checkPart(ctx context.Context, dir, part string) ([]byte, 
 		}
 		good++
 	}
-	r.Checked = append(r.Checked, fmt.Sprintf("%s: %d of %d segments match their checksums", part, good, len(segs)))
+	if good == len(segs) {
+		r.Checked = append(r.Checked, fmt.Sprintf("%s: %d segments match their checksums", part, good))
+	}
 	return token, nil
 }
 

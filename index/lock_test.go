@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
 )
 
 // builtIndex writes the test corpus into a new index and closes it.
@@ -310,5 +312,25 @@ func TestDamagedHint(t *testing.T) {
 		if !errors.Is(err, tc.err) {
 			t.Errorf("Damaged(%q) does not wrap it", tc.err)
 		}
+	}
+}
+
+// TestBleveLockOnly: a process holding only bleve's lock (a cqcmine of an
+// earlier version) makes Open give up within bleve's timeout with a
+// *LockedError, not wait.
+func TestBleveLockOnly(t *testing.T) {
+	dir := builtIndex(t)
+	held, err := bleve.OpenUsing(filepath.Join(dir, findingsDir), scorchConfig(false, DefaultWait))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	start := time.Now()
+	_, err = Open(dir)
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("Open beside a bleve holder: %v", err)
+	}
+	if took := time.Since(start); took > 2*DefaultWait+time.Second {
+		t.Errorf("gave up after %v", took)
 	}
 }

@@ -66,6 +66,12 @@ func runIndex(ctx context.Context, o indexOptions, paths []string, stdout, stder
 		return runCheck(ctx, o.dir, stdout)
 	}
 	if o.rebuild {
+		if len(paths) == 0 {
+			// The folders the index was built from, before its manifest goes.
+			if man, err := corpus.LoadManifest(filepath.Join(o.dir, index.ManifestName)); err == nil {
+				paths = man.Roots
+			}
+		}
 		if err := index.Remove(o.dir); err != nil {
 			return err
 		}
@@ -154,7 +160,11 @@ func runCheck(ctx context.Context, dir string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "DAMAGED  %s\n", s)
 	}
 	if !rep.OK() {
-		return fmt.Errorf("index %s is damaged: %s", dir, index.RebuildHint)
+		cmd := "cqcmine index --rebuild"
+		if dir != defaultIndexDir() {
+			cmd += " --index " + dir
+		}
+		return fmt.Errorf("index %s is damaged: rebuild it with `%s` (it reads again the folders the index was built from)", dir, cmd)
 	}
 	fmt.Fprintf(stdout, "index %s is sound\n", dir)
 	return nil
