@@ -27,6 +27,14 @@
 // durable; Close flushes. Searches see committed changes only. An Index is
 // safe for concurrent use.
 //
+// One process at a time writes an index; processes that open it
+// read-only (OpenWith) share it with each other and write nothing to it.
+// A lock file beside the index keeps them apart, and each holder leaves
+// an owner record there, so that a process that cannot get the index
+// gives up at once with a *LockedError naming the holders (lock.go). An
+// index whose bytes do not decode gives a *DamagedError saying to
+// rebuild; Check finds what is damaged (check.go).
+//
 // This package is the only one in cqcmine that imports bleve.
 package index
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -482,4 +483,41 @@ func crc32sum(b []byte) uint32 {
 
 func equalStates(a, b []string) bool {
 	return strings.Join(a, "\n") == strings.Join(b, "\n")
+}
+
+// TestServeWatchInProcess runs serve --watch in this process (for the
+// race detector): a file added to the watched folder is found, and the
+// server stops when cancelled.
+func TestServeWatchInProcess(t *testing.T) {
+	var o serveOptions
+	tmp := t.TempDir()
+	o.dir, o.addr, o.watch, o.every = filepath.Join(tmp, "idx"), "127.0.0.1:0", true, 200*time.Millisecond
+	o.workers, o.timeout, o.maxMB, o.maxStr, o.pages, o.isolate = 2, time.Minute, 64, 64, 1000, false
+	watched := filepath.Join(tmp, "watched")
+	liveDoc(t, watched, "elmstead.txt", "Elmstead Care Home", "fridge temperature")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, o, []string{watched}, io.Discard, io.Discard, ready) }()
+	s := &served{}
+	select {
+	case s.addr = <-ready:
+	case err := <-done:
+		t.Fatalf("serve ended before listening: %v", err)
+	case <-time.After(time.Minute):
+		t.Fatal("serve did not start")
+	}
+	s.waitFor(t, "fridge", 1, 10*time.Second)
+	liveDoc(t, watched, "northvale.txt", "Northvale NHS Foundation Trust", "seclusion room")
+	s.waitFor(t, "seclusion", 1, 10*time.Second)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve after cancel: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
 }
