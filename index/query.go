@@ -11,8 +11,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/search/query"
-
-	"github.com/cqcmine/cqcmine/extract"
 )
 
 // Scopes: which bleve documents a search looks at.
@@ -85,36 +83,6 @@ type Query struct {
 	MultiSelect []string `json:"multi_select,omitempty"`
 }
 
-// filter is one list of Query values and the field it filters.
-type filter struct {
-	name   string
-	field  string
-	values []string
-	valid  []string // accepted values; nil accepts any
-}
-
-func (q *Query) filters() []filter {
-	kinds := make([]string, len(extract.Kinds))
-	for i, k := range extract.Kinds {
-		kinds[i] = string(k)
-	}
-	ratings := []string{extract.RatingOutstanding, extract.RatingGood, extract.RatingRequiresImp, extract.RatingInadequate}
-	return []filter{
-		{"kind", fKind, q.Kinds, kinds},
-		{"rating", fRating, q.Ratings, ratings},
-		{"previous", fPrevious, q.Previous, ratings},
-		{"direction", fDirection, q.Direction, []string{DirectionImproved, DirectionSame, DirectionDeclined}},
-		{"domain", fDomain, q.Domains, extract.Domains},
-		{"subject", fSubject, q.Subjects, nil},
-		{"provider", fProvider, q.Providers, nil},
-		{"doc_type", fDocType, q.DocTypes, nil},
-		{"regulation", fRegulation, q.Regulations, nil},
-		{"speaker", fSpeaker, q.Speakers, nil},
-		{"theme", fTheme, q.Themes, nil},
-		{"doc_id", fDocID, q.DocIDs, nil},
-	}
-}
-
 // QueryError is a query the index refuses: the field at fault, the value
 // given and why. Validate and Search return it for any problem with the
 // query itself, so callers tell a user's mistake from a failure.
@@ -147,13 +115,13 @@ func (e *QueryError) Unwrap() error { return e.Err }
 // scope or sort, a bad range or page, or a query string that does not
 // parse.
 func (q *Query) Validate() error {
-	for _, f := range q.filters() {
-		for _, v := range f.values {
+	for _, f := range Filters {
+		for _, v := range *f.Values(q) {
 			if v == "" {
-				return &QueryError{Field: f.name, Reason: "empty " + f.name}
+				return &QueryError{Field: f.Name, Reason: "empty " + f.Name}
 			}
-			if f.valid != nil && !slices.Contains(f.valid, v) {
-				return &QueryError{Field: f.name, Value: v, Reason: fmt.Sprintf("unknown %s %q (want one of %s)", f.name, v, strings.Join(f.valid, ", "))}
+			if f.Valid != nil && !slices.Contains(f.Valid, v) {
+				return &QueryError{Field: f.Name, Value: v, Reason: fmt.Sprintf("unknown %s %q (want one of %s)", f.Name, v, strings.Join(f.Valid, ", "))}
 			}
 		}
 	}
@@ -242,13 +210,6 @@ type check struct {
 // facetYear is the index of "year" in FacetFields.
 const facetYear = cYear
 
-// filterColumn maps a filter name to its column; -1 for doc_id.
-var filterColumn = map[string]int{
-	"kind": cKind, "rating": cRating, "previous": cPrevious, "direction": cDirection,
-	"domain": cDomain, "subject": cSubject, "provider": cProvider, "doc_type": cDocType,
-	"regulation": cRegulation, "speaker": cSpeaker, "theme": cTheme, "doc_id": -1,
-}
-
 // matcher builds q's filters against the table's dictionaries. t.mu must
 // be held.
 func (q *Query) matcher(t *table) *matcher {
@@ -261,14 +222,15 @@ func (q *Query) matcher(t *table) *matcher {
 		}
 		m.checks = append(m.checks, ch)
 	}
-	for _, f := range q.filters() {
-		if len(f.values) == 0 {
+	for _, f := range Filters {
+		values := *f.Values(q)
+		if len(values) == 0 {
 			continue
 		}
-		c := filterColumn[f.name]
+		c := f.column
 		if c < 0 {
 			ch := check{kind: checkDoc, accept: make([]uint8, len(t.dlist))}
-			for _, v := range f.values {
+			for _, v := range values {
 				if d := t.docs[v]; d != nil && int(d.ord) < len(ch.accept) {
 					ch.accept[d.ord] = 1
 				}
@@ -280,7 +242,7 @@ func (q *Query) matcher(t *table) *matcher {
 		if c == cTheme {
 			ch.kind = checkTheme
 		}
-		for _, v := range f.values {
+		for _, v := range values {
 			if code, ok := t.dicts[c].lookup(v); ok {
 				ch.accept[code] = 1
 				if code < 64 {

@@ -68,7 +68,7 @@ func runIndex(ctx context.Context, o indexOptions, paths []string, stdout, stder
 	if o.rebuild {
 		if len(paths) == 0 {
 			// The folders the index was built from, before its manifest goes.
-			if man, err := corpus.LoadManifest(filepath.Join(o.dir, index.ManifestName)); err == nil {
+			if man, err := corpus.LoadManifest(filepath.Join(o.dir, pipeline.ManifestName)); err == nil {
 				paths = man.Roots
 			}
 		}
@@ -101,7 +101,7 @@ func runIndex(ctx context.Context, o indexOptions, paths []string, stdout, stder
 	if err := o.writeReport(rows, pending); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "cqcmine: index %s: %d unchanged, %d removed\n", o.dir, len(st.Unchanged), st.Removed)
+	fmt.Fprintf(stderr, "cqcmine: index %s: %d unchanged, %d removed\n", printable(o.dir), len(st.Unchanged), st.Removed)
 	if err := ix.Close(); err != nil && runErr == nil {
 		runErr = err
 	}
@@ -114,11 +114,11 @@ func runIndex(ctx context.Context, o indexOptions, paths []string, stdout, stder
 // updateIndex brings ix up to date with paths (none: the paths the index
 // was built from, or the demo corpus), showing progress on stderr. It
 // returns the report rows, the inputs not reached, and what was done.
-func updateIndex(ctx context.Context, ix *index.Index, cfg pipeline.Config, o runOptions, paths []string, stderr io.Writer) ([]pipeline.Row, []corpus.Item, index.UpdateStats, *pipeline.Report, error) {
-	var st index.UpdateStats
+func updateIndex(ctx context.Context, ix *index.Index, cfg pipeline.Config, o runOptions, paths []string, stderr io.Writer) ([]pipeline.Row, []corpus.Item, pipeline.UpdateStats, *pipeline.Report, error) {
+	var st pipeline.UpdateStats
 	dir := ix.Dir()
 	if len(paths) == 0 {
-		man, err := corpus.LoadManifest(filepath.Join(dir, index.ManifestName))
+		man, err := corpus.LoadManifest(filepath.Join(dir, pipeline.ManifestName))
 		if err != nil {
 			return nil, nil, st, nil, err
 		}
@@ -126,15 +126,15 @@ func updateIndex(ctx context.Context, ix *index.Index, cfg pipeline.Config, o ru
 		if len(paths) == 0 {
 			paths = []string{demoRoot}
 		}
-		fmt.Fprintf(stderr, "cqcmine: indexing %s into %s\n", strings.Join(paths, ", "), dir)
+		fmt.Fprintf(stderr, "cqcmine: indexing %s into %s\n", printable(strings.Join(paths, ", ")), printable(dir))
 	}
-	items, err := walkRoots(ctx, paths)
+	items, err := walkRoots(ctx, o, paths)
 	if err != nil {
 		return nil, nil, st, nil, err
 	}
 	rec := &pipeline.Recorder{}
 	rep, runErr := withProgress(ctx, cfg, o, stderr, func() (rep *pipeline.Report, err error) {
-		rep, st, err = index.Update(ctx, ix, dir, cfg, items, paths, rec)
+		rep, st, err = pipeline.Update(ctx, ix, dir, cfg, items, paths, rec)
 		return rep, err
 	})
 	rows := rec.Rows
@@ -151,13 +151,13 @@ func runCheck(ctx context.Context, dir string, stdout io.Writer) error {
 		return err
 	}
 	for _, s := range rep.Checked {
-		fmt.Fprintf(stdout, "ok       %s\n", s)
+		fmt.Fprintf(stdout, "ok       %s\n", printable(s))
 	}
 	for _, s := range rep.Notes {
-		fmt.Fprintf(stdout, "note     %s\n", s)
+		fmt.Fprintf(stdout, "note     %s\n", printable(s))
 	}
 	for _, s := range rep.Damaged {
-		fmt.Fprintf(stdout, "DAMAGED  %s\n", s)
+		fmt.Fprintf(stdout, "DAMAGED  %s\n", printable(s))
 	}
 	if !rep.OK() {
 		cmd := "cqcmine index --rebuild"
@@ -166,7 +166,7 @@ func runCheck(ctx context.Context, dir string, stdout io.Writer) error {
 		}
 		return fmt.Errorf("index %s is damaged: rebuild it with `%s` (it reads again the folders the index was built from)", dir, cmd)
 	}
-	fmt.Fprintf(stdout, "index %s is sound\n", dir)
+	fmt.Fprintf(stdout, "index %s is sound\n", printable(dir))
 	return nil
 }
 
@@ -186,9 +186,9 @@ func pendingItems(items []corpus.Item, rows []pipeline.Row) []corpus.Item {
 	return out
 }
 
-// walkRoots lists the files under paths; the root "embed:demo" is the
-// embedded demo corpus.
-func walkRoots(ctx context.Context, paths []string) ([]corpus.Item, error) {
+// walkRoots lists the files under paths as o says; the root "embed:demo"
+// is the embedded demo corpus.
+func walkRoots(ctx context.Context, o runOptions, paths []string) ([]corpus.Item, error) {
 	var items []corpus.Item
 	var disk []string
 	for _, p := range paths {
@@ -202,7 +202,7 @@ func walkRoots(ctx context.Context, paths []string) ([]corpus.Item, error) {
 		}
 		disk = append(disk, p)
 	}
-	its, err := corpus.Walk(ctx, disk)
+	its, err := o.walk(ctx, disk)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}

@@ -92,6 +92,7 @@ type runOptions struct {
 	report  string
 	isolate bool
 	maxMem  int64
+	follow  bool
 }
 
 func (o *runOptions) addFlags(fs *flag.FlagSet) {
@@ -104,6 +105,12 @@ func (o *runOptions) addFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&o.maxMem, "max-memory", 2048, "memory cap of each child process, in MiB")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress display: print only problems and the summary")
 	fs.StringVar(&o.report, "report", "", "write a run report with one row per input to `FILE` (.csv for CSV, else JSON)")
+	fs.BoolVar(&o.follow, "follow-symlinks", false, "follow symbolic links that lead outside the PATHs given (by default they are reported as skipped)")
+}
+
+// walk lists the files under paths as the flags say.
+func (o *runOptions) walk(ctx context.Context, paths []string) ([]corpus.Item, error) {
+	return corpus.WalkOptions{FollowSymlinks: o.follow}.Walk(ctx, paths)
 }
 
 // config builds the pipeline configuration: the extractor table and the
@@ -189,13 +196,19 @@ func (o *runOptions) writeReport(rows []pipeline.Row, pending []corpus.Item) err
 }
 
 func printSummary(w io.Writer, rep *pipeline.Report) {
-	fmt.Fprintf(w, "cqcmine: %d documents: %d ok, %d failed, %d need OCR, %d skipped; %d pages, %d findings in %s\n",
-		rep.Done, rep.OK, rep.Failed, rep.NeedsOCR, rep.Skipped, rep.Pages, rep.Findings, rep.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "cqcmine: %d documents: %d ok, %d partial, %d failed, %d need OCR, %d skipped; %d pages, %d findings in %s\n",
+		rep.Done, rep.OK, rep.Partial, rep.Failed, rep.NeedsOCR, rep.Skipped, rep.Pages, rep.Findings, rep.Elapsed.Round(time.Millisecond))
 	if rep.Interrupted {
 		fmt.Fprintf(w, "cqcmine: interrupted after %d of %d documents\n", rep.Done, rep.Inputs)
 	}
 	for _, r := range rep.Problems {
-		fmt.Fprintf(w, "  %s: %v\n", r.Status, r.Err)
+		st, err := r.Outcome()
+		var de *pipeline.DocError
+		if errors.As(err, &de) {
+			fmt.Fprintf(w, "  %s: %s: %s: %s\n", st, printable(r.Input.Path), de.Stage, printable(de.Err.Error()))
+		} else {
+			fmt.Fprintf(w, "  %s: %s: %s\n", st, printable(r.Input.Path), printable(fmt.Sprint(err)))
+		}
 	}
 }
 

@@ -52,7 +52,7 @@ func newLiveIndex(ix *index.Index, cfg pipeline.Config, o runOptions, stderr io.
 }
 
 func (l *liveIndex) reloadManifest() error {
-	man, err := corpus.LoadManifest(filepath.Join(l.ix.Dir(), index.ManifestName))
+	man, err := corpus.LoadManifest(filepath.Join(l.ix.Dir(), pipeline.ManifestName))
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (l *liveIndex) watch(ctx context.Context, every time.Duration) {
 		start := time.Now()
 		man := l.manifest()
 		roots := man.Roots
-		items, err := walkRoots(ctx, roots)
+		items, err := walkRoots(ctx, l.o, roots)
 		wait = max(every, 10*time.Since(start))
 		if err != nil || !l.changed(man, items, roots) {
 			continue
@@ -115,7 +115,7 @@ func (l *liveIndex) watch(ctx context.Context, every time.Duration) {
 			return
 		}
 		if err != nil {
-			fmt.Fprintf(l.stderr, "cqcmine: watch: %v\n", err)
+			fmt.Fprintf(l.stderr, "cqcmine: watch: %s\n", printable(err.Error()))
 			continue
 		}
 		changed := 0
@@ -194,7 +194,7 @@ func startLive(ctx context.Context, o serveOptions, paths []string, stderr io.Wr
 		return nil, nil, err
 	}
 	fmt.Fprintf(stderr, "cqcmine: index %s: %d unchanged, %d removed; watching %s every %s\n",
-		o.dir, resp.Unchanged, resp.Removed, strings.Join(l.manifest().Roots, ", "), o.every)
+		printable(o.dir), resp.Unchanged, resp.Removed, printable(strings.Join(l.manifest().Roots, ", ")), o.every)
 	wg.Add(2)
 	go func() { defer wg.Done(); l.watch(wctx, o.every) }()
 	go func() { defer wg.Done(); serveControl(wctx, ln, token, l) }()
@@ -254,7 +254,7 @@ func serveControl(ctx context.Context, ln net.Listener, token string, l *liveInd
 			return
 		}
 		var log bytes.Buffer
-		fmt.Fprintf(l.stderr, "cqcmine: indexing %s, handed over by `cqcmine index`\n", strings.Join(req.Paths, ", "))
+		fmt.Fprintf(l.stderr, "cqcmine: indexing %s, handed over by `cqcmine index`\n", printable(strings.Join(req.Paths, ", ")))
 		resp, err := l.update(r.Context(), req.Paths, &log)
 		resp.Log = log.String()
 		if err != nil {
@@ -325,7 +325,7 @@ func handOver(ctx context.Context, o indexOptions, srv index.Owner, paths []stri
 			abs[i] = corpus.Key(corpus.Item{Path: p})
 		}
 	}
-	fmt.Fprintf(stderr, "cqcmine: index %s is held by %s; handing the work to it\n", o.dir, srv)
+	fmt.Fprintf(stderr, "cqcmine: index %s is held by %s; handing the work to it\n", printable(o.dir), printable(srv.String()))
 	var resp handResponse
 	if err := callServer(ctx, srv, "/index", handRequest{Paths: abs}, &resp); err != nil {
 		if errors.Is(err, errNoAnswer) && ctx.Err() == nil {
@@ -344,7 +344,7 @@ func handOver(ctx context.Context, o indexOptions, srv index.Owner, paths []stri
 	if err := o.writeReport(resp.Rows, pending); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "cqcmine: index %s: %d unchanged, %d removed; served searches see the changes now\n", o.dir, resp.Unchanged, resp.Removed)
+	fmt.Fprintf(stderr, "cqcmine: index %s: %d unchanged, %d removed; served searches see the changes now\n", printable(o.dir), resp.Unchanged, resp.Removed)
 	if resp.Error != "" {
 		return errors.New(resp.Error)
 	}

@@ -64,15 +64,15 @@ func cqcmineMain(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errHelp):
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "cqcmine: %v\n", err)
+		fmt.Fprintf(stderr, "cqcmine: %s\n", printable(err.Error()))
 		return exitUsage
 	case errors.Is(err, errSomeFailed):
 		return exitFailed // the summary is already on stderr
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
-		fmt.Fprintf(stderr, "cqcmine: interrupted: %v\n", err)
+		fmt.Fprintf(stderr, "cqcmine: interrupted: %s\n", printable(err.Error()))
 		return exitInterrupted
 	default:
-		fmt.Fprintf(stderr, "cqcmine: %v\n", err)
+		fmt.Fprintf(stderr, "cqcmine: %s\n", printable(err.Error()))
 		return exitFailed
 	}
 }

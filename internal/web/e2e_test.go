@@ -15,8 +15,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/internal/web"
-	"github.com/cqcmine/cqcmine/pipeline"
 )
 
 // TestE2E drives a headless Chromium through the UI served over an index
@@ -38,6 +38,8 @@ func TestE2E(t *testing.T) {
 		{"Export", e2eExport},
 		{"Provider", e2eProvider},
 		{"Keyboard", e2eKeyboard},
+		{"Citations", e2eCitations},
+		{"ProviderEvidence", e2eProviderEvidence},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.run(newTab(t, bctx, srv)) })
 	}
@@ -331,13 +333,13 @@ func e2eExport(tb *tab) {
 		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
 			tb.t.Fatalf("%s: export %s: status %d, %s", c.path, href, resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
-		if len(rows) == 0 || !slices.Equal(rows[0], pipeline.CSVColumns) {
-			tb.t.Fatalf("%s: CSV header %q, want %q", c.path, rows[:min(1, len(rows))], pipeline.CSVColumns)
+		if len(rows) == 0 || len(rows[0]) < len(extract.CSVColumns) || !slices.Equal(rows[0][:len(extract.CSVColumns)], extract.CSVColumns) {
+			tb.t.Fatalf("%s: CSV header %q, want %q", c.path, rows[:min(1, len(rows))], extract.CSVColumns)
 		}
 		if len(rows)-1 != total || total == 0 {
 			tb.t.Errorf("%s: the CSV has %d rows, the page says %d results", c.path, len(rows)-1, total)
 		}
-		kind := slices.Index(pipeline.CSVColumns, "kind")
+		kind := slices.Index(extract.CSVColumns, "kind")
 		for i, row := range rows[1:] {
 			if c.kind != "" && row[kind] != c.kind {
 				tb.t.Errorf("%s: CSV row %d has kind %q, want %q", c.path, i+1, row[kind], c.kind)
@@ -406,6 +408,7 @@ func e2eProvider(tb *tab) {
 	if tl.MustDos == 0 || tl.Quotes == 0 {
 		t.Errorf("provider page: %d must-do themes, %d quotes", tl.MustDos, tl.Quotes)
 	}
+	eval[bool](tb, `(document.getElementById('timeline').scrollIntoView(), true)`)
 	tb.screenshot("provider")
 }
 

@@ -3,14 +3,13 @@ package web
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/index"
-	"github.com/cqcmine/cqcmine/pipeline"
 )
 
 // TotalHeader is the response header of an export that gives the number
@@ -22,10 +21,10 @@ func (s *server) handleExportCSV(w http.ResponseWriter, r *http.Request) {
 	s.export(w, r, "text/csv; charset=utf-8", "cqcmine-findings.csv",
 		func(bw *bufio.Writer) error {
 			cw = csv.NewWriter(bw)
-			return cw.Write(pipeline.CSVColumns)
+			return cw.Write(append(slices.Clone(extract.CSVColumns), "citation", "evidence_url"))
 		},
-		func(_ *bufio.Writer, f *extract.Finding) error {
-			return cw.Write(pipeline.CSVRecord(*f))
+		func(_ *bufio.Writer, f *extract.Finding, c Citation) error {
+			return cw.Write(append(extract.CSVRecord(*f), c.Text, c.URL))
 		},
 		func() error {
 			cw.Flush()
@@ -36,8 +35,8 @@ func (s *server) handleExportCSV(w http.ResponseWriter, r *http.Request) {
 func (s *server) handleExportJSONL(w http.ResponseWriter, r *http.Request) {
 	s.export(w, r, "application/x-ndjson; charset=utf-8", "cqcmine-findings.jsonl",
 		func(*bufio.Writer) error { return nil },
-		func(bw *bufio.Writer, f *extract.Finding) error {
-			b, err := json.Marshal(*f)
+		func(bw *bufio.Writer, f *extract.Finding, c Citation) error {
+			b, err := citedJSON(f, c)
 			if err != nil {
 				return err
 			}
@@ -53,7 +52,7 @@ func (s *server) handleExportJSONL(w http.ResponseWriter, r *http.Request) {
 // abort the connection, so that the client sees a failed download rather
 // than a short file.
 func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name string,
-	header func(*bufio.Writer) error, row func(*bufio.Writer, *extract.Finding) error, flush func() error) {
+	header func(*bufio.Writer) error, row func(*bufio.Writer, *extract.Finding, Citation) error, flush func() error) {
 	v := r.URL.Query()
 	v.Del("page")
 	v.Del("n")
@@ -67,7 +66,8 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 	q.Limit = s.opt.ExportBatch
 	q.Offset = 0
 	ctx := r.Context()
-	res, err := s.ix.Search(ctx, q)
+	base := baseURL(r)
+	res, err := s.search(ctx, st, q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -101,7 +101,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 			if f == nil {
 				continue
 			}
-			if err := row(bw, f); err != nil {
+			if err := row(bw, f, citeHit(base, &res.Hits[i])); err != nil {
 				abort(fmt.Errorf("write %s: %w", f.DocID, err))
 			}
 			written++
@@ -122,7 +122,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 		if q.Offset > index.MaxOffset {
 			abort(fmt.Errorf("export past offset %d", index.MaxOffset))
 		}
-		if res, err = s.ix.Search(ctx, q); err != nil {
+		if res, err = s.search(ctx, st, q); err != nil {
 			abort(err)
 		}
 	}

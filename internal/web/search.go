@@ -32,8 +32,13 @@ type searchPage struct {
 	CSVURL   string
 	JSONLURL string
 	APIURL   string
+	FeedURL  string
 	Examples []link
 	Searched bool
+
+	// Recurring is the recurring filter; RecurringURL toggles it.
+	Recurring    bool
+	RecurringURL string
 }
 
 type hiddenField struct{ Name, Value string }
@@ -79,6 +84,7 @@ type hitView struct {
 	Page        int
 	Snippet     []index.Fragment
 	Themes      []string
+	Cite        *Citation // set where the page shows citations
 }
 
 type pager struct {
@@ -111,7 +117,7 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	st.q.Facets = true
 	st.q.MultiSelect = multiSelect(st)
-	res, err := s.ix.Search(r.Context(), st.q)
+	res, err := s.search(r.Context(), st, st.q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -132,9 +138,11 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		CSVURL:   st.exportURL("/export.csv"),
 		JSONLURL: st.exportURL("/export.jsonl"),
 		APIURL:   st.exportURL("/api/search"),
+		FeedURL:  st.exportURL("/feed.atom"),
 		Examples: searchExamples,
 		Searched: len(st.vals) > 0,
 	}
+	p.Recurring, p.RecurringURL = st.recurring, recurringToggle(st)
 	if st.q.Text != "" {
 		p.Title = st.q.Text + " – Search"
 	}
@@ -153,7 +161,7 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return strings.Compare(a.Name+"\x00"+a.Value, b.Name+"\x00"+b.Value)
 	})
 	for i := range res.Hits {
-		p.Hits = append(p.Hits, makeHit(st.q.Offset+i+1, &res.Hits[i]))
+		p.Hits = append(p.Hits, cited(makeHit(st.q.Offset+i+1, &res.Hits[i]), baseURL(r), &res.Hits[i]))
 	}
 	if len(p.Hits) > 0 {
 		p.First = st.q.Offset + 1
@@ -215,9 +223,9 @@ func makeHit(n int, h *index.Hit) hitView {
 // (multi-select); the others count the hits shown.
 func multiSelect(st *searchState) []string {
 	var out []string
-	for _, fp := range filterParams {
-		if fp.param != "doc_id" && len(*fp.field(&st.q)) > 0 {
-			out = append(out, fp.param)
+	for _, fp := range index.Filters {
+		if fp.Name != "doc_id" && len(*fp.Values(&st.q)) > 0 {
+			out = append(out, fp.Name)
 		}
 	}
 	if st.q.From != 0 || st.q.To != 0 {
@@ -234,26 +242,26 @@ func (s *server) facets(st *searchState, res *index.Results) []facetView {
 		byField[f.Field] = f
 	}
 	var out []facetView
-	for _, fp := range filterParams {
-		if fp.param == "doc_id" {
+	for _, fp := range index.Filters {
+		if fp.Name == "doc_id" {
 			continue
 		}
-		f := byField[fp.param]
-		fv := facetView{Param: fp.param, Label: fp.label, Missing: f.Missing}
-		selected := slices.Clone(st.vals[fp.param])
+		f := byField[fp.Name]
+		fv := facetView{Param: fp.Name, Label: fp.Label, Missing: f.Missing}
+		selected := slices.Clone(st.vals[fp.Name])
 		for _, t := range f.Terms {
-			fv.Terms = append(fv.Terms, s.term(st, fp.param, t.Term, t.Count))
+			fv.Terms = append(fv.Terms, s.term(st, fp.Name, t.Term, t.Count))
 			if i := slices.Index(selected, t.Term); i >= 0 {
 				selected = slices.Delete(selected, i, i+1)
 			}
 		}
 		for _, v := range selected {
-			fv.Terms = append(fv.Terms, s.term(st, fp.param, v, -1))
+			fv.Terms = append(fv.Terms, s.term(st, fp.Name, v, -1))
 		}
 		if len(fv.Terms) > 0 {
 			out = append(out, fv)
 		}
-		if fp.param == "doc_type" {
+		if fp.Name == "doc_type" {
 			if y := yearFacet(st, byField["year"]); len(y.Terms) > 0 {
 				out = append(out, y)
 			}
@@ -292,13 +300,13 @@ func yearFacet(st *searchState, f index.Facet) facetView {
 
 func chips(st *searchState) []chip {
 	var out []chip
-	for _, fp := range filterParams {
-		for _, v := range st.vals[fp.param] {
+	for _, fp := range index.Filters {
+		for _, v := range st.vals[fp.Name] {
 			label := v
-			if fp.param == "kind" {
+			if fp.Name == "kind" {
 				label = kindLabel(v)
 			}
-			out = append(out, chip{Label: fp.label, Value: label, RemoveURL: st.toggle(fp.param, v)})
+			out = append(out, chip{Label: fp.Label, Value: label, RemoveURL: st.toggle(fp.Name, v)})
 		}
 	}
 	switch from, to := st.q.From, st.q.To; {
@@ -314,6 +322,9 @@ func chips(st *searchState) []chip {
 	}
 	if st.q.Scope != "" {
 		out = append(out, chip{Label: "Searching", Value: st.q.Scope, RemoveURL: st.with("scope", "")})
+	}
+	if st.recurring {
+		out = append(out, chip{Label: "Raised again", Value: "yes", RemoveURL: st.with("recurring", "")})
 	}
 	return out
 }

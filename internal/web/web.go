@@ -176,6 +176,9 @@ func New(ix *index.Index, opt Options) (http.Handler, error) {
 	api("GET /api/documents/{id}", s.handleAPIDocument)
 	api("GET /api/providers", s.handleAPIProviders)
 	api("GET /api/providers/{name}/timeline", s.handleAPITimeline)
+	api("GET /api/providers/{name}/recurring", s.handleAPIRecurring)
+	api("GET /api/providers/{name}/claims", s.handleAPIClaims)
+	page("GET /feed.atom", s.handleFeed)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, http.StatusNotFound, "no such API endpoint: "+r.URL.Path)
