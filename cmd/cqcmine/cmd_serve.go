@@ -23,15 +23,22 @@ import (
 
 type serveOptions struct {
 	indexOptions
-	addr  string
-	watch bool
-	every time.Duration
+	addr        string
+	allowRemote bool     // serve beyond loopback (no authentication)
+	hosts       hostList // more names the server answers to
+	watch       bool
+	every       time.Duration
 }
 
 const serveExamples = `  cqcmine serve                          # the demo corpus on http://127.0.0.1:8080
   cqcmine serve ~/cqc-reports            # index a folder (incrementally), then serve it
   cqcmine serve --index ./idx --addr 127.0.0.1:9000
   cqcmine serve --watch ~/cqc-reports    # keep indexing new, changed and deleted files while serving
+  cqcmine serve --addr 0.0.0.0:8080 --allow-remote --host reports.example.org
+
+The server answers only requests that name it: a loopback name, the --addr
+host, --host names and, with --allow-remote, the machine's name (and on
+0.0.0.0 or :: its addresses); others get 421, a defence against DNS rebinding.
 `
 
 func runServeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -39,7 +46,9 @@ func runServeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := newFlagSet("serve", "serve [flags] [PATH...]", serveExamples, stderr)
 	o.runOptions.addFlags(fs)
 	o.indexOptions.addFlags(fs)
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (loopback by default)")
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (loopback by default; others need --allow-remote)")
+	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow an --addr other machines can reach; there is no authentication")
+	fs.Var(&o.hosts, "host", "also answer requests for `NAME` (repeatable), such as a DNS name of this machine")
 	fs.BoolVar(&o.watch, "watch", false, "hold the index for writing: index new, changed and deleted files under its folders while serving, and take `cqcmine index` runs")
 	fs.DurationVar(&o.every, "watch-every", 2*time.Second, "with --watch, how often to look for changed files")
 	paths, err := parseFlags(fs, args)
@@ -75,7 +84,7 @@ func originals(manifest func() *corpus.Manifest) func(path string) (fs.File, err
 		if name, ok := strings.CutPrefix(key, "embed:"); ok {
 			return demo.FS().Open(name)
 		}
-		return os.Open(key)
+		return web.OpenRegular(key)
 	}
 }
 
@@ -84,6 +93,9 @@ func originals(manifest func() *corpus.Manifest) func(path string) (fs.File, err
 // Without --watch the index is opened read-only; with it, it is held for
 // writing and kept up to date (see live.go).
 func runServe(ctx context.Context, o serveOptions, paths []string, stdout, stderr io.Writer, ready chan<- string) error {
+	if err := checkServeAddr(o.addr, o.allowRemote); err != nil {
+		return err
+	}
 	var ix *index.Index
 	var manifest func() *corpus.Manifest
 	if o.watch {
@@ -115,13 +127,19 @@ func runServe(ctx context.Context, o serveOptions, paths []string, stdout, stder
 		}
 		manifest = func() *corpus.Manifest { return man }
 	}
-	h, err := web.New(ix, web.Options{Open: originals(manifest)})
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	defer ln.Close()
+	hosts := []string(o.hosts)
+	if o.allowRemote {
+		hosts = remoteHosts(ln.Addr(), o.addr, o.hosts)
+		warnRemote(stderr, ln.Addr(), hosts)
+	}
+	h, err := web.New(ix, web.Options{Open: originals(manifest), Addr: ln.Addr().String(), Hosts: hosts})
+	if err != nil {
+		return err
 	}
 	srv := &http.Server{
 		Handler:           h,

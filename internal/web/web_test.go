@@ -23,6 +23,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	cqcorpus "github.com/cqcmine/cqcmine/corpus"
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/index"
 	"github.com/cqcmine/cqcmine/internal/web"
@@ -681,7 +682,10 @@ func TestFileOpenHook(t *testing.T) {
 	}
 	defer ix.Close()
 	body := "Demo report\n\nThe provider must ensure safe staffing.\n"
-	doc := &extract.Document{Path: "demo/report.txt", ID: "00aa", Format: extract.FormatText,
+	// The id is the content's hash, as corpus computes it: the server
+	// checks the file against it.
+	id := cqcorpus.Identify([]byte(body))
+	doc := &extract.Document{Path: "demo/report.txt", ID: id, Format: extract.FormatText,
 		Content: extract.Content{Pages: []extract.Page{{Number: 0, Text: body}}}}
 	if err := ix.Add(context.Background(), doc, nil); err != nil {
 		t.Fatal(err)
@@ -700,9 +704,9 @@ func TestFileOpenHook(t *testing.T) {
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	r := get(t, srv, "/file/00aa")
+	r := get(t, srv, "/file/"+id)
 	if r.code != http.StatusOK || r.body != body || r.hdr.Get("Content-Type") != "text/plain; charset=utf-8" {
-		t.Errorf("GET /file/00aa: %d %q %q", r.code, r.hdr.Get("Content-Type"), r.body)
+		t.Errorf("GET /file/%s: %d %q %q", id, r.code, r.hdr.Get("Content-Type"), r.body)
 	}
 	if !slices.Equal(opened, []string{"demo/report.txt"}) {
 		t.Errorf("Open called with %q", opened)
