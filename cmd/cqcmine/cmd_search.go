@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -70,25 +71,16 @@ func runSearchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return runSearch(ctx, o, stdout)
 }
 
-// runSearch queries the index in o.dir and prints the results.
+// runSearch queries the index in o.dir and prints the results. It opens
+// the index read-only, beside other readers; an index held by `serve
+// --watch` is searched through that server.
 func runSearch(ctx context.Context, o searchOptions, stdout io.Writer) error {
 	if _, err := os.Stat(o.dir); err != nil {
 		return fmt.Errorf("search: no index at %s (run \"cqcmine index\" first): %w", o.dir, err)
 	}
-	ix, err := index.Open(o.dir)
+	res, err := searchIndex(ctx, o.dir, searchRequest{Query: o.q, Recurring: o.recurring})
 	if err != nil {
 		return err
-	}
-	defer ix.Close()
-	search := ix.Search
-	if o.recurring {
-		search = func(ctx context.Context, q index.Query) (*index.Results, error) {
-			return evidence.SearchRecurring(ctx, ix, q)
-		}
-	}
-	res, err := search(ctx, o.q)
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
 	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
@@ -97,6 +89,54 @@ func runSearch(ctx context.Context, o searchOptions, stdout io.Writer) error {
 	}
 	printResults(stdout, o.q, res, isTerminal(stdout))
 	return nil
+}
+
+// searchRequest is a search as cqcmine search runs it, and hands it to a
+// server holding the index: the query, and whether to keep only the
+// recurring actions (evidence.SearchRecurring).
+type searchRequest struct {
+	index.Query
+	Recurring bool `json:"recurring,omitempty"`
+}
+
+// on runs the search on ix.
+func (q searchRequest) on(ctx context.Context, ix *index.Index) (*index.Results, error) {
+	if q.Recurring {
+		return evidence.SearchRecurring(ctx, ix, q.Query)
+	}
+	return ix.Search(ctx, q.Query)
+}
+
+// searchIndex runs q on the index in dir: through the server that holds
+// it for writing, if one does, else opening it read-only.
+func searchIndex(ctx context.Context, dir string, q searchRequest) (*index.Results, error) {
+	viaServer := func(srv *index.Owner) (*index.Results, error) {
+		res := new(index.Results)
+		if err := callServer(ctx, *srv, "/search", q, res); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		return res, nil
+	}
+	if srv := server(dir); srv != nil {
+		res, err := viaServer(srv)
+		if !errors.Is(err, errNoAnswer) || ctx.Err() != nil {
+			return res, err
+		}
+		// A record left by a server that is gone: open the index.
+	}
+	ix, err := index.OpenWith(ctx, dir, index.Options{ReadOnly: true})
+	if le := (*index.LockedError)(nil); errors.As(err, &le) && le.Server() != nil {
+		return viaServer(le.Server()) // a server that started meanwhile
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	res, err := q.on(ctx, ix)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", index.Damaged(dir, err))
+	}
+	return res, nil
 }
 
 func printResults(w io.Writer, q index.Query, res *index.Results, color bool) {

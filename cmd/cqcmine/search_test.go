@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/index"
@@ -152,5 +154,33 @@ func TestSearchHelpQueryLimits(t *testing.T) {
 	}
 	if !strings.Contains(flat(string(readme)), flat(index.QueryLimits())) {
 		t.Errorf("the README does not state the query limits as the help does:\n%s", index.QueryLimits())
+	}
+}
+
+// TestSearchRecurringThroughServer: on an index a serve --watch holds,
+// search --recurring is run by that server, with the same answer.
+func TestSearchRecurringThroughServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	_, want := demoIndexDir(t)
+	exe := buildCqcmine(t)
+	idx := filepath.Join(t.TempDir(), "idx")
+	s := startServe(t, exe, "--watch", "--index", idx, filepath.Join("..", "..", "corpus", "demo", "files", "demo"))
+	code, out, stderr, _ := timed(t, exec.Command(exe, "search", "--index", idx, "--json", "--no-facets", "--limit", "100", "--recurring"), 30*time.Second)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stderr, s.log())
+	}
+	var got searchJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got.Total != want.Total {
+		t.Errorf("through the server --recurring gives %d hits, index/evidence %d", got.Total, want.Total)
+	}
+	for i, h := range got.Hits {
+		if h.Kind != string(extract.KindMustDo) && h.Kind != string(extract.KindShouldDo) || h.Citation == nil {
+			t.Errorf("hit %d: a %s, citation %v", i, h.Kind, h.Citation)
+		}
 	}
 }
