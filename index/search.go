@@ -16,7 +16,11 @@ import (
 
 // Results is one page of hits, with facet counts over all hits.
 type Results struct {
-	Total  uint64        `json:"total"`
+	Total uint64 `json:"total"`
+	// FindingTotal and PageTotal split Total into the findings and the
+	// pages that matched.
+	FindingTotal uint64        `json:"finding_total"`
+	PageTotal    uint64        `json:"page_total"`
 	Took   time.Duration `json:"took"`
 	Hits   []Hit         `json:"hits"`
 	Facets []Facet       `json:"facets,omitempty"`
@@ -83,22 +87,15 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Text, err)
 	}
-	wantF := q.Scope == "" || q.Scope == ScopeFindings || q.Scope == ScopeAll
-	wantP := q.Scope == ScopePages || q.Scope == ScopeAll
-	var textF, textP query.Query
+	var textF query.Query
 	if q.Text != "" {
 		var err error
 		if textF, err = textQuery(q.Text); err != nil {
 			return nil, err
 		}
-		if textP, err = textQuery(q.Text); err != nil {
-			return nil, err
-		}
-		if textP != nil {
-			textP = pagePhrases(textP)
-		}
 	}
 	hasText := textF != nil
+	wantF, wantP := q.searches(hasText)
 
 	t := ix.tab
 	t.mu.RLock()
@@ -118,6 +115,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		}
 		return c.scanMatched(ctx, cols, pages, "", ms)
 	}
+	var nF uint64
 	if wantF {
 		if hasText {
 			err = textScan(ix.fx, textF, &t.f, false)
@@ -125,9 +123,10 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 			err = c.scan(ctx, &t.f, false, scopeKey(q.Scope, ScopeFindings))
 		}
 	}
+	nF = c.total
 	if wantP && err == nil {
 		if hasText {
-			err = textScan(ix.px, textP, &t.p, true)
+			err = textScan(ix.px, textF, &t.p, true)
 		} else {
 			err = c.scan(ctx, &t.p, true, scopeKey(q.Scope, ScopePages))
 		}
@@ -156,8 +155,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		return nil, fmt.Errorf("search %q: %w", q.Text, err)
 	}
 
-	out := &Results{Total: c.total, Hits: make([]Hit, 0, len(refs)), Facets: facets}
-	if err := ix.fillHits(ctx, out, refs, docs, textF, textP); err != nil {
+	out := &Results{Total: c.total, FindingTotal: nF, PageTotal: c.total - nF, Hits: make([]Hit, 0, len(refs)), Facets: facets}
+	if err := ix.fillHits(ctx, out, refs, docs, textF); err != nil {
 		return nil, err
 	}
 	out.Took = time.Since(start)
@@ -167,7 +166,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 func scopeKey(scope, part string) string { return scope + "/" + part }
 
 // fillHits makes the hits of refs: stored findings, page texts, snippets.
-func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs []*docEntry, textF, textP query.Query) error {
+func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs []*docEntry, textF query.Query) error {
 	var findingIDs []string
 	blobs := map[pageKey]bool{}
 	for i, h := range refs {
@@ -245,8 +244,8 @@ func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs
 		}
 	}
 	var hl *highlighter
-	if textP != nil {
-		hl = newHighlighter(ix.px.Mapping(), textP)
+	if textF != nil {
+		hl = newHighlighter(textF)
 	}
 	for i, h := range refs {
 		hit := &out.Hits[i]
