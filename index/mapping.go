@@ -58,7 +58,7 @@ const (
 	fType       = "type"
 	fDocID      = "doc_id"
 	fText       = "text"
-	fWords      = "words" // the text's words as written, for fuzzy, prefix and wildcard
+	fWords      = "words"  // the text's words as written, for fuzzy, prefix and wildcard
 	fSerial     = "serial" // row number in the in-memory columns, with doc values
 	fProvider   = "provider"
 	fDocType    = "doc_type"

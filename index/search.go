@@ -21,9 +21,9 @@ type Results struct {
 	// pages that matched.
 	FindingTotal uint64        `json:"finding_total"`
 	PageTotal    uint64        `json:"page_total"`
-	Took   time.Duration `json:"took"`
-	Hits   []Hit         `json:"hits"`
-	Facets []Facet       `json:"facets,omitempty"`
+	Took         time.Duration `json:"took"`
+	Hits         []Hit         `json:"hits"`
+	Facets       []Facet       `json:"facets,omitempty"`
 }
 
 // Hit is a page or a finding that matched, with its document's metadata.
