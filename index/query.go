@@ -68,6 +68,8 @@ type Query struct {
 	// Scope is "findings", "pages" or "all"; empty (the default) is
 	// findings and the pages the words match. Findings rank before pages.
 	Scope string `json:"scope,omitempty"`
+	// PageText asks for the whole text of each page hit (Hit.Text).
+	PageText bool `json:"page_text,omitempty"`
 	// Sort is "relevance" (the default) or "date" (newest first).
 	Sort string `json:"sort,omitempty"`
 

@@ -41,7 +41,9 @@ type Hit struct {
 	// Finding is set for finding hits.
 	Finding *extract.Finding `json:"finding,omitempty"`
 	Snippet []Fragment       `json:"snippet,omitempty"`
-	Score   float64          `json:"score"`
+	// Text is a page hit's whole text, when the query asks for it.
+	Text  string  `json:"text,omitempty"`
+	Score float64 `json:"score"`
 }
 
 // KindPage is Hit.Kind for a page hit.
@@ -156,7 +158,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 
 	out := &Results{Total: c.total, FindingTotal: nF, PageTotal: c.total - nF, Hits: make([]Hit, 0, len(refs)), Facets: facets}
-	if err := ix.fillHits(ctx, out, refs, docs, textF); err != nil {
+	if err := ix.fillHits(ctx, out, refs, docs, textF, q.PageText); err != nil {
 		return nil, err
 	}
 	out.Took = time.Since(start)
@@ -166,7 +168,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 func scopeKey(scope, part string) string { return scope + "/" + part }
 
 // fillHits makes the hits of refs: stored findings, page texts, snippets.
-func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs []*docEntry, textF query.Query) error {
+func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs []*docEntry, textF query.Query, wantText bool) error {
 	var findingIDs []string
 	blobs := map[pageKey]bool{}
 	for i, h := range refs {
@@ -256,6 +258,9 @@ func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs
 				spans = hl.spans(text)
 			}
 			hit.Snippet = pageSnippet(text, spans)
+			if wantText {
+				hit.Text = text
+			}
 			continue
 		}
 		text, ok := pageTexts[pageKey{hit.DocID, hit.Finding.Page}]

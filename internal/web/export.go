@@ -3,14 +3,11 @@ package web
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
 
-	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/index"
-	"github.com/cqcmine/cqcmine/pipeline"
 )
 
 // TotalHeader is the response header of an export that gives the number
@@ -19,13 +16,14 @@ const TotalHeader = "X-Cqcmine-Total"
 
 func (s *server) handleExportCSV(w http.ResponseWriter, r *http.Request) {
 	var cw *csv.Writer
+	columns := exportColumns(r.URL.Query().Get("scope"))
 	s.export(w, r, "text/csv; charset=utf-8", "cqcmine-findings.csv",
 		func(bw *bufio.Writer) error {
 			cw = csv.NewWriter(bw)
-			return cw.Write(pipeline.CSVColumns)
+			return cw.Write(columns)
 		},
-		func(_ *bufio.Writer, f *extract.Finding) error {
-			return cw.Write(pipeline.CSVRecord(*f))
+		func(_ *bufio.Writer, h *index.Hit) error {
+			return cw.Write(csvRecord(h, columns))
 		},
 		func() error {
 			cw.Flush()
@@ -36,8 +34,8 @@ func (s *server) handleExportCSV(w http.ResponseWriter, r *http.Request) {
 func (s *server) handleExportJSONL(w http.ResponseWriter, r *http.Request) {
 	s.export(w, r, "application/x-ndjson; charset=utf-8", "cqcmine-findings.jsonl",
 		func(*bufio.Writer) error { return nil },
-		func(bw *bufio.Writer, f *extract.Finding) error {
-			b, err := json.Marshal(*f)
+		func(bw *bufio.Writer, h *index.Hit) error {
+			b, err := jsonRecord(h)
 			if err != nil {
 				return err
 			}
@@ -47,13 +45,13 @@ func (s *server) handleExportJSONL(w http.ResponseWriter, r *http.Request) {
 		func() error { return nil })
 }
 
-// export streams every finding the search in the URL matches, fetched
-// ExportBatch at a time. Page and page size in the URL are ignored; the
-// scope is always findings. Once the first row is out, an error can only
+// export streams every finding and page the search in the URL matches, as
+// its scope has it (findings first, then pages), fetched ExportBatch at a
+// time. Page and page size in the URL are ignored. Once the first row is out, an error can only
 // abort the connection, so that the client sees a failed download rather
 // than a short file.
 func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name string,
-	header func(*bufio.Writer) error, row func(*bufio.Writer, *extract.Finding) error, flush func() error) {
+	header func(*bufio.Writer) error, row func(*bufio.Writer, *index.Hit) error, flush func() error) {
 	v := r.URL.Query()
 	v.Del("page")
 	v.Del("n")
@@ -63,7 +61,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 		return
 	}
 	q := st.q
-	q.Scope = index.ScopeFindings
+	q.PageText = true
 	q.Limit = s.opt.ExportBatch
 	q.Offset = 0
 	ctx := r.Context()
@@ -73,7 +71,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 		return
 	}
 	if most := uint64(index.MaxOffset + q.Limit); res.Total > most {
-		s.fail(w, r, badRequestf("The search matches %d findings; an export holds at most %d. Narrow the search.", res.Total, most))
+		s.fail(w, r, badRequestf("The search matches %d results; an export holds at most %d. Narrow the search.", res.Total, most))
 		return
 	}
 
@@ -97,12 +95,9 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 	written := uint64(0)
 	for {
 		for i := range res.Hits {
-			f := res.Hits[i].Finding
-			if f == nil {
-				continue
-			}
-			if err := row(bw, f); err != nil {
-				abort(fmt.Errorf("write %s: %w", f.DocID, err))
+			h := &res.Hits[i]
+			if err := row(bw, h); err != nil {
+				abort(fmt.Errorf("write %s: %w", h.DocID, err))
 			}
 			written++
 		}

@@ -1,0 +1,89 @@
+package web
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/cqcmine/cqcmine/index"
+	"github.com/cqcmine/cqcmine/pipeline"
+)
+
+// pageRow is a page in an export: the page's whole text with its
+// document's facts. Its kind is always "page", so that it stands apart
+// from findings in an export of both.
+type pageRow struct {
+	Doc       string `json:"doc"`
+	DocID     string `json:"doc_id"`
+	Kind      string `json:"kind"`
+	Page      int    `json:"page"`
+	Text      string `json:"text"`
+	Provider  string `json:"provider,omitempty"`
+	Title     string `json:"title,omitempty"`
+	DocType   string `json:"doc_type,omitempty"`
+	Published string `json:"published,omitempty"`
+}
+
+// PageCSVColumns is the column order of a page-text export's CSV. Each is
+// also a column of the findings CSV, which an export of both findings and
+// pages uses, leaving a page row's other columns empty.
+var PageCSVColumns = []string{"doc", "doc_id", "kind", "page", "text", "provider", "title", "doc_type", "published"}
+
+func newPageRow(h *index.Hit) pageRow {
+	return pageRow{Doc: h.Path, DocID: h.DocID, Kind: index.KindPage, Page: h.Page, Text: h.Text,
+		Provider: h.Provider, Title: h.Title, DocType: h.DocType, Published: h.Published}
+}
+
+// record is the row in the given columns.
+func (p pageRow) record(columns []string) []string {
+	out := make([]string, len(columns))
+	for i, c := range columns {
+		switch c {
+		case "doc":
+			out[i] = p.Doc
+		case "doc_id":
+			out[i] = p.DocID
+		case "kind":
+			out[i] = p.Kind
+		case "page":
+			if p.Page > 0 {
+				out[i] = strconv.Itoa(p.Page)
+			}
+		case "text":
+			out[i] = p.Text
+		case "provider":
+			out[i] = p.Provider
+		case "title":
+			out[i] = p.Title
+		case "doc_type":
+			out[i] = p.DocType
+		case "published":
+			out[i] = p.Published
+		}
+	}
+	return out
+}
+
+// exportColumns are the CSV columns of an export of scope.
+func exportColumns(scope string) []string {
+	if scope == index.ScopePages {
+		return PageCSVColumns
+	}
+	return pipeline.CSVColumns
+}
+
+// csvRecord is a hit as a row in columns: a finding's contract row, or a
+// page row.
+func csvRecord(h *index.Hit, columns []string) []string {
+	if h.Finding != nil {
+		return pipeline.CSVRecord(*h.Finding)
+	}
+	return newPageRow(h).record(columns)
+}
+
+// jsonRecord is a hit as a JSON line: the finding, or the page row.
+func jsonRecord(h *index.Hit) ([]byte, error) {
+	if h.Finding != nil {
+		return json.Marshal(*h.Finding)
+	}
+	return json.Marshal(newPageRow(h))
+}
