@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 
 	"github.com/cqcmine/cqcmine/index"
 	"github.com/cqcmine/cqcmine/pipeline"
@@ -65,7 +66,7 @@ func (p pageRow) record(columns []string) []string {
 
 // exportColumns are the CSV columns of an export of scope.
 func exportColumns(scope string) []string {
-	if scope == index.ScopePages {
+	if strings.TrimSpace(scope) == index.ScopePages {
 		return PageCSVColumns
 	}
 	return pipeline.CSVColumns
