@@ -79,3 +79,46 @@ func hasMatch(frags []Fragment) bool {
 	}
 	return false
 }
+
+// TestFuzzyEveryWord checks that a fuzzy word behaves the same on every
+// word, however the stemmer cuts it: each word with one letter dropped,
+// doubled or changed, written with ~, finds the word, as a finding and on
+// a page; and it finds no word more than one letter away.
+func TestFuzzyEveryWord(t *testing.T) {
+	words := []string{"seclusion", "staffing", "medicines", "safeguarding", "governance", "observations",
+		"restraint", "inspection", "ligature", "hydration", "deteriorating", "dignity", "stayed", "wards"}
+	ix, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	for i, w := range words {
+		id := fmt.Sprintf("%064x", i+1)
+		s := "Inspectors noted " + w + " at Brackenford General Hospital."
+		d := newTestDoc(id, "fuzzy/"+w+".pdf", extract.Page{Number: 1, Text: s})
+		d.record("Brackenford General Hospital report", "Brackenford General Hospital", "nhs-trust", "2023-03-03")
+		d.find(t, 1, extract.Finding{Kind: extract.KindQuote, Text: s, Speaker: extract.SpeakerCQC})
+		if err := ix.Add(ctx, d.doc, d.findings); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range words {
+		mid := len(w) / 2
+		for _, typo := range []string{w[:mid] + w[mid+1:], w[:mid] + w[mid:mid+1] + w[mid:], w[:mid] + "x" + w[mid+1:]} {
+			for _, scope := range []string{ScopeFindings, ScopePages} {
+				res := doSearch(t, ix, Query{Text: typo + "~", Scope: scope, Kinds: kindsFor(scope)})
+				var got []string
+				for _, h := range res.Hits {
+					got = append(got, strings.TrimSuffix(strings.TrimPrefix(h.Path, "fuzzy/"), ".pdf"))
+				}
+				if len(got) != 1 || got[0] != w {
+					t.Errorf("%s~ (%s): finds %v, want %s", typo, scope, got, w)
+				}
+			}
+		}
+	}
+}
