@@ -199,17 +199,34 @@ func (q *Query) Validate() error {
 	return nil
 }
 
-// searches reports whether q looks at findings and at pages.
+// searches reports whether q looks at findings and at pages. A filter on
+// a finding's own fields matches no page, so that pages are not searched.
 func (q *Query) searches(hasText bool) (findings, pages bool) {
 	switch q.Scope {
 	case ScopeFindings:
-		return true, false
+		findings = true
 	case ScopePages:
-		return false, true
+		pages = true
 	case ScopeAll:
-		return true, true
+		findings, pages = true, true
+	default:
+		findings, pages = true, hasText
 	}
-	return true, hasText
+	return findings, pages && !q.findingFilter()
+}
+
+// findingFilter reports whether q filters on a field only findings have.
+func (q *Query) findingFilter() bool {
+	for _, f := range q.filters() {
+		switch f.name {
+		case "provider", "doc_type", "doc_id":
+		default:
+			if len(f.values) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (q *Query) limit() int {
