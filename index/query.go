@@ -215,13 +215,14 @@ func (q *Query) searches(hasText bool) (findings, pages bool) {
 	return findings, pages && !q.findingFilter()
 }
 
-// findingFilter reports whether q filters on a field only findings have.
+// findingFilter reports whether q filters on a field only findings have
+// (and that filter's facet is not counted as if it were off).
 func (q *Query) findingFilter() bool {
 	for _, f := range q.filters() {
 		switch f.name {
 		case "provider", "doc_type", "doc_id":
 		default:
-			if len(f.values) > 0 {
+			if len(f.values) > 0 && !(q.Facets && slices.Contains(q.MultiSelect, f.name)) {
 				return true
 			}
 		}
