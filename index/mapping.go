@@ -191,15 +191,13 @@ func findingsMapping() *mapping.IndexMappingImpl {
 
 // pagesMapping maps the pages index: each page's text, analysed by the
 // text analyser with term vectors (their positions make phrases exact)
-// and by the words analyser without them or frequencies, and without a stored copy (snippets
+// and by the words analyser without, and without a stored copy (snippets
 // re-analyse the text kept once per document, compressed, in a blob
 // stored with its first page), and its document's metadata.
 func pagesMapping() *mapping.IndexMappingImpl {
 	page := bleve.NewDocumentStaticMapping()
 	metaMappings(page)
-	words := textMapping(AnalyzerWords, false)
-	words.SkipFreqNorm = true // fuzzy, prefix and wildcard matches are not scored by frequency
-	page.AddFieldMappingsAt(fText, textMapping(AnalyzerText, true), words)
+	page.AddFieldMappingsAt(fText, textMapping(AnalyzerText, true), textMapping(AnalyzerWords, false))
 	page.AddFieldMappingsAt(fPages, storedMapping())
 	im := baseMapping()
 	im.AddDocumentMapping(typePage, page)
