@@ -27,12 +27,35 @@ type searchOptions struct {
 }
 
 const searchExamples = `  cqcmine search seclusion
+  cqcmine search '"hourly observations"'              # findings, then the pages that hold the phrase
+  cqcmine search --scope pages 'ligature OR anchor'
   cqcmine search --kind must-do --theme "ligature risks" --from 2018
   cqcmine search --kind rating --domain well-led --rating inadequate
   cqcmine search --provider "Harrowfield and Wyre NHS Foundation Trust" --sort date '"warning notice"'
   cqcmine search --recurring --provider "Harrowfield and Wyre NHS Foundation Trust"
   cqcmine search --json --limit 100 'text:staffing -kind:quote'
 `
+
+// searchHelp is the text after the flags of "cqcmine search -h": the
+// examples, then what a query may hold (index.QuerySyntax, as the web
+// help shows it) and what it looks at.
+func searchHelp() string {
+	var b strings.Builder
+	b.WriteString(searchExamples)
+	b.WriteString("\nQuery (every word must appear):\n")
+	for _, ex := range index.QuerySyntax {
+		fmt.Fprintf(&b, "  %-30s %s\n", ex.Query, ex.Finds)
+	}
+	b.WriteString(`
+Fuzzy words, prefixes and wildcards compare letters with the words as
+written; plain words and phrases compare words without their endings.
+The search lists the findings that match first, then the pages whose text
+matches (--scope findings or pages narrows it; without words it lists
+findings). A filter on a finding's fields (--kind, --rating, ...) keeps
+findings only.
+`)
+	return b.String()
+}
 
 func (o *searchOptions) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.dir, "index", defaultIndexDir(), "index `DIR`")
@@ -42,7 +65,7 @@ func (o *searchOptions) addFlags(fs *flag.FlagSet) {
 	}
 	fs.IntVar(&o.q.From, "from", 0, "published in or after this `YEAR`")
 	fs.IntVar(&o.q.To, "to", 0, "published in or before this `YEAR`")
-	fs.StringVar(&o.q.Scope, "scope", "findings", "what to search: findings, pages or all")
+	fs.StringVar(&o.q.Scope, "scope", "", "narrow the search to findings or pages (all: findings and every page, even without words); default: findings, then the pages the words match")
 	fs.StringVar(&o.q.Sort, "sort", "relevance", "order: relevance or date")
 	fs.IntVar(&o.q.Limit, "limit", 10, "results to print")
 	fs.IntVar(&o.q.Offset, "offset", 0, "results to skip")
@@ -52,7 +75,7 @@ func (o *searchOptions) addFlags(fs *flag.FlagSet) {
 
 func runSearchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o searchOptions
-	fs := newFlagSet("search", "search [flags] QUERY", searchExamples, stderr)
+	fs := newFlagSet("search", "search [flags] QUERY", searchHelp(), stderr)
 	usage := fs.Usage
 	fs.Usage = func() {
 		usage()
@@ -144,7 +167,14 @@ func printResults(w io.Writer, q index.Query, res *index.Results, color bool) {
 	if color {
 		hi, lo = "\x1b[1;33m", "\x1b[0m"
 	}
-	fmt.Fprintf(w, "%d results (%s)\n", res.Total, res.Took.Round(100_000))
+	switch {
+	case res.FindingTotal > 0 && res.PageTotal > 0:
+		fmt.Fprintf(w, "%d results: %d findings, then %d pages (%s)\n", res.Total, res.FindingTotal, res.PageTotal, res.Took.Round(100_000))
+	case res.PageTotal > 0 && q.Scope != index.ScopePages:
+		fmt.Fprintf(w, "%d results (%s): no finding matched, the text of %d pages did\n", res.Total, res.Took.Round(100_000), res.PageTotal)
+	default:
+		fmt.Fprintf(w, "%d results (%s)\n", res.Total, res.Took.Round(100_000))
+	}
 	for i, h := range web.CiteResults("", res).Hits {
 		fmt.Fprintf(w, "\n%3d. %s", q.Offset+i+1, hitHeading(h.Hit))
 		if f := h.Finding; f != nil {

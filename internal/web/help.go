@@ -8,6 +8,7 @@ import (
 
 type helpPage struct {
 	Title    string
+	Syntax   []index.SyntaxExample
 	Examples []link
 	// Limits states the index's limits on a query's cost, from the
 	// constants it enforces.
@@ -15,5 +16,5 @@ type helpPage struct {
 }
 
 func (s *server) handleHelp(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "help", &helpPage{Title: "Query help", Examples: searchExamples, Limits: index.QueryLimits()})
+	s.render(w, r, http.StatusOK, "help", &helpPage{Title: "Query help", Syntax: index.QuerySyntax, Examples: searchExamples, Limits: index.QueryLimits()})
 }
