@@ -92,7 +92,7 @@ func (s *served) log() string {
 // total is the number of findings the served search finds for q.
 func (s *served) total(t *testing.T, q string) int {
 	t.Helper()
-	resp, err := http.Get("http://" + s.addr + "/api/search?q=" + url.QueryEscape(q))
+	resp, err := http.Get("http://" + s.addr + "/api/search?scope=findings&q=" + url.QueryEscape(q))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func TestServedReadOnly(t *testing.T) {
 			t.Errorf("message lacks %q: %s", want, stderr)
 		}
 	}
-	code, out, stderr, took := timed(t, exec.Command(exe, "search", "--index", idx, "fridge"), 10*time.Second)
+	code, out, stderr, took := timed(t, exec.Command(exe, "search", "--index", idx, "--scope", "findings", "fridge"), 10*time.Second)
 	t.Logf("search beside a read-only server: exit %d in %v", code, took)
 	if code != 0 || !strings.Contains(out, "1 results") {
 		t.Errorf("search beside serve: exit %d\n%s%s", code, out, stderr)
@@ -430,7 +430,7 @@ func TestIndexCheckDamage(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("rebuild a damaged index: exit %d\n%s", code, stderr)
 	}
-	if code, out, _, _ := timed(t, exec.Command(exe, "search", "--index", idx, "fridge"), time.Minute); code != 0 || !strings.Contains(out, "1 results") {
+	if code, out, _, _ := timed(t, exec.Command(exe, "search", "--index", idx, "--scope", "findings", "fridge"), time.Minute); code != 0 || !strings.Contains(out, "1 results") {
 		t.Errorf("search after rebuild: exit %d\n%s", code, out)
 	}
 	if code, out, _, _ := timed(t, exec.Command(exe, "index", "--check", "--index", idx), time.Minute); code != 0 {

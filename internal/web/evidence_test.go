@@ -67,7 +67,7 @@ func TestDemoCitations(t *testing.T) {
 			Citation  *citation `json:"citation"`
 		} `json:"hits"`
 	}
-	if code := getJSON(t, srv, "/api/search?q=ligature&facets=0&limit=50", &res); code != 200 || len(res.Hits) == 0 {
+	if code := getJSON(t, srv, "/api/search?q=ligature&scope=findings&facets=0&limit=50", &res); code != 200 || len(res.Hits) == 0 {
 		t.Fatalf("api/search: %d, %d hits", code, len(res.Hits))
 	}
 	full := 0
@@ -102,7 +102,7 @@ func TestDemoCitations(t *testing.T) {
 	}
 
 	// CSV: the citation and its link as the last two columns.
-	r := get(t, srv, "/export.csv?q=ligature")
+	r := get(t, srv, "/export.csv?q=ligature&scope=findings")
 	rows, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
 	if err != nil || len(rows) != res.Total+1 {
 		t.Fatalf("export.csv: %v, %d rows for %d findings", err, len(rows), res.Total)
@@ -117,7 +117,7 @@ func TestDemoCitations(t *testing.T) {
 		}
 	}
 	// JSONL: a citation object on each line, after the contract's fields.
-	r = get(t, srv, "/export.jsonl?q=ligature")
+	r = get(t, srv, "/export.jsonl?q=ligature&scope=findings")
 	sc := bufio.NewScanner(strings.NewReader(r.body))
 	lines := 0
 	for sc.Scan() {
