@@ -349,7 +349,7 @@ func testQueryCostLimits(t *testing.T, ixs map[string]*Index) {
 	}{
 		{"st*", lim(2, 1000, 1<<30), []string{"wildcard st*", "more than 2 words", "limit for one term"}},
 		{"ward OR /st.*/", lim(2, 1000, 1<<30), []string{"regexp /st.*/", "more than 2 words"}},
-		{"staffing~2", lim(2, 1000, 1<<30), []string{"fuzzy word staffing~2", "more than 2 words"}},
+		{"care~2", lim(2, 1000, 1<<30), []string{"fuzzy word care~2", "more than 2 words"}},
 		{"care OR staff OR ward OR trust", lim(1000, 3, 1<<30), []string{"more than 3 words", "limit for one query"}},
 		{"s*", lim(1000, 1000, 10<<10), []string{"MiB", "one query may use"}},
 		{"s* OR t* OR u*", costLimits{1000, 1000, 1 << 30, 2}, []string{"more than 2 wildcard, regexp or fuzzy terms"}},
