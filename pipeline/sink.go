@@ -47,7 +47,7 @@ var CSVColumns = []string{
 	"doc", "doc_id", "kind", "page", "start", "end", "text",
 	"subject", "domain", "rating", "previous", "regulation", "speaker", "speaker_name",
 	"provider", "title", "doc_type", "published", "inspected_from", "inspected_to", "pages", "themes",
-	"entity_type",
+	"entity_type", "ocr_pages", "ocr_confidence",
 }
 
 // CSVSink writes every finding as one CSV row, with a header row first.
@@ -101,11 +101,15 @@ func CSVRecord(f extract.Finding) []string {
 	if f.End > 0 {
 		start = strconv.Itoa(f.Start)
 	}
+	conf := ""
+	if f.OCRPages > 0 {
+		conf = strconv.FormatFloat(f.OCRConfidence, 'f', 1, 64)
+	}
 	return []string{
 		f.Doc, f.DocID, string(f.Kind), num(f.Page), start, num(f.End), f.Text,
 		f.Subject, f.Domain, f.Rating, f.Previous, f.Regulation, f.Speaker, f.SpeakerName,
 		f.Provider, f.Title, f.DocType, f.Published, f.InspectedFrom, f.InspectedTo, num(f.Pages),
-		strings.Join(f.Themes, ";"), f.EntityType,
+		strings.Join(f.Themes, ";"), f.EntityType, num(f.OCRPages), conf,
 	}
 }
 

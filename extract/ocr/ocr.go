@@ -12,9 +12,10 @@
 //
 // The PDF extractor uses an Engine for pages without a text layer, and
 // ImageExtractor reads PNG, JPEG and TIFF files (each TIFF page a page).
-// Tesseract runs with one thread (OMP_THREAD_LIMIT=1): the pipeline runs
-// documents in parallel, and Tesseract's own threads on a busy machine
-// cost more than they give. It is killed when the context ends and, on
+// Tesseract runs with one thread (OMP_THREAD_LIMIT=1), and a process runs
+// at most one Tesseract per CPU at a time: pages are recognised in
+// parallel that way, and Tesseract's own threads on a busy machine cost
+// more than they give. It is killed when the context ends and, on
 // Linux, when the process that started it dies.
 package ocr
 
@@ -25,6 +26,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -92,6 +94,10 @@ func New(mode Mode) *Engine {
 	return &Engine{Force: mode == ModeForce, Lang: "eng", path: path, err: err}
 }
 
+// slots bounds the Tesseract processes this process runs at once: one
+// per CPU.
+var slots = make(chan struct{}, runtime.GOMAXPROCS(0))
+
 var lookup = sync.OnceValues(func() (string, error) {
 	path, err := exec.LookPath("tesseract")
 	if err != nil {
@@ -134,6 +140,12 @@ func (e *Engine) Recognize(ctx context.Context, img []byte, dpi int) ([]Page, er
 		args = append(args, "--dpi", strconv.Itoa(dpi))
 	}
 	args = append(args, "tsv")
+	select {
+	case slots <- struct{}{}:
+		defer func() { <-slots }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("ocr: %w", ctx.Err())
+	}
 	cmd := exec.CommandContext(ctx, e.path, args...)
 	cmd.Stdin = bytes.NewReader(img)
 	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")

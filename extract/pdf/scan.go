@@ -8,7 +8,9 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
+	"sync"
 	"unicode"
 
 	pdflib "github.com/ledongthuc/pdf"
@@ -76,40 +78,61 @@ func (e Extractor) recognise(ctx context.Context, data []byte, pages []pageRef, 
 			os.Remove(st.tmp)
 		}
 	}()
+	// Pages are recognised in parallel (the engine bounds the Tesseract
+	// processes), holding at most one image a CPU.
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	fail := func(i int, err error) {
+		mu.Lock()
+		if st.err == nil {
+			st.err = fmt.Errorf("pdf: page %d: %w", i+1, err)
+		}
+		mu.Unlock()
+	}
 	for _, i := range want {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
 		if ctx.Err() != nil {
-			st.err = fmt.Errorf("pdf: page %d: ocr: %w", i+1, ctx.Err())
-			return st
+			fail(i, fmt.Errorf("ocr: %w", ctx.Err()))
+			break
 		}
 		p := pages[i]
 		img, dpi := st.pageImage(data, p)
-		if img == nil {
-			var err error
-			if img, err = st.render(ctx, data, i+1); err != nil {
-				if st.err == nil {
-					st.err = fmt.Errorf("pdf: page %d: %w", i+1, err)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if img == nil {
+				var err error
+				if img, err = st.render(ctx, &mu, data, i+1); err != nil {
+					fail(i, err)
+					return
 				}
-				continue
+				dpi = renderDPI
 			}
-			dpi = renderDPI
-		}
-		res, err := e.OCR.Recognize(ctx, img, dpi)
-		if err != nil || len(res) == 0 {
-			if err == nil {
+			res, err := e.OCR.Recognize(ctx, img, dpi)
+			if err == nil && len(res) == 0 {
 				err = errors.New("ocr: no page recognised")
 			}
-			if st.err == nil {
-				st.err = fmt.Errorf("pdf: page %d: %w", i+1, err)
+			if err != nil {
+				fail(i, err)
+				return
 			}
-			continue
-		}
-		if st.conf == nil {
-			st.conf = map[int]float64{}
-		}
-		st.conf[i] = ocr.Round(res[0].Confidence())
-		all[i] = ocrLines(&res[0], p.box)
-		gfx[i] = pageGraphics{}
+			lines := ocrLines(&res[0], p.box)
+			mu.Lock()
+			defer mu.Unlock()
+			if st.conf == nil {
+				st.conf = map[int]float64{}
+			}
+			st.conf[i] = ocr.Round(res[0].Confidence())
+			all[i] = lines
+			gfx[i] = pageGraphics{}
+		}()
 	}
+	wg.Wait()
 	return st
 }
 
@@ -295,12 +318,15 @@ func pnm(v pdflib.Value, w, h int64) []byte {
 	return out
 }
 
-// render draws page n with pdftoppm as a grey PGM at renderDPI.
-func (st *scanState) render(ctx context.Context, data []byte, n int) ([]byte, error) {
+// render draws page n with pdftoppm as a grey PGM at renderDPI. mu
+// guards the file it writes data to, once.
+func (st *scanState) render(ctx context.Context, mu *sync.Mutex, data []byte, n int) ([]byte, error) {
 	path, err := exec.LookPath("pdftoppm")
 	if err != nil {
 		return nil, errors.New("no page image cqcmine can read, and pdftoppm (Debian: poppler-utils) is not installed to render the page")
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	if st.tmp == "" {
 		f, err := os.CreateTemp("", "cqcmine-scan-*.pdf")
 		if err != nil {
@@ -315,6 +341,8 @@ func (st *scanState) render(ctx context.Context, data []byte, n int) ([]byte, er
 			return nil, fmt.Errorf("render: %w", werr)
 		}
 	}
+	mu.Unlock()
+	defer mu.Lock()
 	cmd := exec.CommandContext(ctx, path, "-r", strconv.Itoa(renderDPI), "-gray", "-f", strconv.Itoa(n), "-l", strconv.Itoa(n), "-singlefile", st.tmp)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
