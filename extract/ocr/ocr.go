@@ -66,7 +66,7 @@ const ConfidenceFloor = extract.OCRConfidenceFloor
 
 // Install says how to install Tesseract; it ends the reason given when
 // OCR cannot run.
-const Install = "install Tesseract (Debian: apt-get install tesseract-ocr tesseract-ocr-eng) to read scanned pages"
+const Install = "to read scanned pages, install it (Debian: apt-get install tesseract-ocr tesseract-ocr-eng)"
 
 // ErrNotInstalled is wrapped by the error of an engine that cannot run.
 var ErrNotInstalled = errors.New("tesseract is not installed")
