@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"regexp"
 	"runtime"
 	"strconv"
 	"sync"
@@ -176,14 +177,26 @@ func hasImage(p pageRef) (ok bool) {
 	return ok
 }
 
-// largestImage returns the page's largest image XObject.
+// doRE finds the XObjects a content stream draws.
+var doRE = regexp.MustCompile(`/([^\s/\[\]()<>{}%]+)\s+Do\b`)
+
+// largestImage returns the largest image XObject the page draws (its
+// resources may list images of other pages too).
 func largestImage(p pageRef) (img pdflib.Value, ok bool) {
 	if p.err != nil {
 		return img, false
 	}
+	in := &interp{doc: &docState{maxStr: 64 << 20}}
+	data, _ := in.contents(p.v)
 	xo := p.res.Key("XObject")
 	best := int64(0)
-	for _, k := range xo.Keys() {
+	seen := map[string]bool{}
+	for _, m := range doRE.FindAllSubmatch(data, -1) {
+		k := string(m[1])
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
 		v := xo.Key(k)
 		if v.Kind() != pdflib.Stream || v.Key("Subtype").Name() != "Image" {
 			continue
