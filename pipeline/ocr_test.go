@@ -394,3 +394,70 @@ func checkOK(tb testing.TB, results []*pipeline.Result) {
 		}
 	}
 }
+
+// TestMixedScan: a report whose last page is a scanned letter gets OCR
+// for that page only; --ocr off leaves it empty and --ocr force
+// recognises every page (the born-digital ones rendered with pdftoppm).
+func TestMixedScan(t *testing.T) {
+	if testing.Short() {
+		t.Skip("OCR takes seconds a page")
+	}
+	needOCRTools(t)
+	_, pdfs := ocrSeeds(t)
+	dir := t.TempDir()
+	jpgs := scan(t, pdfs[0][0], filepath.Join(dir, "scan.pdf"), dir)
+
+	pdf := fpdf.New("P", "pt", "A4", "")
+	pdf.SetFont("Helvetica", "", 12)
+	body := []string{
+		"Brackenford General Hospital. Are services safe? Requires improvement. The trust must ensure that staff complete mandatory training.",
+		"Northvale NHS Foundation Trust: are services caring? Good. The trust should review how it records seclusion.",
+	}
+	for _, text := range body {
+		pdf.AddPage()
+		pdf.SetXY(72, 72)
+		pdf.MultiCell(450, 16, text, "", "L", false)
+	}
+	pdf.AddPage()
+	w, h := pdf.GetPageSize()
+	pdf.ImageOptions(jpgs[0], 0, 0, w, h, false, fpdf.ImageOptions{ImageType: "JPG"}, 0, "")
+	mixed := filepath.Join(dir, "mixed.pdf")
+	if err := pdf.OutputFileAndClose(mixed); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(mixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		mode ocr.Mode
+		want []bool // OCR per page
+	}{
+		{ocr.ModeAuto, []bool{false, false, true}},
+		{ocr.ModeOff, []bool{false, false, false}},
+		{ocr.ModeForce, []bool{true, true, true}},
+	} {
+		t.Run(string(tc.mode), func(t *testing.T) {
+			c, err := pipeline.ExtractorsOCR(tc.mode)[extract.FormatPDF].Extract(context.Background(), data, extract.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.Pages) != 3 {
+				t.Fatalf("%d pages", len(c.Pages))
+			}
+			for i, p := range c.Pages {
+				if p.OCR != tc.want[i] {
+					t.Errorf("page %d: OCR %v, want %v", i+1, p.OCR, tc.want[i])
+				}
+				if i < 2 {
+					if f1 := wordF1(ocrWords(p.Text), ocrWords(body[i])); f1 < 0.95 {
+						t.Errorf("page %d: word F1 %.3f: %q", i+1, f1, p.Text)
+					}
+				}
+			}
+			if n := len(ocrWords(c.Pages[2].Text)); tc.want[2] != (n > 100) {
+				t.Errorf("page 3: %d words", n)
+			}
+		})
+	}
+}
