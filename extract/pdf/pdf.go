@@ -215,11 +215,8 @@ func (e Extractor) extract(ctx context.Context, fixed []byte, lim extract.Limits
 		}
 	}
 	scan := e.recognise(ctx, fixed, pages, all, gfx, alnum < 4*len(pages))
-	if alnum < 4*len(pages) && len(scan.conf) == 0 {
-		if scan.err != nil {
-			return nil, scan.err
-		}
-		return nil, &extract.NeedsOCRError{Pages: len(pages), Reason: scan.reason}
+	if alnum < 4*len(pages) && scan.found == 0 {
+		return nil, scan.needsOCR(ctx, len(pages))
 	}
 	if !e.KeepFurniture {
 		removeFurniture(all)

@@ -39,6 +39,7 @@ const (
 // scanState is what OCR did to one document.
 type scanState struct {
 	conf   map[int]float64 // page index -> mean confidence, for recognised pages
+	found  int             // recognised pages that gave text
 	reason string          // why textless pages were not recognised
 	err    error           // the first failure to recognise a page
 	tmp    string          // the file written for pdftoppm
@@ -129,12 +130,30 @@ func (e Extractor) recognise(ctx context.Context, data []byte, pages []pageRef, 
 				st.conf = map[int]float64{}
 			}
 			st.conf[i] = ocr.Round(res[0].Confidence())
+			if len(lines) > 0 {
+				st.found++
+			}
 			all[i] = lines
 			gfx[i] = pageGraphics{}
 		}()
 	}
 	wg.Wait()
 	return st
+}
+
+// needsOCR is the error for a document without text that OCR did not
+// give text either: a failure when time ran out, else a needs-OCR status
+// saying why.
+func (st *scanState) needsOCR(ctx context.Context, pages int) error {
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("pdf: ocr: %w", ctx.Err())
+	case st.err != nil:
+		return &extract.NeedsOCRError{Pages: pages, Reason: "OCR failed: " + st.err.Error()}
+	case len(st.conf) > 0:
+		return &extract.NeedsOCRError{Pages: pages, Reason: "OCR found no text"}
+	}
+	return &extract.NeedsOCRError{Pages: pages, Reason: st.reason}
 }
 
 // mark flags the recognised pages of c.
