@@ -2,9 +2,14 @@ package extract_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/cqcmine/cqcmine/extract"
@@ -66,4 +71,57 @@ func TestFindingContract(t *testing.T) {
 		}
 	}
 	golden.Check(t, filepath.Join("testdata", "findings.jsonl"), buf.Bytes())
+}
+
+// TestFindingContractCSV pins the CSV form of the contract and checks
+// that it is the whole contract: every value the JSON form writes is in
+// the column of the same name.
+func TestFindingContractCSV(t *testing.T) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write(extract.CSVColumns)
+	for _, f := range contract {
+		row := extract.CSVRecord(f)
+		if len(row) != len(extract.CSVColumns) {
+			t.Fatalf("%d cells for %d columns", len(row), len(extract.CSVColumns))
+		}
+		w.Write(row)
+
+		b, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var obj map[string]any
+		if err := json.Unmarshal(b, &obj); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range obj {
+			col := slices.Index(extract.CSVColumns, k)
+			if col < 0 {
+				t.Errorf("JSON field %q has no CSV column", k)
+				continue
+			}
+			want := ""
+			switch v := v.(type) {
+			case nil:
+			case string:
+				want = v
+			case float64:
+				want = strconv.FormatFloat(v, 'f', -1, 64)
+			case []any:
+				var parts []string
+				for _, p := range v {
+					parts = append(parts, fmt.Sprint(p))
+				}
+				want = strings.Join(parts, ";")
+			default:
+				t.Fatalf("field %q: unexpected JSON value %T", k, v)
+			}
+			if row[col] != want {
+				t.Errorf("%s: CSV %s = %q, JSON has %q", f.Text, k, row[col], want)
+			}
+		}
+	}
+	w.Flush()
+	golden.Check(t, filepath.Join("testdata", "findings.csv"), buf.Bytes())
 }

@@ -557,30 +557,31 @@ func TestRemoveRefusesOtherDirs(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	tests := []struct {
-		q    Query
-		want string // in the error; "" for none
+		q     Query
+		want  string // in the error; "" for none
+		field string // the QueryError's field
 	}{
-		{Query{}, ""},
-		{Query{Text: "safe +staff -night \"hand hygiene\" kind:must-do falls~ med*", Kinds: []string{"rating"}, From: 2018, To: 2021, Limit: 1000}, ""},
-		{Query{Kinds: []string{"rumour"}}, `unknown kind "rumour"`},
-		{Query{Ratings: []string{"fine"}}, `unknown rating "fine"`},
-		{Query{Previous: []string{"Good"}}, `unknown previous "Good"`},
-		{Query{Direction: []string{"up"}}, `unknown direction "up"`},
-		{Query{Domains: []string{"kind"}}, `unknown domain "kind"`},
-		{Query{Providers: []string{""}}, "empty provider"},
-		{Query{From: 2021, To: 2018}, "from 2021 is after to 2018"},
-		{Query{From: 21}, "year 21"},
-		{Query{Scope: "everything"}, `unknown scope "everything"`},
-		{Query{Sort: "oldest"}, `unknown sort "oldest"`},
-		{Query{Limit: 1001}, "limit 1001"},
-		{Query{Limit: -1}, "limit -1"},
-		{Query{Offset: -5}, "offset -5"},
-		{Query{FacetSize: -1}, "facet size -1"},
-		{Query{Text: `"unclosed`}, "query"},
-		{Query{Text: "staff +"}, "query"},
-		{Query{Text: "seclusion~2 staffing~1"}, ""},
-		{Query{Text: "safe OR seclushion~7"}, "at most 2 edits"},
-		{Query{Text: "kind:rating +wards~3"}, "at most 2 edits"},
+		{Query{}, "", ""},
+		{Query{Text: "safe +staff -night \"hand hygiene\" kind:must-do falls~ med*", Kinds: []string{"rating"}, From: 2018, To: 2021, Limit: 1000}, "", ""},
+		{Query{Kinds: []string{"rumour"}}, `unknown kind "rumour"`, "kind"},
+		{Query{Ratings: []string{"fine"}}, `unknown rating "fine"`, "rating"},
+		{Query{Previous: []string{"Good"}}, `unknown previous "Good"`, "previous"},
+		{Query{Direction: []string{"up"}}, `unknown direction "up"`, "direction"},
+		{Query{Domains: []string{"kind"}}, `unknown domain "kind"`, "domain"},
+		{Query{Providers: []string{""}}, "empty provider", "provider"},
+		{Query{From: 2021, To: 2018}, "from 2021 is after to 2018", "from"},
+		{Query{From: 21}, "year 21", "year"},
+		{Query{Scope: "everything"}, `unknown scope "everything"`, "scope"},
+		{Query{Sort: "oldest"}, `unknown sort "oldest"`, "sort"},
+		{Query{Limit: 1001}, "limit 1001", "limit"},
+		{Query{Limit: -1}, "limit -1", "limit"},
+		{Query{Offset: -5}, "offset -5", "offset"},
+		{Query{FacetSize: -1}, "facet size -1", "facet_size"},
+		{Query{Text: `"unclosed`}, "query", "text"},
+		{Query{Text: "staff +"}, "query", "text"},
+		{Query{Text: "seclusion~2 staffing~1"}, "", ""},
+		{Query{Text: "safe OR seclushion~7"}, "at most 2 edits", "text"},
+		{Query{Text: "kind:rating +wards~3"}, "at most 2 edits", "text"},
 	}
 	for _, tt := range tests {
 		err := tt.q.Validate()
@@ -589,6 +590,11 @@ func TestValidate(t *testing.T) {
 			t.Errorf("%+v: %v", tt.q, err)
 		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
 			t.Errorf("%+v: error %v, want %q", tt.q, err, tt.want)
+		case tt.want != "":
+			var qe *QueryError
+			if !errors.As(err, &qe) || qe.Field != tt.field {
+				t.Errorf("%+v: error %#v, want a QueryError on field %q", tt.q, err, tt.field)
+			}
 		}
 	}
 }

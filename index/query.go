@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -10,8 +11,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/search/query"
-
-	"github.com/cqcmine/cqcmine/extract"
 )
 
 // Scopes: which bleve documents a search looks at.
@@ -84,80 +83,78 @@ type Query struct {
 	MultiSelect []string `json:"multi_select,omitempty"`
 }
 
-// filter is one list of Query values and the field it filters.
-type filter struct {
-	name   string
-	field  string
-	values []string
-	valid  []string // accepted values; nil accepts any
+// QueryError is a query the index refuses: the field at fault, the value
+// given and why. Validate and Search return it for any problem with the
+// query itself, so callers tell a user's mistake from a failure.
+type QueryError struct {
+	Field  string // the Query field or filter name, "text" for the query string
+	Value  string // the value given ("" when the value is missing)
+	Reason string // why, as a sentence for the user
+	Err    error  // the parser's error, for text
 }
 
-func (q *Query) filters() []filter {
-	kinds := make([]string, len(extract.Kinds))
-	for i, k := range extract.Kinds {
-		kinds[i] = string(k)
+// Message is the error for the user: the reason, with the query part
+// for a query string that does not parse.
+func (e *QueryError) Message() string {
+	if e.Field == "text" {
+		return fmt.Sprintf("query %q: %s", e.Value, e.Reason)
 	}
-	ratings := []string{extract.RatingOutstanding, extract.RatingGood, extract.RatingRequiresImp, extract.RatingInadequate}
-	return []filter{
-		{"kind", fKind, q.Kinds, kinds},
-		{"rating", fRating, q.Ratings, ratings},
-		{"previous", fPrevious, q.Previous, ratings},
-		{"direction", fDirection, q.Direction, []string{DirectionImproved, DirectionSame, DirectionDeclined}},
-		{"domain", fDomain, q.Domains, extract.Domains},
-		{"subject", fSubject, q.Subjects, nil},
-		{"provider", fProvider, q.Providers, nil},
-		{"doc_type", fDocType, q.DocTypes, nil},
-		{"regulation", fRegulation, q.Regulations, nil},
-		{"speaker", fSpeaker, q.Speakers, nil},
-		{"theme", fTheme, q.Themes, nil},
-		{"doc_id", fDocID, q.DocIDs, nil},
-	}
+	return e.Reason
 }
+
+func (e *QueryError) Error() string {
+	if e.Field == "text" {
+		return e.Message()
+	}
+	return "query: " + e.Reason
+}
+
+func (e *QueryError) Unwrap() error { return e.Err }
 
 // Validate reports the first problem with q: an unknown filter value,
 // scope or sort, a bad range or page, or a query string that does not
 // parse.
 func (q *Query) Validate() error {
-	for _, f := range q.filters() {
-		for _, v := range f.values {
+	for _, f := range Filters {
+		for _, v := range *f.Values(q) {
 			if v == "" {
-				return fmt.Errorf("query: empty %s", f.name)
+				return &QueryError{Field: f.Name, Reason: "empty " + f.Name}
 			}
-			if f.valid != nil && !slices.Contains(f.valid, v) {
-				return fmt.Errorf("query: unknown %s %q (want one of %s)", f.name, v, strings.Join(f.valid, ", "))
+			if f.Valid != nil && !slices.Contains(f.Valid, v) {
+				return &QueryError{Field: f.Name, Value: v, Reason: fmt.Sprintf("unknown %s %q (want one of %s)", f.Name, v, strings.Join(f.Valid, ", "))}
 			}
 		}
 	}
 	for _, y := range []int{q.From, q.To} {
 		if y != 0 && (y < 1000 || y > 9999) {
-			return fmt.Errorf("query: year %d is not a four-digit year", y)
+			return &QueryError{Field: "year", Value: strconv.Itoa(y), Reason: fmt.Sprintf("year %d is not a four-digit year", y)}
 		}
 	}
 	if q.From != 0 && q.To != 0 && q.From > q.To {
-		return fmt.Errorf("query: from %d is after to %d", q.From, q.To)
+		return &QueryError{Field: "from", Value: strconv.Itoa(q.From), Reason: fmt.Sprintf("from %d is after to %d", q.From, q.To)}
 	}
 	switch q.Scope {
 	case "", ScopeFindings, ScopePages, ScopeAll:
 	default:
-		return fmt.Errorf("query: unknown scope %q (want findings, pages or all)", q.Scope)
+		return &QueryError{Field: "scope", Value: q.Scope, Reason: fmt.Sprintf("unknown scope %q (want findings, pages or all)", q.Scope)}
 	}
 	switch q.Sort {
 	case "", SortRelevance, SortDate:
 	default:
-		return fmt.Errorf("query: unknown sort %q (want relevance or date)", q.Sort)
+		return &QueryError{Field: "sort", Value: q.Sort, Reason: fmt.Sprintf("unknown sort %q (want relevance or date)", q.Sort)}
 	}
 	if q.Limit < 0 || q.Limit > MaxLimit {
-		return fmt.Errorf("query: limit %d out of range 0..%d", q.Limit, MaxLimit)
+		return &QueryError{Field: "limit", Value: strconv.Itoa(q.Limit), Reason: fmt.Sprintf("limit %d out of range 0..%d", q.Limit, MaxLimit)}
 	}
 	if q.Offset < 0 || q.Offset > MaxOffset {
-		return fmt.Errorf("query: offset %d out of range 0..%d", q.Offset, MaxOffset)
+		return &QueryError{Field: "offset", Value: strconv.Itoa(q.Offset), Reason: fmt.Sprintf("offset %d out of range 0..%d", q.Offset, MaxOffset)}
 	}
 	if q.FacetSize < 0 || q.FacetSize > MaxFacetSize {
-		return fmt.Errorf("query: facet size %d out of range 0..%d", q.FacetSize, MaxFacetSize)
+		return &QueryError{Field: "facet_size", Value: strconv.Itoa(q.FacetSize), Reason: fmt.Sprintf("facet size %d out of range 0..%d", q.FacetSize, MaxFacetSize)}
 	}
 	for _, f := range q.MultiSelect {
 		if !slices.Contains(FacetFields, f) {
-			return fmt.Errorf("query: unknown multi-select facet %q (want one of %s)", f, strings.Join(FacetFields, ", "))
+			return &QueryError{Field: "multi_select", Value: f, Reason: fmt.Sprintf("unknown multi-select facet %q (want one of %s)", f, strings.Join(FacetFields, ", "))}
 		}
 	}
 	if _, err := textQuery(q.Text); err != nil {
@@ -213,13 +210,6 @@ type check struct {
 // facetYear is the index of "year" in FacetFields.
 const facetYear = cYear
 
-// filterColumn maps a filter name to its column; -1 for doc_id.
-var filterColumn = map[string]int{
-	"kind": cKind, "rating": cRating, "previous": cPrevious, "direction": cDirection,
-	"domain": cDomain, "subject": cSubject, "provider": cProvider, "doc_type": cDocType,
-	"regulation": cRegulation, "speaker": cSpeaker, "theme": cTheme, "doc_id": -1,
-}
-
 // matcher builds q's filters against the table's dictionaries. t.mu must
 // be held.
 func (q *Query) matcher(t *table) *matcher {
@@ -232,14 +222,15 @@ func (q *Query) matcher(t *table) *matcher {
 		}
 		m.checks = append(m.checks, ch)
 	}
-	for _, f := range q.filters() {
-		if len(f.values) == 0 {
+	for _, f := range Filters {
+		values := *f.Values(q)
+		if len(values) == 0 {
 			continue
 		}
-		c := filterColumn[f.name]
+		c := f.column
 		if c < 0 {
 			ch := check{kind: checkDoc, accept: make([]uint8, len(t.dlist))}
-			for _, v := range f.values {
+			for _, v := range values {
 				if d := t.docs[v]; d != nil && int(d.ord) < len(ch.accept) {
 					ch.accept[d.ord] = 1
 				}
@@ -251,7 +242,7 @@ func (q *Query) matcher(t *table) *matcher {
 		if c == cTheme {
 			ch.kind = checkTheme
 		}
-		for _, v := range f.values {
+		for _, v := range values {
 			if code, ok := t.dicts[c].lookup(v); ok {
 				ch.accept[code] = 1
 				if code < 64 {
@@ -325,10 +316,10 @@ func textQuery(s string) (query.Query, error) {
 	for _, p := range parts {
 		qq, err := bleve.NewQueryStringQuery(p).Parse()
 		if err != nil {
-			return nil, fmt.Errorf("query %q: %w", p, err)
+			return nil, &QueryError{Field: "text", Value: p, Reason: err.Error(), Err: err}
 		}
 		if tooFuzzy(qq) {
-			return nil, fmt.Errorf("query %q: a fuzzy word allows at most %d edits (word~1 or word~2)", p, maxFuzziness)
+			return nil, &QueryError{Field: "text", Value: p, Reason: fmt.Sprintf("a fuzzy word allows at most %d edits (word~1 or word~2)", maxFuzziness)}
 		}
 		if b, ok := qq.(*query.BooleanQuery); ok {
 			if d, ok := b.Should.(*query.DisjunctionQuery); ok && len(d.Disjuncts) > 0 {

@@ -255,7 +255,7 @@ func TestSinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != rep.Findings+1 || strings.Join(rows[0], ",") != strings.Join(pipeline.CSVColumns, ",") {
+	if len(rows) != rep.Findings+1 || strings.Join(rows[0], ",") != strings.Join(extract.CSVColumns, ",") {
 		t.Fatalf("CSV: %d rows (want %d + header), header %q", len(rows), rep.Findings, rows[0])
 	}
 

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/cqcmine/cqcmine/extract"
@@ -42,15 +41,8 @@ func (s *JSONLSink) Put(_ context.Context, r *Result) error {
 // Flush writes buffered lines.
 func (s *JSONLSink) Flush() error { return s.w.Flush() }
 
-// CSVColumns is the fixed column order of CSVSink.
-var CSVColumns = []string{
-	"doc", "doc_id", "kind", "page", "start", "end", "text",
-	"subject", "domain", "rating", "previous", "regulation", "speaker", "speaker_name",
-	"provider", "title", "doc_type", "published", "inspected_from", "inspected_to", "pages", "themes",
-	"entity_type", "ocr_pages", "ocr_confidence",
-}
-
-// CSVSink writes every finding as one CSV row, with a header row first.
+// CSVSink writes every finding as one CSV row (extract.CSVColumns), with
+// a header row first.
 type CSVSink struct {
 	w      *csv.Writer
 	header bool
@@ -66,12 +58,12 @@ func NewCSVSink(w io.Writer, header bool) *CSVSink {
 func (s *CSVSink) Put(_ context.Context, r *Result) error {
 	if !s.header {
 		s.header = true
-		if err := s.w.Write(CSVColumns); err != nil {
+		if err := s.w.Write(extract.CSVColumns); err != nil {
 			return fmt.Errorf("csv: %w", err)
 		}
 	}
 	for _, f := range r.Findings {
-		if err := s.w.Write(CSVRecord(f)); err != nil {
+		if err := s.w.Write(extract.CSVRecord(f)); err != nil {
 			return fmt.Errorf("csv: %s: %w", r.Input.Path, err)
 		}
 	}
@@ -83,34 +75,10 @@ func (s *CSVSink) Put(_ context.Context, r *Result) error {
 func (s *CSVSink) Flush() error {
 	if !s.header {
 		s.header = true
-		s.w.Write(CSVColumns)
+		s.w.Write(extract.CSVColumns)
 	}
 	s.w.Flush()
 	return s.w.Error()
-}
-
-// CSVRecord is f as a row in CSVColumns order.
-func CSVRecord(f extract.Finding) []string {
-	num := func(n int) string {
-		if n == 0 {
-			return ""
-		}
-		return strconv.Itoa(n)
-	}
-	start := ""
-	if f.End > 0 {
-		start = strconv.Itoa(f.Start)
-	}
-	conf := ""
-	if f.OCRPages > 0 {
-		conf = strconv.FormatFloat(f.OCRConfidence, 'f', 1, 64)
-	}
-	return []string{
-		f.Doc, f.DocID, string(f.Kind), num(f.Page), start, num(f.End), f.Text,
-		f.Subject, f.Domain, f.Rating, f.Previous, f.Regulation, f.Speaker, f.SpeakerName,
-		f.Provider, f.Title, f.DocType, f.Published, f.InspectedFrom, f.InspectedTo, num(f.Pages),
-		strings.Join(f.Themes, ";"), f.EntityType, num(f.OCRPages), conf,
-	}
 }
 
 // TextDirSink writes each document's extracted text to a file in a

@@ -67,7 +67,7 @@ func runIndex(ctx context.Context, o indexOptions, paths []string, stdout, stder
 		return fmt.Errorf("index: %w", err)
 	}
 	if len(paths) == 0 {
-		man, err := corpus.LoadManifest(filepath.Join(o.dir, index.ManifestName))
+		man, err := corpus.LoadManifest(filepath.Join(o.dir, pipeline.ManifestName))
 		if err != nil {
 			return err
 		}
@@ -92,10 +92,10 @@ func runIndex(ctx context.Context, o indexOptions, paths []string, stdout, stder
 	}
 	defer ix.Close()
 
-	var st index.UpdateStats
+	var st pipeline.UpdateStats
 	rec := &pipeline.Recorder{}
 	rep, runErr := withProgress(ctx, cfg, o.runOptions, stderr, func() (rep *pipeline.Report, err error) {
-		rep, st, err = index.Update(ctx, ix, o.dir, cfg, items, paths, rec)
+		rep, st, err = pipeline.Update(ctx, ix, o.dir, cfg, items, paths, rec)
 		return rep, err
 	})
 	rows := rec.Rows

@@ -17,17 +17,6 @@ type searchOptions struct {
 	dir      string
 	json     bool
 	q        index.Query
-	kinds    listFlag
-	ratings  listFlag
-	previous listFlag
-	dirs     listFlag
-	domains  listFlag
-	subjects listFlag
-	provs    listFlag
-	types    listFlag
-	regs     listFlag
-	speakers listFlag
-	themes   listFlag
 	noFacets bool
 }
 
@@ -41,17 +30,9 @@ const searchExamples = `  cqcmine search seclusion
 func (o *searchOptions) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.dir, "index", defaultIndexDir(), "index `DIR`")
 	fs.BoolVar(&o.json, "json", false, "print results as JSON")
-	fs.Var(&o.kinds, "kind", "only findings of these kinds (document, rating, must-do, should-do, quote, undertaking); repeat or comma-separate")
-	fs.Var(&o.ratings, "rating", "only ratings of these values (outstanding, good, requires improvement, inadequate)")
-	fs.Var(&o.previous, "previous", "only ratings whose previous rating was one of these")
-	fs.Var(&o.dirs, "direction", "only ratings that went this way (improved, same, declined)")
-	fs.Var(&o.domains, "domain", "only these key questions (safe, effective, caring, responsive, well-led, overall)")
-	fs.Var(&o.subjects, "subject", "only these subjects (core service, location, trust overall)")
-	fs.Var(&o.provs, "provider", "only these providers")
-	fs.Var(&o.types, "doc-type", "only these document types (inspection report, warning notice, press statement, ...)")
-	fs.Var(&o.regs, "regulation", `only these regulations ("Regulation 12")`)
-	fs.Var(&o.speakers, "speaker", "only quotes by these speakers (CQC, trust, patient, other)")
-	fs.Var(&o.themes, "theme", `only these themes ("ligature risks", staffing, ...)`)
+	for _, f := range index.Filters {
+		fs.Var((*listFlag)(f.Values(&o.q)), f.Flag(), f.Help)
+	}
 	fs.IntVar(&o.q.From, "from", 0, "published in or after this `YEAR`")
 	fs.IntVar(&o.q.To, "to", 0, "published in or before this `YEAR`")
 	fs.StringVar(&o.q.Scope, "scope", "findings", "what to search: findings, pages or all")
@@ -70,9 +51,6 @@ func runSearchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	o.q.Text = strings.Join(words, " ")
-	o.q.Kinds, o.q.Ratings, o.q.Previous, o.q.Direction = o.kinds, o.ratings, o.previous, o.dirs
-	o.q.Domains, o.q.Subjects, o.q.Providers, o.q.DocTypes = o.domains, o.subjects, o.provs, o.types
-	o.q.Regulations, o.q.Speakers, o.q.Themes = o.regs, o.speakers, o.themes
 	o.q.Facets = !o.noFacets
 	if err := o.q.Validate(); err != nil {
 		return &usageError{fmt.Sprintf("search: %v", err)}

@@ -17,6 +17,7 @@ import (
 	"github.com/cqcmine/cqcmine/corpus/demo"
 	"github.com/cqcmine/cqcmine/index"
 	"github.com/cqcmine/cqcmine/internal/web"
+	"github.com/cqcmine/cqcmine/pipeline"
 )
 
 type serveOptions struct {
@@ -79,7 +80,7 @@ func runServe(ctx context.Context, o serveOptions, paths []string, stdout, stder
 		return err
 	}
 	defer ix.Close()
-	man, err := corpus.LoadManifest(filepath.Join(o.dir, index.ManifestName))
+	man, err := corpus.LoadManifest(filepath.Join(o.dir, pipeline.ManifestName))
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/cqcmine/cqcmine/corpus"
 	"github.com/cqcmine/cqcmine/index"
+	"github.com/cqcmine/cqcmine/pipeline"
 )
 
 // buildCqcmine builds the command into a temporary directory.
@@ -181,7 +182,7 @@ func TestIndexSurvivesSIGKILL(t *testing.T) {
 				// committed a batch (and saved the manifest), a little
 				// later.
 				extra := time.Duration(rng.Int64N(int64(300 * time.Millisecond)))
-				waitWritten(filepath.Join(dir, index.ManifestName), began, full)
+				waitWritten(filepath.Join(dir, pipeline.ManifestName), began, full)
 				time.Sleep(extra)
 				delay = time.Since(began)
 			}

@@ -62,6 +62,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/cqcmine/cqcmine/extract"
 	prose "github.com/jdkato/prose/v2"
@@ -171,6 +172,26 @@ func (t *Tagger) Tag(ctx context.Context, doc *extract.Document) []extract.Findi
 	return out
 }
 
+// writeValid writes s with each byte that is not part of valid UTF-8
+// replaced by '?': the extractors give valid UTF-8, but a caller may not,
+// and the rules and the sentence splitter must see the same bytes at the
+// same offsets.
+func writeValid(b *strings.Builder, s string) {
+	if utf8.ValidString(s) {
+		b.WriteString(s)
+		return
+	}
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteByte('?')
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+}
+
 // tag tags doc; with recoverPanics a panic becomes an *extract.PanicError.
 func (t *Tagger) tag(ctx context.Context, doc *extract.Document, opt Options, recoverPanics bool) (out []extract.Finding, err error) {
 	if doc == nil {
@@ -183,7 +204,7 @@ func (t *Tagger) tag(ctx context.Context, doc *extract.Document, opt Options, re
 			b.WriteByte('\f')
 		}
 		st.starts = append(st.starts, b.Len())
-		b.WriteString(p.Text)
+		writeValid(&b, p.Text)
 	}
 	st.text = b.String()
 	st.lower = asciiLower(st.text)

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/internal/golden"
@@ -395,18 +397,22 @@ func TestSentences(t *testing.T) {
 }
 
 func FuzzTag(f *testing.F) {
+	// Seeds stay small: each test document is cut into pieces of at most
+	// fuzzSeedBytes at paragraph breaks. Whole documents of several KB make
+	// every new input slow to tag and minimising one stalls the search.
 	names, _ := filepath.Glob(filepath.Join("testdata", "*.txt"))
 	for _, n := range names {
 		b, err := os.ReadFile(n)
-		if err == nil {
-			f.Add(string(b))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, piece := range fuzzSeeds(string(b), fuzzSeedBytes) {
+			f.Add(piece)
 		}
 	}
 	for _, s := range []string{"", "“", "\"", "‘x", "rated good for", "Safe Effective Caring\nGood", "• \n•", "2.1.", "must\f\"x\fy\"", "’’‘‘“”\"'"} {
 		f.Add(s)
 	}
-	// Run with -fuzzminimizetime 1x or so: minimizing each new input for
-	// the default minute starves the search on these large inputs.
 	tg, err := New()
 	if err != nil {
 		f.Fatal(err)
@@ -475,5 +481,77 @@ func TestConcurrentTag(t *testing.T) {
 	close(errs)
 	for p := range errs {
 		t.Errorf("%s: findings differ when tagged concurrently", p)
+	}
+}
+
+// fuzzSeedBytes bounds a FuzzTag seed.
+const fuzzSeedBytes = 400
+
+// fuzzSeeds cuts text at blank lines into pieces of at most max bytes,
+// joining short paragraphs; a longer paragraph is cut at line ends, and a
+// longer line at max bytes (on a rune boundary).
+func fuzzSeeds(text string, max int) []string {
+	var out []string
+	var cur strings.Builder
+	emit := func() {
+		if cur.Len() > 0 {
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+	}
+	add := func(part, sep string) {
+		if cur.Len() > 0 && cur.Len()+len(sep)+len(part) > max {
+			emit()
+		}
+		if cur.Len() > 0 {
+			cur.WriteString(sep)
+		}
+		cur.WriteString(part)
+	}
+	for _, para := range strings.Split(text, "\n\n") {
+		if len(para) <= max {
+			add(para, "\n\n")
+			continue
+		}
+		for _, line := range strings.Split(para, "\n") {
+			for len(line) > max {
+				cut := max
+				for cut > 0 && !utf8.RuneStart(line[cut]) {
+					cut--
+				}
+				add(line[:cut], "\n")
+				emit()
+				line = line[cut:]
+			}
+			add(line, "\n")
+		}
+		emit()
+	}
+	emit()
+	return out
+}
+
+func TestFuzzSeeds(t *testing.T) {
+	long := strings.Repeat("é", 300) // 600 bytes, one line
+	tests := []struct {
+		text string
+		max  int
+		want []string
+	}{
+		{"a\n\nb", 10, []string{"a\n\nb"}},
+		{"aaaa\n\nbbbb", 5, []string{"aaaa", "bbbb"}},
+		{"l1\nl2\nl3", 5, []string{"l1\nl2", "l3"}},
+		{long, 400, []string{long[:400], long[400:]}},
+	}
+	for _, tt := range tests {
+		got := fuzzSeeds(tt.text, tt.max)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("fuzzSeeds(%q, %d) = %q, want %q", tt.text, tt.max, got, tt.want)
+		}
+		for _, g := range got {
+			if len(g) > tt.max || !utf8.ValidString(g) {
+				t.Errorf("seed %q: %d bytes or not UTF-8", g, len(g))
+			}
+		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"image/png"
 	"io/fs"
 	"net/http"
@@ -23,12 +22,9 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	cqcorpus "github.com/cqcmine/cqcmine/corpus"
-	"github.com/cqcmine/cqcmine/corpus/demo"
-	"github.com/cqcmine/cqcmine/extract/tag"
 	"github.com/cqcmine/cqcmine/index"
+	"github.com/cqcmine/cqcmine/internal/testindex"
 	"github.com/cqcmine/cqcmine/internal/web"
-	"github.com/cqcmine/cqcmine/pipeline"
 )
 
 // updateShots makes the browser tests save a screenshot of each page they
@@ -54,47 +50,11 @@ const stepTimeout = 10 * time.Second
 // and returns it with the hook that opens a document's original file.
 func demoIndex(tb testing.TB) (*index.Index, func(path string) (fs.File, error)) {
 	tb.Helper()
-	ctx := context.Background()
-	dir := tb.TempDir()
-	items, err := cqcorpus.WalkFS(ctx, demo.FS(), "demo")
-	if err != nil {
-		tb.Fatalf("walk demo corpus: %v", err)
-	}
-	tagger, err := tag.New()
-	if err != nil {
-		tb.Fatalf("tagger: %v", err)
-	}
-	ix, err := index.Open(dir)
-	if err != nil {
-		tb.Fatalf("open index: %v", err)
-	}
-	tb.Cleanup(func() { ix.Close() })
-	cfg := pipeline.Config{Extractors: pipeline.Extractors(), Tagger: tagger}
-	rep, _, err := index.Update(ctx, ix, dir, cfg, items, []string{"embed:demo"})
-	if err != nil {
-		tb.Fatalf("index demo corpus: %v", err)
-	}
-	if rep.OK != len(items) || rep.Findings == 0 {
-		tb.Fatalf("index demo corpus: %d of %d documents ok, %d findings", rep.OK, len(items), rep.Findings)
-	}
-	man, err := cqcorpus.LoadManifest(filepath.Join(dir, index.ManifestName))
+	ix, open, err := testindex.Demo(context.Background(), tb.TempDir())
 	if err != nil {
 		tb.Fatal(err)
 	}
-	// Like cqcmine serve: a document's path is opened only if the
-	// manifest recorded it, from the embedded corpus.
-	known := map[string]string{}
-	for key, e := range man.Entries {
-		known[e.Path] = key
-	}
-	open := func(path string) (fs.File, error) {
-		key, ok := known[path]
-		name, embedded := strings.CutPrefix(key, "embed:")
-		if !ok || !embedded {
-			return nil, fmt.Errorf("%s: %w", path, fs.ErrNotExist)
-		}
-		return demo.FS().Open(name)
-	}
+	tb.Cleanup(func() { ix.Close() })
 	return ix, open
 }
 

@@ -15,8 +15,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/internal/web"
-	"github.com/cqcmine/cqcmine/pipeline"
 )
 
 // TestE2E drives a headless Chromium through the UI served over an index
@@ -331,13 +331,13 @@ func e2eExport(tb *tab) {
 		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
 			tb.t.Fatalf("%s: export %s: status %d, %s", c.path, href, resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
-		if len(rows) == 0 || !slices.Equal(rows[0], pipeline.CSVColumns) {
-			tb.t.Fatalf("%s: CSV header %q, want %q", c.path, rows[:min(1, len(rows))], pipeline.CSVColumns)
+		if len(rows) == 0 || !slices.Equal(rows[0], extract.CSVColumns) {
+			tb.t.Fatalf("%s: CSV header %q, want %q", c.path, rows[:min(1, len(rows))], extract.CSVColumns)
 		}
 		if len(rows)-1 != total || total == 0 {
 			tb.t.Errorf("%s: the CSV has %d rows, the page says %d results", c.path, len(rows)-1, total)
 		}
-		kind := slices.Index(pipeline.CSVColumns, "kind")
+		kind := slices.Index(extract.CSVColumns, "kind")
 		for i, row := range rows[1:] {
 			if c.kind != "" && row[kind] != c.kind {
 				tb.t.Errorf("%s: CSV row %d has kind %q, want %q", c.path, i+1, row[kind], c.kind)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/index"
-	"github.com/cqcmine/cqcmine/pipeline"
 )
 
 // TotalHeader is the response header of an export that gives the number
@@ -22,10 +21,10 @@ func (s *server) handleExportCSV(w http.ResponseWriter, r *http.Request) {
 	s.export(w, r, "text/csv; charset=utf-8", "cqcmine-findings.csv",
 		func(bw *bufio.Writer) error {
 			cw = csv.NewWriter(bw)
-			return cw.Write(pipeline.CSVColumns)
+			return cw.Write(extract.CSVColumns)
 		},
 		func(_ *bufio.Writer, f *extract.Finding) error {
-			return cw.Write(pipeline.CSVRecord(*f))
+			return cw.Write(extract.CSVRecord(*f))
 		},
 		func() error {
 			cw.Flush()

@@ -9,40 +9,6 @@ import (
 	"github.com/cqcmine/cqcmine/index"
 )
 
-// filterParam is a URL parameter that filters a search, the Query field
-// it fills and the facet that counts its values.
-type filterParam struct {
-	param string
-	label string
-	field func(q *index.Query) *[]string
-}
-
-// filterParams are the filters in the order the sidebar shows them. Each
-// param is also the name of its facet in index.FacetFields.
-var filterParams = []filterParam{
-	{"kind", "Kind", func(q *index.Query) *[]string { return &q.Kinds }},
-	{"rating", "Rating", func(q *index.Query) *[]string { return &q.Ratings }},
-	{"direction", "Change since last rating", func(q *index.Query) *[]string { return &q.Direction }},
-	{"previous", "Previous rating", func(q *index.Query) *[]string { return &q.Previous }},
-	{"domain", "Key question", func(q *index.Query) *[]string { return &q.Domains }},
-	{"subject", "Core service or subject", func(q *index.Query) *[]string { return &q.Subjects }},
-	{"provider", "Provider", func(q *index.Query) *[]string { return &q.Providers }},
-	{"doc_type", "Document type", func(q *index.Query) *[]string { return &q.DocTypes }},
-	{"regulation", "Regulation", func(q *index.Query) *[]string { return &q.Regulations }},
-	{"speaker", "Speaker", func(q *index.Query) *[]string { return &q.Speakers }},
-	{"theme", "Theme", func(q *index.Query) *[]string { return &q.Themes }},
-	{"doc_id", "Document", func(q *index.Query) *[]string { return &q.DocIDs }},
-}
-
-func findFilter(param string) *filterParam {
-	for i := range filterParams {
-		if filterParams[i].param == param {
-			return &filterParams[i]
-		}
-	}
-	return nil
-}
-
 // searchState is a search as the URL states it: the query, the page and
 // the canonical parameters that reproduce it.
 type searchState struct {
@@ -68,15 +34,15 @@ func (s *server) parseSearch(v url.Values) (*searchState, error) {
 	}
 
 	nvals := 0
-	for _, f := range filterParams {
+	for _, f := range index.Filters {
 		var list []string
-		for _, x := range v[f.param] {
+		for _, x := range v[f.Name] {
 			x = strings.TrimSpace(x)
 			if x == "" || slices.Contains(list, x) {
 				continue
 			}
 			if len(x) > s.opt.MaxQueryLen {
-				return nil, badRequestf("The %s filter value is too long.", f.param)
+				return nil, badRequestf("The %s filter value is too long.", f.Name)
 			}
 			list = append(list, x)
 		}
@@ -84,9 +50,9 @@ func (s *server) parseSearch(v url.Values) (*searchState, error) {
 		if nvals > s.opt.MaxFilterValues {
 			return nil, badRequestf("Too many filter values: the most is %d.", s.opt.MaxFilterValues)
 		}
-		*f.field(q) = list
+		*f.Values(q) = list
 		if len(list) > 0 {
-			st.vals[f.param] = list
+			st.vals[f.Name] = list
 		}
 	}
 
@@ -140,7 +106,7 @@ func (s *server) parseSearch(v url.Values) (*searchState, error) {
 		return nil, badRequestf("That page is too far into the results; narrow the search instead.")
 	}
 	if err := q.Validate(); err != nil {
-		return nil, badRequestf("%s", strings.TrimPrefix(err.Error(), "query: "))
+		return nil, err
 	}
 	return st, nil
 }

@@ -30,9 +30,12 @@ func badRequestf(format string, args ...any) error {
 // status maps an error to the HTTP status and the message shown.
 func (s *server) status(r *http.Request, err error) (int, string) {
 	var br *badRequest
+	var qe *index.QueryError
 	switch {
 	case errors.As(err, &br):
 		return http.StatusBadRequest, br.msg
+	case errors.As(err, &qe):
+		return http.StatusBadRequest, qe.Message()
 	case errors.Is(err, index.ErrNotFound):
 		return http.StatusNotFound, "There is no document with this id in the index."
 	case errors.Is(err, context.DeadlineExceeded):

@@ -215,9 +215,9 @@ func makeHit(n int, h *index.Hit) hitView {
 // (multi-select); the others count the hits shown.
 func multiSelect(st *searchState) []string {
 	var out []string
-	for _, fp := range filterParams {
-		if fp.param != "doc_id" && len(*fp.field(&st.q)) > 0 {
-			out = append(out, fp.param)
+	for _, fp := range index.Filters {
+		if fp.Name != "doc_id" && len(*fp.Values(&st.q)) > 0 {
+			out = append(out, fp.Name)
 		}
 	}
 	if st.q.From != 0 || st.q.To != 0 {
@@ -234,26 +234,26 @@ func (s *server) facets(st *searchState, res *index.Results) []facetView {
 		byField[f.Field] = f
 	}
 	var out []facetView
-	for _, fp := range filterParams {
-		if fp.param == "doc_id" {
+	for _, fp := range index.Filters {
+		if fp.Name == "doc_id" {
 			continue
 		}
-		f := byField[fp.param]
-		fv := facetView{Param: fp.param, Label: fp.label, Missing: f.Missing}
-		selected := slices.Clone(st.vals[fp.param])
+		f := byField[fp.Name]
+		fv := facetView{Param: fp.Name, Label: fp.Label, Missing: f.Missing}
+		selected := slices.Clone(st.vals[fp.Name])
 		for _, t := range f.Terms {
-			fv.Terms = append(fv.Terms, s.term(st, fp.param, t.Term, t.Count))
+			fv.Terms = append(fv.Terms, s.term(st, fp.Name, t.Term, t.Count))
 			if i := slices.Index(selected, t.Term); i >= 0 {
 				selected = slices.Delete(selected, i, i+1)
 			}
 		}
 		for _, v := range selected {
-			fv.Terms = append(fv.Terms, s.term(st, fp.param, v, -1))
+			fv.Terms = append(fv.Terms, s.term(st, fp.Name, v, -1))
 		}
 		if len(fv.Terms) > 0 {
 			out = append(out, fv)
 		}
-		if fp.param == "doc_type" {
+		if fp.Name == "doc_type" {
 			if y := yearFacet(st, byField["year"]); len(y.Terms) > 0 {
 				out = append(out, y)
 			}
@@ -292,13 +292,13 @@ func yearFacet(st *searchState, f index.Facet) facetView {
 
 func chips(st *searchState) []chip {
 	var out []chip
-	for _, fp := range filterParams {
-		for _, v := range st.vals[fp.param] {
+	for _, fp := range index.Filters {
+		for _, v := range st.vals[fp.Name] {
 			label := v
-			if fp.param == "kind" {
+			if fp.Name == "kind" {
 				label = kindLabel(v)
 			}
-			out = append(out, chip{Label: fp.label, Value: label, RemoveURL: st.toggle(fp.param, v)})
+			out = append(out, chip{Label: fp.Label, Value: label, RemoveURL: st.toggle(fp.Name, v)})
 		}
 	}
 	switch from, to := st.q.From, st.q.To; {

@@ -26,7 +26,6 @@ import (
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/index"
 	"github.com/cqcmine/cqcmine/internal/web"
-	"github.com/cqcmine/cqcmine/pipeline"
 )
 
 // The fictional providers of the test corpus.
@@ -726,7 +725,7 @@ func TestExport(t *testing.T) {
 		if err != nil {
 			t.Fatalf("export.csv?%s: %v", query, err)
 		}
-		if !slices.Equal(rows[0], pipeline.CSVColumns) {
+		if !slices.Equal(rows[0], extract.CSVColumns) {
 			t.Errorf("export.csv header %q", rows[0])
 		}
 		if got := uint64(len(rows) - 1); got != api.Total || r.hdr.Get(web.TotalHeader) != strconv.FormatUint(api.Total, 10) {
@@ -766,7 +765,7 @@ func TestExport(t *testing.T) {
 	}
 	for _, fx := range fxs {
 		for _, f := range fx.findings {
-			if !got[strings.Join(pipeline.CSVRecord(f), "\x00")] {
+			if !got[strings.Join(extract.CSVRecord(f), "\x00")] {
 				t.Errorf("export lacks %s %q", f.Kind, f.Text)
 			}
 		}

@@ -1,4 +1,4 @@
-package index
+package pipeline
 
 import (
 	"context"
@@ -7,8 +7,17 @@ import (
 	"path/filepath"
 
 	"github.com/cqcmine/cqcmine/corpus"
-	"github.com/cqcmine/cqcmine/pipeline"
+	"github.com/cqcmine/cqcmine/extract"
 )
+
+// Store is where Update keeps documents and their findings: cqcmine's
+// index. Add replaces a document with the same id; Flush returns once
+// everything added or deleted is durable.
+type Store interface {
+	Add(ctx context.Context, doc *extract.Document, findings []extract.Finding) error
+	Delete(ctx context.Context, docIDs ...string) error
+	Flush(ctx context.Context) error
+}
 
 // ManifestName is the manifest's file name inside the index directory.
 const ManifestName = "cqcmine-manifest.json"
@@ -19,17 +28,17 @@ type UpdateStats struct {
 	Removed   int           // documents deleted because their files are gone
 }
 
-// Update brings the index in dir up to date with items, the files found
-// under roots: new and changed files are run through the pipeline and
-// indexed, files gone from under roots leave the index, unchanged files
-// are not read. The manifest is saved only after the index has committed
+// Update brings the store (an index whose manifest is kept in dir) up to
+// date with items, the files found under roots: new and changed files are
+// run through the pipeline and stored, files gone from under roots leave
+// the store, unchanged files are not read. The manifest is saved only after the index has committed
 // what it records, so an interrupted or killed update leaves an index that
 // opens and a manifest that never claims more than the index holds; the
 // next update completes the work, replacing (never duplicating) any
 // document indexed but not yet recorded.
 //
 // Results go to the extra sinks too, after the index has them.
-func Update(ctx context.Context, ix *Index, dir string, cfg pipeline.Config, items []corpus.Item, roots []string, sinks ...pipeline.Sink) (*pipeline.Report, UpdateStats, error) {
+func Update(ctx context.Context, ix Store, dir string, cfg Config, items []corpus.Item, roots []string, sinks ...Sink) (*Report, UpdateStats, error) {
 	var st UpdateStats
 	manPath := filepath.Join(dir, ManifestName)
 	man, err := corpus.LoadManifest(manPath)
@@ -41,7 +50,7 @@ func Update(ctx context.Context, ix *Index, dir string, cfg pipeline.Config, ite
 	st.Unchanged = plan.Unchanged
 
 	sink := &updateSink{ix: ix, man: man, manPath: manPath, every: 64}
-	rep, runErr := pipeline.Run(ctx, cfg, plan.Todo, append([]pipeline.Sink{sink}, sinks...)...)
+	rep, runErr := Run(ctx, cfg, plan.Todo, append([]Sink{sink}, sinks...)...)
 
 	// Files that are gone leave the index, unless their content is
 	// still held by another file (a move or a copy).
@@ -62,26 +71,26 @@ func Update(ctx context.Context, ix *Index, dir string, cfg pipeline.Config, ite
 // updateSink adds each result to the index and the manifest, committing
 // both every so many documents.
 type updateSink struct {
-	ix      *Index
+	ix      Store
 	man     *corpus.Manifest
 	manPath string
 	every   int
 	n       int
 }
 
-func (s *updateSink) Put(ctx context.Context, r *pipeline.Result) error {
+func (s *updateSink) Put(ctx context.Context, r *Result) error {
 	// A result delivered is stored even when the run is being cancelled:
 	// the sinks must hold exactly the delivered prefix of the inputs.
 	ctx = context.WithoutCancel(ctx)
 	key := corpus.Key(r.Input)
 	old, had := s.man.Entries[key]
 	switch r.Status {
-	case pipeline.StatusOK:
+	case StatusOK:
 		if err := s.ix.Add(ctx, r.Doc, r.Findings); err != nil {
 			return fmt.Errorf("index %s: %w", r.Input.Path, err)
 		}
 		s.man.Record(r.Input, r.Doc.ID)
-	case pipeline.StatusNeedsOCR, pipeline.StatusSkipped:
+	case StatusNeedsOCR, StatusSkipped:
 		// Known and stable: not retried until the file changes.
 		if r.Doc != nil {
 			s.man.Record(r.Input, r.Doc.ID)

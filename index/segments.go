@@ -1,3 +1,7 @@
+// Segment access: the one place that reads scorch segments directly, to
+// map bleve document numbers to the table's serials, to run a query over
+// every segment, and to read stored fields.
+
 package index
 
 import (

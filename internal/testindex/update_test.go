@@ -1,4 +1,4 @@
-package index_test
+package testindex_test
 
 import (
 	"context"
@@ -79,7 +79,7 @@ func findingCount(t *testing.T, ix *index.Index) uint64 {
 	return res.Total
 }
 
-func update(t *testing.T, ctx context.Context, ixDir string, cfg pipeline.Config, roots ...string) (*pipeline.Report, index.UpdateStats, error) {
+func update(t *testing.T, ctx context.Context, ixDir string, cfg pipeline.Config, roots ...string) (*pipeline.Report, pipeline.UpdateStats, error) {
 	t.Helper()
 	ix, err := index.Open(ixDir)
 	if err != nil {
@@ -90,7 +90,7 @@ func update(t *testing.T, ctx context.Context, ixDir string, cfg pipeline.Config
 	if err != nil {
 		t.Fatal(err)
 	}
-	return index.Update(ctx, ix, ixDir, cfg, items, roots)
+	return pipeline.Update(ctx, ix, ixDir, cfg, items, roots)
 }
 
 // TestUpdateInterruptedThenCompleted cancels an index run part-way and
