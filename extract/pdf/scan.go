@@ -46,11 +46,19 @@ type scanState struct {
 	objs   map[uint32]objLoc
 }
 
-// recognise runs OCR on the pages that need it, replacing their lines in
-// all; textless says that no page of the document has text.
+// recognise runs OCR on the pages that need it (every page when the
+// engine forces it), replacing their lines in all; textless says that no
+// page of the document has text.
 func (e Extractor) recognise(ctx context.Context, data []byte, pages []pageRef, all [][]line, gfx []pageGraphics, textless bool) *scanState {
 	st := &scanState{}
+	if e.OCR == nil {
+		if textless {
+			st.reason = "OCR is off"
+		}
+		return st
+	}
 	var want []int
+	hasText := map[int]bool{}
 	for i, lines := range all {
 		n := 0
 		for _, l := range lines {
@@ -60,15 +68,12 @@ func (e Extractor) recognise(ctx context.Context, data []byte, pages []pageRef, 
 				}
 			}
 		}
-		if e.OCR != nil && e.OCR.Force || n < minPageAlnum && (textless || hasImage(pages[i])) {
+		hasText[i] = n >= minPageAlnum
+		if e.OCR.Force || !hasText[i] && (textless || hasImage(pages[i])) {
 			want = append(want, i)
 		}
 	}
 	if len(want) == 0 {
-		return st
-	}
-	if e.OCR == nil {
-		st.reason = "OCR is off"
 		return st
 	}
 	if err := e.OCR.Available(); err != nil {
@@ -102,7 +107,13 @@ func (e Extractor) recognise(ctx context.Context, data []byte, pages []pageRef, 
 			break
 		}
 		p := pages[i]
-		img, dpi := st.pageImage(data, p)
+		var img []byte
+		var dpi int
+		if !hasText[i] {
+			// A page with text (OCR forced) is rendered whole, not
+			// taken from an image on it.
+			img, dpi = st.pageImage(data, p)
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
