@@ -143,10 +143,9 @@ type block struct {
 
 // Lines lays the page's words out in reading order. Words are grouped
 // into lines and paragraphs as Tesseract grouped them, and lines into
-// blocks. Blocks are read top to bottom in bands: a block spanning most
-// of the text width (a heading, a full-width paragraph) is a band of its
-// own; the blocks between two such are read column by column, left to
-// right, each column top to bottom. Lines of nothing but stray marks
+// blocks; blocks are ordered by cuts along white space (orderBlocks):
+// columns left to right, each top to bottom, under and over full-width
+// headings and footers. Lines of nothing but stray marks
 // (no letter or digit, low confidence: specks of a scan) are dropped.
 func (p *Page) Lines() []Line {
 	type key struct{ b, p, l int }
@@ -214,83 +213,65 @@ func (p *Page) Lines() []Line {
 	return out
 }
 
-// orderBlocks puts blocks in reading order and groups them into flows:
-// each full-width block is a flow, and each column of the blocks between
-// two full-width ones is a flow.
+// orderBlocks puts blocks in reading order and groups them into flows,
+// by cuts along white space. Where a vertical gap runs through all the
+// blocks, they are columns, read left to right. Else they are split
+// into bands at every horizontal gap, and neighbouring bands are joined
+// again while a vertical gap runs through them all (the paragraphs of
+// two columns, whose gaps may line up); the groups are read top to
+// bottom. Blocks that no cut parts are one flow, top to bottom.
 func orderBlocks(blocks []*block) [][]*block {
 	if len(blocks) == 0 {
 		return nil
 	}
-	sort.SliceStable(blocks, func(i, j int) bool { return blocks[i].box.t < blocks[j].box.t })
-	area := blocks[0].box
-	for _, b := range blocks[1:] {
-		area = area.union(b.box)
-	}
-	width := max(area.r-area.l, 1)
+	x := func(b *block) (int, int) { return b.box.l, b.box.r }
+	y := func(b *block) (int, int) { return b.box.t, b.box.b }
 	var flows [][]*block
-	var band []*block
-	endBand := func() {
-		flows = append(flows, columns(band)...)
-		band = band[:0]
+	if cols := cut(blocks, x); len(cols) > 1 {
+		for _, c := range cols {
+			flows = append(flows, orderBlocks(c)...)
+		}
+		return flows
 	}
-	for _, b := range blocks {
-		if (b.box.r-b.box.l)*100 >= 55*width {
-			endBand()
-			flows = append(flows, []*block{b})
+	bands := cut(blocks, y)
+	if len(bands) == 1 {
+		sort.SliceStable(blocks, func(i, j int) bool { return blocks[i].box.t < blocks[j].box.t })
+		return [][]*block{blocks}
+	}
+	group := bands[0]
+	for _, b := range bands[1:] {
+		joined := append(append([]*block(nil), group...), b...)
+		if len(cut(joined, x)) > 1 {
+			group = joined
 			continue
 		}
-		band = append(band, b)
+		flows = append(flows, orderBlocks(group)...)
+		group = b
 	}
-	endBand()
-	return flows
+	return append(flows, orderBlocks(group)...)
 }
 
-// columns splits the blocks of one band into columns: blocks whose
-// horizontal extents overlap are one column. Columns are returned left
-// to right, each top to bottom.
-func columns(band []*block) [][]*block {
-	if len(band) == 0 {
-		return nil
-	}
-	type col struct {
-		l, r   int
-		blocks []*block
-	}
-	var cols []*col
-	for _, b := range band {
-		var hit []*col
-		for _, c := range cols {
-			if b.box.l < c.r && b.box.r > c.l {
-				hit = append(hit, c)
-			}
+// cut sorts blocks along one axis (span gives each block's extent on it)
+// and splits them at every gap between them.
+func cut(blocks []*block, span func(*block) (int, int)) [][]*block {
+	bs := append([]*block(nil), blocks...)
+	sort.SliceStable(bs, func(i, j int) bool {
+		a, _ := span(bs[i])
+		b, _ := span(bs[j])
+		return a < b
+	})
+	var parts [][]*block
+	prev := 0
+	_, reach := span(bs[0])
+	for i := 1; i < len(bs); i++ {
+		lo, hi := span(bs[i])
+		if lo > reach {
+			parts = append(parts, bs[prev:i])
+			prev = i
 		}
-		switch len(hit) {
-		case 0:
-			cols = append(cols, &col{b.box.l, b.box.r, []*block{b}})
-		default:
-			// A block bridging columns joins them into one.
-			c := hit[0]
-			c.blocks = append(c.blocks, b)
-			c.l, c.r = min(c.l, b.box.l), max(c.r, b.box.r)
-			for _, o := range hit[1:] {
-				c.blocks = append(c.blocks, o.blocks...)
-				c.l, c.r = min(c.l, o.l), max(c.r, o.r)
-				for i, x := range cols {
-					if x == o {
-						cols = append(cols[:i], cols[i+1:]...)
-						break
-					}
-				}
-			}
-		}
+		reach = max(reach, hi)
 	}
-	sort.SliceStable(cols, func(i, j int) bool { return cols[i].l < cols[j].l })
-	out := make([][]*block, len(cols))
-	for i, c := range cols {
-		sort.SliceStable(c.blocks, func(a, b int) bool { return c.blocks[a].box.t < c.blocks[b].box.t })
-		out[i] = c.blocks
-	}
-	return out
+	return append(parts, bs[prev:])
 }
 
 // Text is the page's text in reading order: lines joined by line ends,

@@ -74,6 +74,22 @@ func TestLayout(t *testing.T) {
 			want: "Northvale NHS Foundation Trust inspection report\n\nLeft one\n\nLeft two\n\nRight one\n\nRight two\n\nPage 3 of 9",
 		},
 		{
+			name: "two columns between a narrow centred header and footer, paragraph gaps in line",
+			rows: []string{"page 2000 2800",
+				"1 1 1 800 60 400 30 95 Elmstead Care Home",
+				"2 1 1 100 300 800 30 95 Left one", "3 1 1 1100 300 800 30 95 Right one",
+				"4 1 1 100 600 800 30 95 Left two", "5 1 1 1100 600 800 30 95 Right two",
+				"6 1 1 900 2600 200 30 95 Page 3 of 9"},
+			want: "Elmstead Care Home\n\nLeft one\n\nLeft two\n\nRight one\n\nRight two\n\nPage 3 of 9",
+		},
+		{
+			name: "one column of paragraphs and a short heading",
+			rows: []string{"page 2000 2800",
+				"1 1 1 100 100 300 30 95 Summary",
+				"2 1 1 100 200 1700 30 95 First paragraph", "2 2 1 100 400 1700 30 95 Second paragraph"},
+			want: "Summary\n\nFirst paragraph\n\nSecond paragraph",
+		},
+		{
 			name: "blocks out of order are read top to bottom",
 			rows: []string{"page 1000 1400",
 				"2 1 1 100 500 800 30 95 second", "1 1 1 100 100 800 30 95 first"},
