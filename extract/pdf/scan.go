@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode"
 
@@ -391,7 +392,12 @@ func (st *scanState) render(ctx context.Context, mu *sync.Mutex, data []byte, n 
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("render with pdftoppm: %v: %s", err, bytes.TrimSpace(stderr.Bytes()))
+		// pdftoppm repeats itself over lines: keep them on one, short.
+		msg := strings.Join(strings.Fields(stderr.String()), " ")
+		if len(msg) > 160 {
+			msg = msg[:160] + "…"
+		}
+		return nil, fmt.Errorf("render with pdftoppm: %v: %s", err, msg)
 	}
 	if len(out) == 0 {
 		return nil, errors.New("render with pdftoppm: no image")
