@@ -2,9 +2,11 @@
 // them between runs.
 //
 // Walk turns the paths given on a command line into Items (recursively,
-// skipping hidden files, surviving symlink loops); every path given is
-// accounted for, as an Item or as an Item carrying the error that stopped
-// it being read. Identify names a document by the SHA-256 of its bytes and
+// surviving symlink loops, not following links out of the paths given);
+// every file found is accounted for, as an Item or as an Item carrying the
+// error that stopped it being read or the reason it was left out (a
+// hidden file, a named pipe, a link out of the input folders: see
+// IsSkip). Identify names a document by the SHA-256 of its bytes and
 // Detect tells its format from its content, not its name. A Manifest,
 // saved beside an index, records what was processed so that a re-run only
 // touches new, changed, moved and deleted files.
@@ -36,8 +38,56 @@ type Item struct {
 	// read from the operating system.
 	FS fs.FS
 	// Err is set when the file was found but could not be examined (a
-	// permission error, a dangling symlink, a path that does not exist).
+	// permission error, a dangling symlink, a path that does not exist),
+	// or was left out on purpose (IsSkip reports which).
 	Err error
+}
+
+// Reasons for leaving an input out on purpose; IsSkip reports any of
+// them.
+var (
+	// ErrHidden: a file or folder inside a folder whose name starts with
+	// a dot. A hidden folder is not entered.
+	ErrHidden = errors.New("hidden")
+	// ErrNotRegular: a named pipe, socket or device, never opened (a
+	// named pipe would block the reader).
+	ErrNotRegular = errors.New("not a regular file")
+	// ErrOutside: a symbolic link whose target lies outside every path
+	// given to Walk, not followed unless WalkOptions.FollowSymlinks.
+	ErrOutside = errors.New("outside the input folders")
+	// ErrEmpty: a file of 0 bytes, whatever its name says it holds.
+	ErrEmpty = errors.New("empty")
+	// ErrListed: a folder reached a second time, through a link (a link
+	// loop, or two links to one folder); its files are listed once, under
+	// the first path.
+	ErrListed = errors.New("already listed")
+)
+
+// IsSkip reports whether err says an input was left out on purpose
+// rather than failed.
+func IsSkip(err error) bool {
+	return errors.Is(err, ErrHidden) || errors.Is(err, ErrNotRegular) ||
+		errors.Is(err, ErrOutside) || errors.Is(err, ErrEmpty) || errors.Is(err, ErrListed)
+}
+
+// notRegular is the ErrNotRegular reason for a file of mode m.
+func notRegular(m fs.FileMode) error {
+	var kind string
+	switch t := m.Type(); {
+	case t&fs.ModeNamedPipe != 0:
+		kind = "named pipe (FIFO)"
+	case t&fs.ModeSocket != 0:
+		kind = "socket"
+	case t&fs.ModeCharDevice != 0:
+		kind = "character device"
+	case t&fs.ModeDevice != 0:
+		kind = "block device"
+	case t&fs.ModeDir != 0:
+		kind = "directory"
+	default:
+		kind = t.String()
+	}
+	return fmt.Errorf("%w: %s", ErrNotRegular, kind)
 }
 
 // ErrTooLarge is wrapped by ReadAll when a file exceeds its size limit.
@@ -54,7 +104,9 @@ func (it Item) ReadAll(max int64) ([]byte, error) {
 	if it.FS != nil {
 		f, err = it.FS.Open(it.Path)
 	} else {
-		f, err = os.Open(it.Path)
+		// Not blocking: a file swapped for a named pipe since the walk
+		// must not hang the run in open.
+		f, err = os.OpenFile(it.Path, os.O_RDONLY|openNonblock, 0)
 	}
 	if err != nil {
 		return nil, err
@@ -65,7 +117,7 @@ func (it Item) ReadAll(max int64) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s)", st.Mode().Type())
+		return nil, notRegular(st.Mode())
 	}
 	if max > 0 && st.Size() > max {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, st.Size(), max)
@@ -91,28 +143,64 @@ func Identify(data []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// Walk expands paths (files and directories) into Items as
+// WalkOptions{}.Walk does.
+func Walk(ctx context.Context, paths []string) ([]Item, error) {
+	return WalkOptions{}.Walk(ctx, paths)
+}
+
+// WalkOptions tune Walk.
+type WalkOptions struct {
+	// FollowSymlinks follows symbolic links whose targets lie outside
+	// the paths given. By default such a link becomes an Item whose Err
+	// wraps ErrOutside, and its target is not read.
+	FollowSymlinks bool
+}
+
 // Walk expands paths (files and directories) into Items in a stable order:
 // the paths in the order given, each directory's files sorted by name.
-// Hidden files and directories (names starting with ".") inside a
-// directory are skipped; a path given explicitly is never skipped.
-// Symbolic links to files are followed; links to directories are followed
-// once each, so a link loop ends. A path that cannot be read becomes an
-// Item with Err set, and the walk goes on.
-func Walk(ctx context.Context, paths []string) ([]Item, error) {
-	w := walker{seen: map[string]bool{}, files: map[string]bool{}}
+//
+// Every entry found inside a directory becomes an Item, so that a report
+// can account for it; those left out on purpose carry an Err for which
+// IsSkip is true: hidden files and directories (names starting with "."; a
+// hidden directory is one Item, not entered), named pipes, sockets and
+// devices (never opened), and symbolic links whose targets lie outside
+// every path given (unless FollowSymlinks). A path given explicitly is
+// never hidden and never outside. Links inside the paths are followed:
+// links to files as files, links to directories once each, so a link loop
+// ends (a directory reached again is an Item whose Err wraps ErrListed). A path that cannot be read becomes an Item with Err set, and the
+// walk goes on.
+func (o WalkOptions) Walk(ctx context.Context, paths []string) ([]Item, error) {
+	w := walker{seen: map[string]string{}, files: map[string]bool{}, follow: o.FollowSymlinks}
+	for _, p := range paths {
+		if real, err := realPath(p); err == nil {
+			w.roots = append(w.roots, real)
+		}
+	}
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return w.items, err
 		}
-		w.walk(ctx, p, true)
+		w.walk(ctx, p)
 	}
 	return w.items, ctx.Err()
 }
 
+// realPath is the absolute path of p with every symbolic link resolved.
+func realPath(p string) (string, error) {
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Abs(real)
+}
+
 type walker struct {
-	items []Item
-	seen  map[string]bool // real paths of directories entered
-	files map[string]bool // paths already listed
+	items  []Item
+	seen   map[string]string // real paths of directories entered -> path
+	files  map[string]bool   // paths already listed
+	roots  []string          // real paths of the paths given
+	follow bool              // follow links out of the roots
 }
 
 func (w *walker) add(it Item) {
@@ -123,7 +211,31 @@ func (w *walker) add(it Item) {
 	w.items = append(w.items, it)
 }
 
-func (w *walker) walk(ctx context.Context, path string, explicit bool) {
+// inside reports whether the real path p lies at or below a root.
+func (w *walker) inside(p string) bool {
+	for _, r := range w.roots {
+		if p == r || strings.HasPrefix(p, strings.TrimSuffix(r, string(filepath.Separator))+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
+}
+
+// outside returns the ErrOutside reason when the symbolic link at path,
+// found inside a directory, leads outside the roots, and nil otherwise (a
+// dangling link is left to fail when it is read).
+func (w *walker) outside(path string) error {
+	if w.follow {
+		return nil
+	}
+	real, err := realPath(path)
+	if err != nil || w.inside(real) {
+		return nil
+	}
+	return fmt.Errorf("symlink %s -> %s leads %w: not followed", filepath.Base(path), real, ErrOutside)
+}
+
+func (w *walker) walk(ctx context.Context, path string) {
 	if ctx.Err() != nil {
 		return
 	}
@@ -134,26 +246,23 @@ func (w *walker) walk(ctx context.Context, path string, explicit bool) {
 	}
 	if !st.IsDir() {
 		if !st.Mode().IsRegular() {
-			if explicit {
-				w.add(Item{Path: path, Err: fmt.Errorf("not a regular file (%s)", st.Mode().Type())})
-			}
+			w.add(Item{Path: path, Err: notRegular(st.Mode())})
 			return
 		}
 		w.add(Item{Path: path, Size: st.Size(), ModTime: st.ModTime()})
 		return
 	}
-	real, err := filepath.EvalSymlinks(path)
+	real, err := realPath(path)
 	if err != nil {
 		w.add(Item{Path: path, Err: err})
 		return
 	}
-	if abs, err := filepath.Abs(real); err == nil {
-		real = abs
+	if first, ok := w.seen[real]; ok {
+		// A directory reached twice, through a link: a loop or an alias.
+		w.add(Item{Path: path, Err: fmt.Errorf("folder %w as %s: not entered again", ErrListed, first)})
+		return
 	}
-	if w.seen[real] {
-		return // a directory reached twice, through a link: a loop or an alias
-	}
-	w.seen[real] = true
+	w.seen[real] = path
 	entries, err := os.ReadDir(path)
 	if err != nil {
 		w.add(Item{Path: path, Err: err})
@@ -161,10 +270,22 @@ func (w *walker) walk(ctx context.Context, path string, explicit bool) {
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 	for _, e := range entries {
+		p := filepath.Join(path, e.Name())
 		if strings.HasPrefix(e.Name(), ".") {
+			err := fmt.Errorf("%w file (its name starts with a dot)", ErrHidden)
+			if e.IsDir() {
+				err = fmt.Errorf("%w folder (its name starts with a dot): not entered", ErrHidden)
+			}
+			w.add(Item{Path: p, Err: err})
 			continue
 		}
-		w.walk(ctx, filepath.Join(path, e.Name()), false)
+		if e.Type()&fs.ModeSymlink != 0 {
+			if err := w.outside(p); err != nil {
+				w.add(Item{Path: p, Err: err})
+				continue
+			}
+		}
+		w.walk(ctx, p)
 	}
 }
 

@@ -4,9 +4,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -52,6 +54,9 @@ func TestWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
+		filepath.Join(dir, ".hidden"),
+		filepath.Join(dir, "a", ".secret.txt"),
+		filepath.Join(dir, "a", "loop"),
 		filepath.Join(dir, "a", "y.html"),
 		filepath.Join(dir, "a", "z.pdf"),
 		filepath.Join(dir, "b.txt"),
@@ -62,8 +67,16 @@ func TestWalk(t *testing.T) {
 		t.Fatalf("Walk paths:\n got %q\nwant %q", got, want)
 	}
 	for _, it := range items {
+		hidden := strings.HasPrefix(filepath.Base(it.Path), ".")
+		loop := filepath.Base(it.Path) == "loop"
 		bad := it.Path == missing || filepath.Base(it.Path) == "dangling.txt"
-		if bad != (it.Err != nil) {
+		if hidden != errors.Is(it.Err, ErrHidden) || loop != errors.Is(it.Err, ErrListed) || (hidden || loop) != IsSkip(it.Err) {
+			t.Errorf("%s: Err = %v", it.Path, it.Err)
+		}
+		if hidden || loop {
+			continue
+		}
+		if bad != (it.Err != nil) || IsSkip(it.Err) {
 			t.Errorf("%s: Err = %v", it.Path, it.Err)
 		}
 		if !bad && (it.Size == 0 || it.ModTime.IsZero()) {

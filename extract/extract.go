@@ -141,6 +141,30 @@ type Content struct {
 	// Title is the document's own title (PDF Info, HTML <title>, DOCX core
 	// properties), when it has one.
 	Title string `json:"title,omitempty"`
+	// Cut is set when a limit stopped the extractor before the end of the
+	// document: Pages are then only its first part.
+	Cut *Cut `json:"cut,omitempty"`
+}
+
+// Cut says how a limit shortened a document's content.
+type Cut struct {
+	// Limit names the limit in words ("page limit").
+	Limit string `json:"limit"`
+	// Unit is what was counted ("pages").
+	Unit string `json:"unit"`
+	// Kept of Total units were extracted; Total is 0 when the document
+	// does not say how many it has (more than Kept).
+	Kept  int `json:"kept"`
+	Total int `json:"total,omitempty"`
+}
+
+// String is the cut as a report gives it: "first 5000 of 10000 pages
+// (page limit)".
+func (c *Cut) String() string {
+	if c.Total > c.Kept {
+		return fmt.Sprintf("first %d of %d %s (%s)", c.Kept, c.Total, c.Unit, c.Limit)
+	}
+	return fmt.Sprintf("first %d of more than %d %s (%s)", c.Kept, c.Kept, c.Unit, c.Limit)
 }
 
 // Paged reports whether the content has real page numbers.

@@ -34,11 +34,11 @@ func prepareFresh(dir string) (bool, error) {
 // createParts creates the findings and pages indexes in dir, under the
 // creating marker.
 func createParts(dir string) (fx, px bleve.Index, err error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
 	marker := filepath.Join(dir, creatingMarker)
-	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+	if err := os.WriteFile(marker, nil, 0o600); err != nil {
 		return nil, nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
 	syncDir(dir)

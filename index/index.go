@@ -27,6 +27,14 @@
 // durable; Close flushes. Searches see committed changes only. An Index is
 // safe for concurrent use.
 //
+// One process at a time writes an index; processes that open it
+// read-only (OpenWith) share it with each other and write nothing to it.
+// A lock file beside the index keeps them apart, and each holder leaves
+// an owner record there, so that a process that cannot get the index
+// gives up at once with a *LockedError naming the holders (lock.go). An
+// index whose bytes do not decode gives a *DamagedError saying to
+// rebuild; Check finds what is damaged (check.go).
+//
 // This package is the only one in cqcmine that imports bleve.
 package index
 
@@ -40,7 +48,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -88,6 +98,8 @@ type Index struct {
 	dirty      bool // committed since the last durable flush
 	colsStale  bool // the column file does not describe the index
 	closed     bool
+	readOnly   bool
+	lock       *dirLock
 }
 
 // op is a queued change: a document added (entry set) or removed.
@@ -96,16 +108,78 @@ type op struct {
 	entry *docEntry
 }
 
-// Open opens the index in dir, creating it when dir does not exist or is
-// empty. An index written with another SchemaVersion gives an error
-// wrapping ErrSchema.
+// Open opens the index in dir for reading and writing, creating it when
+// dir does not exist or is empty. An index written with another
+// SchemaVersion gives an error wrapping ErrSchema; an index another
+// process holds, after DefaultWait, a *LockedError naming it; a damaged
+// one, a *DamagedError.
 func Open(dir string) (*Index, error) {
-	fresh, err := prepareFresh(dir)
+	return OpenWith(context.Background(), dir, Options{})
+}
+
+// Options are the options of OpenWith.
+type Options struct {
+	// ReadOnly opens an existing index for searching only: nothing in
+	// its directory is written but this process's owner record, and
+	// other readers may hold it at the same time (a writer may not).
+	ReadOnly bool
+	// Wait is how long to wait for an index another process holds;
+	// zero means DefaultWait.
+	Wait time.Duration
+	// Owner is what this process records about itself for others that
+	// find the index held (pid and mode are filled in).
+	Owner Owner
+}
+
+// ErrReadOnly is returned by the writing methods of an index opened
+// read-only.
+var ErrReadOnly = errors.New("index opened read-only")
+
+// OpenWith opens the index in dir as Open does, with options. Waiting for
+// the index ends with ctx.
+func OpenWith(ctx context.Context, dir string, o Options) (*Index, error) {
+	wait := cmp.Or(o.Wait, DefaultWait)
+	if o.ReadOnly {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("open index %s: no index there (run `cqcmine index` first): %w", dir, cmp.Or(err, os.ErrNotExist))
+		}
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	// A folder of other files gets no lock file.
+	if entries, err := os.ReadDir(dir); err == nil {
+		if names := notOurs(dir, contents(entries)); names != nil {
+			return nil, fmt.Errorf("open index %s: not a cqcmine index (it holds %s): choose another --index: %w", dir, strings.Join(names, ", "), ErrSchema)
+		}
+	}
+	lock, err := lockDir(ctx, dir, o.ReadOnly, wait, o.Owner)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := open(dir, o.ReadOnly, wait)
+	if err != nil {
+		lock.unlock()
+		return nil, err
+	}
+	ix.lock = lock
+	return ix, nil
+}
+
+func open(dir string, readOnly bool, wait time.Duration) (*Index, error) {
+	var fresh bool
+	var err error
+	if readOnly {
+		if fresh, err = isFresh(dir); err == nil && fresh {
+			err = fmt.Errorf("open index %s: no index there (run `cqcmine index` first): %w", dir, os.ErrNotExist)
+		}
+	} else {
+		fresh, err = prepareFresh(dir)
+	}
 	if err != nil {
 		return nil, err
 	}
 	ix := &Index{dir: dir, tab: newTable(), known: map[string]*docEntry{},
-		maxDocs: DefaultBatchDocs, maxBytes: DefaultBatchBytes}
+		maxDocs: DefaultBatchDocs, maxBytes: DefaultBatchBytes, readOnly: readOnly}
 	ix.segs.maps = map[segKey][]uint32{}
 	if fresh {
 		if ix.fx, ix.px, err = createParts(dir); err != nil {
@@ -120,9 +194,9 @@ func Open(dir string) (*Index, error) {
 		opened := make(chan struct{})
 		go func() {
 			defer close(opened)
-			ix.px, perr = openPart(dir, pagesDir)
+			ix.px, perr = openPart(dir, pagesDir, readOnly, wait)
 		}()
-		ix.fx, err = openPart(dir, findingsDir)
+		ix.fx, err = openPart(dir, findingsDir, readOnly, wait)
 		<-opened
 		if err != nil || perr != nil {
 			for _, idx := range []bleve.Index{ix.fx, ix.px} {
@@ -140,7 +214,7 @@ func Open(dir string) (*Index, error) {
 		if err != nil {
 			ix.fx.Close()
 			ix.px.Close()
-			return nil, fmt.Errorf("open index %s: %w", dir, err)
+			return nil, &DamagedError{Dir: dir, Err: err}
 		}
 	}
 	ix.fb, ix.pb = ix.fx.NewBatch(), ix.px.NewBatch()
@@ -149,12 +223,13 @@ func Open(dir string) (*Index, error) {
 
 // scorchConfig: batches return once they are searchable, not once they are
 // on disk; Flush waits for the disk.
-func scorchConfig() map[string]any {
-	return map[string]any{"unsafe_batch": true}
+// Bleve's own lock waits no longer than cqcmine's (which is taken first).
+func scorchConfig(readOnly bool, wait time.Duration) map[string]any {
+	return map[string]any{"unsafe_batch": true, "read_only": readOnly, "bolt_timeout": wait.String()}
 }
 
 func create(path string, m *mapping.IndexMappingImpl) (bleve.Index, error) {
-	idx, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, scorchConfig())
+	idx, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, scorchConfig(false, DefaultWait))
 	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", path, err)
 	}
@@ -172,13 +247,7 @@ func create(path string, m *mapping.IndexMappingImpl) (bleve.Index, error) {
 func checkLayout(dir string) error {
 	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err == nil {
 		// Schema version 1 kept one bleve index at the top.
-		found := "none"
-		if old, err := bleve.Open(dir); err == nil {
-			if v, err := old.GetInternal(schemaKey); err == nil && len(v) > 0 {
-				found = string(v)
-			}
-			old.Close()
-		}
+		found := cmp.Or(oldSchema(dir), "none")
 		return fmt.Errorf("open index %s: it has schema version %s, this cqcmine reads version %d: re-index with `cqcmine index --rebuild`: %w",
 			dir, found, SchemaVersion, ErrSchema)
 	}
@@ -190,14 +259,32 @@ func checkLayout(dir string) error {
 	return nil
 }
 
-func openPart(dir, part string) (bleve.Index, error) {
-	path := filepath.Join(dir, part)
-	idx, err := bleve.OpenUsing(path, scorchConfig())
+// oldSchema is the schema version held by the bleve index at the top of
+// dir (schema version 1 kept one there), read without writing; "" when
+// none.
+func oldSchema(dir string) string {
+	old, err := bleve.OpenUsing(dir, scorchConfig(true, DefaultWait))
 	if err != nil {
-		if errors.Is(err, bleve.ErrorIndexMetaMissing) {
+		return ""
+	}
+	defer old.Close()
+	v, _ := old.GetInternal(schemaKey)
+	return string(v)
+}
+
+func openPart(dir, part string, readOnly bool, wait time.Duration) (bleve.Index, error) {
+	path := filepath.Join(dir, part)
+	idx, err := bleve.OpenUsing(path, scorchConfig(readOnly, wait))
+	if err != nil {
+		switch {
+		case errors.Is(err, bleve.ErrorIndexMetaMissing):
 			return nil, fmt.Errorf("open index %s: not a cqcmine index (re-index with `cqcmine index --rebuild`): %w", dir, ErrSchema)
+		case err.Error() == "timeout": // bleve's lock, held by a process that took no cqcmine lock
+			return nil, &LockedError{Dir: dir, Holders: Holders(dir)}
+		case errors.Is(err, os.ErrPermission):
+			return nil, fmt.Errorf("open index %s: %w", path, err)
 		}
-		return nil, fmt.Errorf("open index %s: %w", path, err)
+		return nil, &DamagedError{Dir: dir, Err: fmt.Errorf("%s: %w", part, err)}
 	}
 	v, err := idx.GetInternal(schemaKey)
 	if err != nil {
@@ -339,8 +426,8 @@ func (ix *Index) load() error {
 		orphans = append(orphans, &docEntry{id: id, pSerial: ps.pSerial, pages: ps.pages})
 	}
 	maps.Copy(ix.known, t.docs)
-	if len(orphans) == 0 {
-		return nil
+	if len(orphans) == 0 || ix.readOnly {
+		return nil // a reader leaves half-committed documents unseen
 	}
 	fb, pb := ix.fx.NewBatch(), ix.px.NewBatch()
 	for _, d := range orphans {
@@ -380,7 +467,8 @@ func queueDelete(fb, pb *bleve.Batch, d *docEntry) {
 	pb.Delete(headID(d.id))
 }
 
-// isFresh reports whether dir is absent or an empty directory.
+// isFresh reports whether dir is absent or an empty directory (but for
+// the lock and owner records).
 func isFresh(dir string) (bool, error) {
 	entries, err := os.ReadDir(dir)
 	switch {
@@ -389,12 +477,19 @@ func isFresh(dir string) (bool, error) {
 	case err != nil:
 		return false, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	return len(entries) == 0, nil
+	return len(contents(entries)) == 0, nil
+}
+
+// contents leaves out the lock and the owner records.
+func contents(entries []os.DirEntry) []os.DirEntry {
+	return slices.DeleteFunc(entries, func(e os.DirEntry) bool {
+		return e.Name() == lockName || strings.HasPrefix(e.Name(), ownerPrefix)
+	})
 }
 
 // Remove deletes the index in dir with everything in it. It refuses a
-// directory that holds neither an index nor only JSON files (the index's
-// own metadata), so that a mistyped path does not lose other work.
+// directory that holds no index of cqcmine's, so that a mistyped path
+// does not lose other work, and an index another process holds.
 func Remove(dir string) error {
 	entries, err := os.ReadDir(dir)
 	switch {
@@ -403,22 +498,48 @@ func Remove(dir string) error {
 	case err != nil:
 		return fmt.Errorf("remove index %s: %w", dir, err)
 	}
-	isIndex := func(d string) bool {
-		_, err := os.Stat(filepath.Join(d, "index_meta.json"))
-		return err == nil
+	if names := notOurs(dir, contents(entries)); names != nil {
+		return fmt.Errorf("remove index %s: not a cqcmine index (it holds %s): delete it yourself or choose another --index", dir, strings.Join(names, ", "))
 	}
-	_, creating := os.Stat(filepath.Join(dir, creatingMarker))
-	if !isIndex(dir) && !isIndex(filepath.Join(dir, findingsDir)) && creating != nil {
-		for _, e := range entries {
-			if e.IsDir() || filepath.Ext(e.Name()) != ".json" {
-				return fmt.Errorf("remove index %s: not an index (it holds %s)", dir, e.Name())
-			}
-		}
+	lock, err := lockDir(context.Background(), dir, false, DefaultWait, Owner{})
+	if err != nil {
+		return err
 	}
-	if err := os.RemoveAll(dir); err != nil {
+	defer lock.unlock()
+	entries, err = os.ReadDir(dir)
+	if err != nil {
 		return fmt.Errorf("remove index %s: %w", dir, err)
 	}
+	for _, e := range contents(entries) {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return fmt.Errorf("remove index %s: %w", dir, err)
+		}
+	}
 	return nil
+}
+
+// notOurs lists some of what a directory with these entries holds when
+// that is not an index of cqcmine's (of any schema version, or one cut
+// short while created) and not empty; nil otherwise.
+func notOurs(dir string, entries []os.DirEntry) []string {
+	has := func(p ...string) bool {
+		_, err := os.Stat(filepath.Join(append([]string{dir}, p...)...))
+		return err == nil
+	}
+	switch {
+	case len(entries) == 0, has(creatingMarker),
+		has(findingsDir, "index_meta.json"), has(pagesDir, "index_meta.json"),
+		has("index_meta.json") && (has(manifestFile) || oldSchema(dir) != ""): // schema version 1
+		return nil
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if len(names) > 3 {
+		names = append(names[:3], "…")
+	}
+	return names
 }
 
 // SetBatchSize sets the thresholds at which Add commits: a number of
@@ -446,7 +567,11 @@ func (ix *Index) Close() error {
 		return nil
 	}
 	ix.closed = true
-	ferr := ix.flushLocked(context.Background())
+	defer ix.lock.unlock()
+	var ferr error
+	if !ix.readOnly {
+		ferr = ix.flushLocked(context.Background())
+	}
 	err1, err2 := ix.fx.Close(), ix.px.Close()
 	if err := errors.Join(err1, err2); err != nil {
 		return fmt.Errorf("close index %s: %w", ix.dir, err)
@@ -510,6 +635,9 @@ func (ix *Index) Add(ctx context.Context, doc *extract.Document, findings []extr
 	defer ix.mu.Unlock()
 	if ix.closed {
 		return fmt.Errorf("index add %s: index closed", doc.Path)
+	}
+	if ix.readOnly {
+		return fmt.Errorf("index add %s: %w", doc.Path, ErrReadOnly)
 	}
 	if ix.failed != nil {
 		return fmt.Errorf("index add %s: an earlier commit failed: %w", doc.Path, ix.failed)
@@ -614,6 +742,9 @@ func (ix *Index) Delete(ctx context.Context, docIDs ...string) error {
 	if ix.closed {
 		return errors.New("index delete: index closed")
 	}
+	if ix.readOnly {
+		return fmt.Errorf("index delete: %w", ErrReadOnly)
+	}
 	for _, id := range docIDs {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("index delete: %w", err)
@@ -634,6 +765,9 @@ func (ix *Index) Flush(ctx context.Context) error {
 	defer ix.mu.Unlock()
 	if ix.closed {
 		return errors.New("index flush: index closed")
+	}
+	if ix.readOnly {
+		return fmt.Errorf("index flush: %w", ErrReadOnly)
 	}
 	return ix.flushLocked(ctx)
 }

@@ -99,6 +99,10 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		}
 	}
 	hasText := textF != nil
+	ctx, cerr := ix.checkCosts(ctx, wantF, textF, wantP, textP)
+	if cerr != nil {
+		return nil, cerr
+	}
 
 	t := ix.tab
 	t.mu.RLock()

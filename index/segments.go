@@ -119,11 +119,16 @@ func (ix *Index) match(ctx context.Context, idx bleve.Index, q query.Query, scor
 	if err != nil {
 		return err
 	}
+	if ctx.Value(checkedKey{}) == nil {
+		if _, err := checkCost(ctx, r, idx.Mapping(), q, len(snap.Segments()), limitsOf(ctx)); err != nil {
+			return err
+		}
+	}
 	opts := search.SearcherOptions{Score: "none"}
 	if score {
 		opts.Score = ""
 	}
-	s, err := q.Searcher(ctx, r, idx.Mapping(), opts)
+	s, err := buildSearcher(ctx, r, idx.Mapping(), q, opts)
 	if err != nil {
 		return err
 	}
@@ -133,11 +138,14 @@ func (ix *Index) match(ctx context.Context, idx bleve.Index, q query.Query, scor
 		IndexReader:       r,
 	}
 	seg := 0
-	for n := 0; ; n++ {
-		if n&4095 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+	done := ctx.Done()
+	for {
+		// One match of a large disjunction can take milliseconds: look
+		// at the context before each.
+		select {
+		case <-done:
+			return ctx.Err()
+		default:
 		}
 		dm, err := s.Next(sctx)
 		if err != nil {

@@ -50,10 +50,16 @@ const (
 	StatusFailed   Status = "failed"
 	StatusNeedsOCR Status = "needs-ocr"
 	StatusSkipped  Status = "skipped"
+	// StatusPartial is a document that a limit cut short (its Doc.Cut
+	// says how). Only reports give it (see Result.Outcome): the Result
+	// itself is StatusOK, for its content and findings are good as far
+	// as they go and sinks store them like any other's.
+	StatusPartial Status = "partial"
 )
 
 // Stages named in DocErrors.
 const (
+	StageWalk    = "walk" // left out when the inputs were listed (corpus.IsSkip)
 	StageRead    = "read"
 	StageDetect  = "detect"
 	StageExtract = "extract"
@@ -91,6 +97,23 @@ type Result struct {
 	Elapsed time.Duration
 }
 
+// Outcome is the status and reason a report gives the result: its Status
+// and Err, except that a document a limit cut short is StatusPartial with
+// a *DocError naming the limit ("first 5000 of 10000 pages (page
+// limit)"), which wraps extract.ErrLimit.
+func (r *Result) Outcome() (Status, error) {
+	if r.Status == StatusOK && r.Doc != nil && r.Doc.Cut != nil {
+		return StatusPartial, &DocError{Path: r.Input.Path, Stage: StageExtract, Err: cutError{r.Doc.Cut}}
+	}
+	return r.Status, r.Err
+}
+
+// cutError is the reason of a partial document.
+type cutError struct{ cut *extract.Cut }
+
+func (e cutError) Error() string { return e.cut.String() }
+func (e cutError) Unwrap() error { return extract.ErrLimit }
+
 // Config controls a run. The zero value is not usable: Extractors and
 // Tagger are required.
 type Config struct {
@@ -127,7 +150,8 @@ type Progress struct {
 type Report struct {
 	Inputs   int // inputs given
 	Done     int // inputs delivered to the sinks (all of them unless interrupted)
-	OK       int
+	OK       int // not counting Partial ones
+	Partial  int // cut short by a limit (see StatusPartial)
 	Failed   int
 	NeedsOCR int
 	Skipped  int
@@ -135,8 +159,8 @@ type Report struct {
 	OCRPages int // pages whose text was recognised from a scan
 	Findings int
 	Elapsed  time.Duration
-	// Problems lists the result of every input that was not OK, in input
-	// order.
+	// Problems lists the result of every input whose Outcome was not
+	// StatusOK, in input order.
 	Problems []*Result
 	// Interrupted is set when the context was cancelled before every
 	// input was delivered.
@@ -280,8 +304,12 @@ func Run(ctx context.Context, cfg Config, inputs []corpus.Item, sinks ...Sink) (
 				p.Failed.Add(1)
 			}
 		}
-		if r.Status != StatusOK {
-			log.Warn("document not processed", "path", r.Input.Path, "status", r.Status, "err", r.Err)
+		switch st, err := r.Outcome(); st {
+		case StatusOK:
+		case StatusPartial:
+			log.Warn("document cut short", "path", r.Input.Path, "status", st, "err", err)
+		default:
+			log.Warn("document not processed", "path", r.Input.Path, "status", st, "err", err)
 		}
 		var pe *extract.PanicError
 		if errors.As(r.Err, &pe) {
@@ -304,9 +332,12 @@ func Run(ctx context.Context, cfg Config, inputs []corpus.Item, sinks ...Sink) (
 
 func (rep *Report) add(r *Result) {
 	rep.Done++
-	switch r.Status {
+	st, _ := r.Outcome()
+	switch st {
 	case StatusOK:
 		rep.OK++
+	case StatusPartial:
+		rep.Partial++
 	case StatusFailed:
 		rep.Failed++
 	case StatusNeedsOCR:
@@ -314,7 +345,7 @@ func (rep *Report) add(r *Result) {
 	case StatusSkipped:
 		rep.Skipped++
 	}
-	if r.Status != StatusOK {
+	if st != StatusOK {
 		rep.Problems = append(rep.Problems, r)
 	}
 	if r.Doc != nil {
@@ -354,7 +385,7 @@ func fail(in corpus.Item, stage string, err error) *Result {
 	switch {
 	case extract.IsNeedsOCR(err):
 		st = StatusNeedsOCR
-	case errors.Is(err, ErrUnsupported):
+	case errors.Is(err, ErrUnsupported), corpus.IsSkip(err):
 		st = StatusSkipped
 	}
 	return &Result{Input: in, Status: st, Err: &DocError{Path: in.Path, Stage: stage, Err: err}}
@@ -367,7 +398,13 @@ func stages(ctx context.Context, cfg *Config, lim extract.Limits, in corpus.Item
 			r = fail(in, stage, extract.NewPanicError(where, p))
 		}
 	}()
+	if corpus.IsSkip(in.Err) {
+		return fail(in, StageWalk, in.Err)
+	}
 	data, err := in.ReadAll(lim.MaxBytes)
+	if err == nil && len(data) == 0 {
+		err = corpus.ErrEmpty // whatever its name says it holds
+	}
 	if err != nil {
 		return fail(in, stage, err)
 	}

@@ -41,9 +41,10 @@ const (
 	StatusPending Status = "pending"
 )
 
-// RowOf is the report row of a result.
+// RowOf is the report row of a result, with its Outcome.
 func RowOf(r *Result) Row {
-	row := Row{Path: r.Input.Path, Status: r.Status, Findings: len(r.Findings), Millis: r.Elapsed.Milliseconds()}
+	st, err := r.Outcome()
+	row := Row{Path: r.Input.Path, Status: st, Findings: len(r.Findings), Millis: r.Elapsed.Milliseconds()}
 	if r.Doc != nil {
 		row.DocID, row.Format, row.Pages = r.Doc.ID, string(r.Doc.Format), len(r.Doc.Pages)
 		var conf float64
@@ -55,10 +56,10 @@ func RowOf(r *Result) Row {
 		row.Pages = ne.Pages
 	}
 	var de *DocError
-	if errors.As(r.Err, &de) {
+	if errors.As(err, &de) {
 		row.Stage, row.Reason = de.Stage, de.Err.Error()
-	} else if r.Err != nil {
-		row.Reason = r.Err.Error()
+	} else if err != nil {
+		row.Reason = err.Error()
 	}
 	return row
 }

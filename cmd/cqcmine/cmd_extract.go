@@ -75,7 +75,7 @@ func runExtract(ctx context.Context, o extractOptions, paths []string, stdout, s
 	}
 	defer done()
 	cfg.Explain = o.explain
-	items, err := corpus.Walk(ctx, paths)
+	items, err := o.walk(ctx, paths)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func runExtract(ctx context.Context, o extractOptions, paths []string, stdout, s
 			cfg.Seen = map[string]string{}
 			for _, l := range journal {
 				done[l.Key] = true
-				if l.DocID != "" && l.Status == pipeline.StatusOK {
+				if l.DocID != "" && (l.Status == pipeline.StatusOK || l.Status == pipeline.StatusPartial) {
 					cfg.Seen[l.DocID] = l.Path
 				}
 				rows = append(rows, l.Row)
@@ -145,7 +145,7 @@ func runExtract(ctx context.Context, o extractOptions, paths []string, stdout, s
 	}
 	if runErr != nil {
 		if out != nil && rep != nil && rep.Interrupted {
-			fmt.Fprintf(stderr, "cqcmine: continue with: cqcmine extract --resume --out %s ...\n", o.out)
+			fmt.Fprintf(stderr, "cqcmine: continue with: cqcmine extract --resume --out %s ...\n", printable(o.out))
 		}
 		return runErr
 	}

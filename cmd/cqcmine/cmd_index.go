@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -21,12 +20,14 @@ type indexOptions struct {
 	runOptions
 	dir     string
 	rebuild bool
+	check   bool
 }
 
 const indexExamples = `  cqcmine index                          # the embedded demo corpus, into the default index
   cqcmine index ~/cqc-reports            # build or update the index from a folder
   cqcmine index --index ./idx reports/ statements/
   cqcmine index --rebuild ~/cqc-reports  # start again after an upgrade
+  cqcmine index --check                  # verify the index, say what is damaged
 `
 
 func (o *indexOptions) addFlags(fs *flag.FlagSet) {
@@ -43,6 +44,7 @@ func runIndexCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	o.runOptions.addFlags(fs)
 	o.addFlags(fs)
 	fs.BoolVar(&o.rebuild, "rebuild", false, "delete the index and build it again")
+	fs.BoolVar(&o.check, "check", false, "verify the index (every segment and the column file) and report what is damaged")
 	fs.Bool("resume", true, "continue an interrupted run (always on: the manifest records what the index holds)")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
@@ -56,56 +58,50 @@ const demoRoot = "embed:demo"
 
 // runIndex builds or updates the index in o.dir from paths. With no paths
 // it re-checks the paths the index was built from, or, for a new index,
-// indexes the embedded demo corpus.
+// indexes the embedded demo corpus. An index that a server holds (serve
+// --watch) gets the work handed over; one held otherwise is an error
+// naming the holder.
 func runIndex(ctx context.Context, o indexOptions, paths []string, stdout, stderr io.Writer) error {
+	if o.check {
+		return runCheck(ctx, o.dir, stdout)
+	}
 	if o.rebuild {
+		if len(paths) == 0 {
+			// The folders the index was built from, before its manifest goes.
+			if man, err := corpus.LoadManifest(filepath.Join(o.dir, pipeline.ManifestName)); err == nil {
+				paths = man.Roots
+			}
+		}
 		if err := index.Remove(o.dir); err != nil {
 			return err
 		}
 	}
-	if err := os.MkdirAll(o.dir, 0o755); err != nil {
-		return fmt.Errorf("index: %w", err)
-	}
-	if len(paths) == 0 {
-		man, err := corpus.LoadManifest(filepath.Join(o.dir, pipeline.ManifestName))
-		if err != nil {
+	if srv := server(o.dir); srv != nil && !o.rebuild {
+		if err := handOver(ctx, o, *srv, paths, stderr); !errors.Is(err, errNoAnswer) {
 			return err
 		}
-		paths = man.Roots
-		if len(paths) == 0 {
-			paths = []string{demoRoot}
-		}
-		fmt.Fprintf(stderr, "cqcmine: indexing %s into %s\n", strings.Join(paths, ", "), o.dir)
 	}
-	items, err := walkRoots(ctx, paths)
+	ix, err := index.OpenWith(ctx, o.dir, index.Options{})
+	if le := (*index.LockedError)(nil); errors.As(err, &le) {
+		if srv := le.Server(); srv != nil && !srv.ReadOnly && !o.rebuild {
+			return handOver(ctx, o, *srv, paths, stderr)
+		}
+		return lockedHint(le)
+	}
 	if err != nil {
 		return err
 	}
+	defer ix.Close()
 	cfg, done, err := o.config(stderr, indexHeapLimit)
 	if err != nil {
 		return err
 	}
 	defer done()
-	ix, err := index.Open(o.dir)
-	if err != nil {
+	rows, pending, st, rep, runErr := updateIndex(ctx, ix, cfg, o.runOptions, paths, stderr)
+	if err := o.writeReport(rows, pending); err != nil {
 		return err
 	}
-	defer ix.Close()
-
-	var st pipeline.UpdateStats
-	rec := &pipeline.Recorder{}
-	rep, runErr := withProgress(ctx, cfg, o.runOptions, stderr, func() (rep *pipeline.Report, err error) {
-		rep, st, err = pipeline.Update(ctx, ix, o.dir, cfg, items, paths, rec)
-		return rep, err
-	})
-	rows := rec.Rows
-	for _, it := range st.Unchanged {
-		rows = append(rows, pipeline.Row{Path: it.Path, Status: pipeline.StatusUnchanged})
-	}
-	if err := o.writeReport(rows, pendingItems(items, rows)); err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "cqcmine: index %s: %d unchanged, %d removed\n", o.dir, len(st.Unchanged), st.Removed)
+	fmt.Fprintf(stderr, "cqcmine: index %s: %d unchanged, %d removed\n", printable(o.dir), len(st.Unchanged), st.Removed)
 	if err := ix.Close(); err != nil && runErr == nil {
 		runErr = err
 	}
@@ -113,6 +109,65 @@ func runIndex(ctx context.Context, o indexOptions, paths []string, stdout, stder
 		return runErr
 	}
 	return failedErr(rep)
+}
+
+// updateIndex brings ix up to date with paths (none: the paths the index
+// was built from, or the demo corpus), showing progress on stderr. It
+// returns the report rows, the inputs not reached, and what was done.
+func updateIndex(ctx context.Context, ix *index.Index, cfg pipeline.Config, o runOptions, paths []string, stderr io.Writer) ([]pipeline.Row, []corpus.Item, pipeline.UpdateStats, *pipeline.Report, error) {
+	var st pipeline.UpdateStats
+	dir := ix.Dir()
+	if len(paths) == 0 {
+		man, err := corpus.LoadManifest(filepath.Join(dir, pipeline.ManifestName))
+		if err != nil {
+			return nil, nil, st, nil, err
+		}
+		paths = man.Roots
+		if len(paths) == 0 {
+			paths = []string{demoRoot}
+		}
+		fmt.Fprintf(stderr, "cqcmine: indexing %s into %s\n", printable(strings.Join(paths, ", ")), printable(dir))
+	}
+	items, err := walkRoots(ctx, o, paths)
+	if err != nil {
+		return nil, nil, st, nil, err
+	}
+	rec := &pipeline.Recorder{}
+	rep, runErr := withProgress(ctx, cfg, o, stderr, func() (rep *pipeline.Report, err error) {
+		rep, st, err = pipeline.Update(ctx, ix, dir, cfg, items, paths, rec)
+		return rep, err
+	})
+	rows := rec.Rows
+	for _, it := range st.Unchanged {
+		rows = append(rows, pipeline.Row{Path: it.Path, Status: pipeline.StatusUnchanged})
+	}
+	return rows, pendingItems(items, rows), st, rep, runErr
+}
+
+// runCheck verifies the index in dir and prints what it found.
+func runCheck(ctx context.Context, dir string, stdout io.Writer) error {
+	rep, err := index.Check(ctx, dir)
+	if err != nil {
+		return err
+	}
+	for _, s := range rep.Checked {
+		fmt.Fprintf(stdout, "ok       %s\n", printable(s))
+	}
+	for _, s := range rep.Notes {
+		fmt.Fprintf(stdout, "note     %s\n", printable(s))
+	}
+	for _, s := range rep.Damaged {
+		fmt.Fprintf(stdout, "DAMAGED  %s\n", printable(s))
+	}
+	if !rep.OK() {
+		cmd := "cqcmine index --rebuild"
+		if dir != defaultIndexDir() {
+			cmd += " --index " + dir
+		}
+		return fmt.Errorf("index %s is damaged: rebuild it with `%s` (it reads again the folders the index was built from)", dir, cmd)
+	}
+	fmt.Fprintf(stdout, "index %s is sound\n", printable(dir))
+	return nil
 }
 
 // pendingItems are the items that have no row: those an interrupted run
@@ -131,9 +186,9 @@ func pendingItems(items []corpus.Item, rows []pipeline.Row) []corpus.Item {
 	return out
 }
 
-// walkRoots lists the files under paths; the root "embed:demo" is the
-// embedded demo corpus.
-func walkRoots(ctx context.Context, paths []string) ([]corpus.Item, error) {
+// walkRoots lists the files under paths as o says; the root "embed:demo"
+// is the embedded demo corpus.
+func walkRoots(ctx context.Context, o runOptions, paths []string) ([]corpus.Item, error) {
 	var items []corpus.Item
 	var disk []string
 	for _, p := range paths {
@@ -147,7 +202,7 @@ func walkRoots(ctx context.Context, paths []string) ([]corpus.Item, error) {
 		}
 		disk = append(disk, p)
 	}
-	its, err := corpus.Walk(ctx, disk)
+	its, err := o.walk(ctx, disk)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -58,19 +59,16 @@ func runSearchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return runSearch(ctx, o, stdout)
 }
 
-// runSearch queries the index in o.dir and prints the results.
+// runSearch queries the index in o.dir and prints the results. It opens
+// the index read-only, beside other readers; an index held by `serve
+// --watch` is searched through that server.
 func runSearch(ctx context.Context, o searchOptions, stdout io.Writer) error {
 	if _, err := os.Stat(o.dir); err != nil {
 		return fmt.Errorf("search: no index at %s (run \"cqcmine index\" first): %w", o.dir, err)
 	}
-	ix, err := index.Open(o.dir)
+	res, err := searchIndex(ctx, o.dir, o.q)
 	if err != nil {
 		return err
-	}
-	defer ix.Close()
-	res, err := ix.Search(ctx, o.q)
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
 	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
@@ -79,6 +77,38 @@ func runSearch(ctx context.Context, o searchOptions, stdout io.Writer) error {
 	}
 	printResults(stdout, o.q, res, isTerminal(stdout))
 	return nil
+}
+
+// searchIndex runs q on the index in dir: through the server that holds
+// it for writing, if one does, else opening it read-only.
+func searchIndex(ctx context.Context, dir string, q index.Query) (*index.Results, error) {
+	viaServer := func(srv *index.Owner) (*index.Results, error) {
+		res := new(index.Results)
+		if err := callServer(ctx, *srv, "/search", q, res); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		return res, nil
+	}
+	if srv := server(dir); srv != nil {
+		res, err := viaServer(srv)
+		if !errors.Is(err, errNoAnswer) || ctx.Err() != nil {
+			return res, err
+		}
+		// A record left by a server that is gone: open the index.
+	}
+	ix, err := index.OpenWith(ctx, dir, index.Options{ReadOnly: true})
+	if le := (*index.LockedError)(nil); errors.As(err, &le) && le.Server() != nil {
+		return viaServer(le.Server()) // a server that started meanwhile
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	res, err := ix.Search(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", index.Damaged(dir, err))
+	}
+	return res, nil
 }
 
 func printResults(w io.Writer, q index.Query, res *index.Results, color bool) {
@@ -105,7 +135,7 @@ func printResults(w io.Writer, q index.Query, res *index.Results, color bool) {
 		if s := strings.Join(strings.Fields(sb.String()), " "); s != "" {
 			fmt.Fprintf(w, "\n     %s", s)
 		}
-		fmt.Fprintf(w, "\n     %s\n", h.Path)
+		fmt.Fprintf(w, "\n     %s\n", printable(h.Path))
 	}
 	if len(res.Facets) > 0 {
 		fmt.Fprintln(w, "\nFacets:")

@@ -94,6 +94,7 @@ type runOptions struct {
 	isolate bool
 	maxMem  int64
 	ocr     ocrFlag
+	follow  bool
 }
 
 // ocrFlag is the --ocr mode: auto, off or force.
@@ -125,6 +126,12 @@ func (o *runOptions) addFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress display: print only problems and the summary")
 	fs.Var(&o.ocr, "ocr", "OCR of scanned pages and image files with Tesseract: `auto` (pages without a text layer), off, force (every page)")
 	fs.StringVar(&o.report, "report", "", "write a run report with one row per input to `FILE` (.csv for CSV, else JSON)")
+	fs.BoolVar(&o.follow, "follow-symlinks", false, "follow symbolic links that lead outside the PATHs given (by default they are reported as skipped)")
+}
+
+// walk lists the files under paths as the flags say.
+func (o *runOptions) walk(ctx context.Context, paths []string) ([]corpus.Item, error) {
+	return corpus.WalkOptions{FollowSymlinks: o.follow}.Walk(ctx, paths)
 }
 
 // config builds the pipeline configuration: the extractor table and the
@@ -214,13 +221,19 @@ func printSummary(w io.Writer, rep *pipeline.Report) {
 	if rep.OCRPages > 0 {
 		ocrd = fmt.Sprintf(" (%d by OCR)", rep.OCRPages)
 	}
-	fmt.Fprintf(w, "cqcmine: %d documents: %d ok, %d failed, %d need OCR, %d skipped; %d pages%s, %d findings in %s\n",
-		rep.Done, rep.OK, rep.Failed, rep.NeedsOCR, rep.Skipped, rep.Pages, ocrd, rep.Findings, rep.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "cqcmine: %d documents: %d ok, %d partial, %d failed, %d need OCR, %d skipped; %d pages%s, %d findings in %s\n",
+		rep.Done, rep.OK, rep.Partial, rep.Failed, rep.NeedsOCR, rep.Skipped, rep.Pages, ocrd, rep.Findings, rep.Elapsed.Round(time.Millisecond))
 	if rep.Interrupted {
 		fmt.Fprintf(w, "cqcmine: interrupted after %d of %d documents\n", rep.Done, rep.Inputs)
 	}
 	for _, r := range rep.Problems {
-		fmt.Fprintf(w, "  %s: %v\n", r.Status, r.Err)
+		st, err := r.Outcome()
+		var de *pipeline.DocError
+		if errors.As(err, &de) {
+			fmt.Fprintf(w, "  %s: %s: %s: %s\n", st, printable(r.Input.Path), de.Stage, printable(de.Err.Error()))
+		} else {
+			fmt.Fprintf(w, "  %s: %s: %s\n", st, printable(r.Input.Path), printable(fmt.Sprint(err)))
+		}
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // Exit codes.
@@ -53,7 +54,7 @@ func main() {
 // cqcmineMain runs one command and maps its error to an exit code, so
 // that deferred work in the command is done before the process exits.
 func cqcmineMain(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := stopOnSignal(stderr)
 	defer stop()
 	err := dispatch(ctx, args, stdout, stderr)
 	var ue *usageError
@@ -63,16 +64,52 @@ func cqcmineMain(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errHelp):
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "cqcmine: %v\n", err)
+		fmt.Fprintf(stderr, "cqcmine: %s\n", printable(err.Error()))
 		return exitUsage
 	case errors.Is(err, errSomeFailed):
 		return exitFailed // the summary is already on stderr
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
-		fmt.Fprintf(stderr, "cqcmine: interrupted: %v\n", err)
+		fmt.Fprintf(stderr, "cqcmine: interrupted: %s\n", printable(err.Error()))
 		return exitInterrupted
 	default:
-		fmt.Fprintf(stderr, "cqcmine: %v\n", err)
+		fmt.Fprintf(stderr, "cqcmine: %s\n", printable(err.Error()))
 		return exitFailed
+	}
+}
+
+// stopGrace is how long a command has to end cleanly after SIGINT or
+// SIGTERM: then, or at a second signal, the process exits. Every write
+// cqcmine makes survives being cut short, so the next run completes it.
+const stopGrace = 1500 * time.Millisecond
+
+// stopOnSignal returns a context cancelled by SIGINT or SIGTERM, and a
+// function to call when the command has returned.
+func stopOnSignal(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		var s os.Signal
+		select {
+		case s = <-sigs:
+		case <-done:
+			return
+		}
+		cancel()
+		select {
+		case <-sigs:
+		case <-time.After(stopGrace):
+		case <-done:
+			return
+		}
+		fmt.Fprintf(stderr, "cqcmine: %v: stopped before finishing cleanly (a later run completes the work)\n", s)
+		os.Exit(exitInterrupted)
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel()
 	}
 }
 

@@ -37,6 +37,8 @@ func TestNames(t *testing.T) {
 		reportName,
 		"demo/harrowfield-news-release-2021.txt",
 		"demo/harrowfield-press-statement-2024.html",
+		"demo/harrowfield-quality-account-2024-25.txt",
+		"demo/harrowfield-thornmere-assessment-2025.txt",
 		noticeName,
 	}
 	if got := Names(); !slices.Equal(got, want) {

@@ -2,8 +2,8 @@ package pdf
 
 import (
 	"reflect"
-	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -21,9 +21,16 @@ type font struct {
 	simpleW   [256]float64 // width per code (simple fonts)
 	uni       map[uint32]string
 	cidW      map[uint32]float64
-	ucs2      bool    // predefined UCS-2 CMap: codes are UTF-16 units
+	ucs2      bool    // predefined UCS-2 or UTF-16 CMap: codes are UTF-16 units
 	dw        float64 // default width
 	scale     float64 // glyph units to text space (0.001, or FontMatrix for Type3)
+
+	// prog is the CIDFont whose embedded program names the CIDs that a
+	// ToUnicode map leaves out (Identity encodings only); it is read on
+	// the first such code, into progUni.
+	prog     pdflib.Value
+	progOnce sync.Once
+	progUni  map[uint32]string
 }
 
 // objID returns the object number and generation a Value was loaded
@@ -54,39 +61,15 @@ var winAnsiHigh = [32]rune{
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0xFFFD,
 }
 
-// glyphNameRune decodes the glyph names that follow a naming rule
-// (uniXXXX, uXXXX) and a few common ones; 0 when unknown.
+// glyphNameRune returns the character a glyph name stands for (see
+// glyphText), 0 when it is unknown or stands for more than one.
 func glyphNameRune(n string) rune {
-	switch n {
-	case "fi":
-		return 0xFB01
-	case "fl":
-		return 0xFB02
-	case "ff":
-		return 0xFB00
-	case "ffi":
-		return 0xFB03
-	case "ffl":
-		return 0xFB04
-	case "bullet":
-		return 0x2022
-	case "space":
-		return ' '
-	}
-	hexName := ""
-	switch {
-	case strings.HasPrefix(n, "uni") && len(n) >= 7:
-		hexName = n[3:7]
-	case strings.HasPrefix(n, "u") && len(n) >= 5 && len(n) <= 7:
-		hexName = n[1:]
-	default:
+	s := glyphText(n)
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 || size != len(s) || r == utf8.RuneError {
 		return 0
 	}
-	v, err := strconv.ParseUint(hexName, 16, 32)
-	if err != nil || v == 0 || v > utf8.MaxRune {
-		return 0
-	}
-	return rune(v)
+	return r
 }
 
 // loadFont reads a font dictionary. It panics on badly broken input (the
@@ -119,8 +102,17 @@ func loadFont(v pdflib.Value) *font {
 		if toUni != nil {
 			f.uni = toUni.m
 		}
-		f.ucs2 = f.uni == nil && strings.Contains(enc.Name(), "UCS2")
+		f.ucs2 = f.uni == nil && (strings.Contains(enc.Name(), "UCS2") || strings.Contains(enc.Name(), "UTF16"))
 		d := v.Key("DescendantFonts").Index(0)
+		if strings.HasPrefix(enc.Name(), "Identity") {
+			// Codes are CIDs: what no ToUnicode map says, the embedded
+			// font program may.
+			if len(f.uni) == 0 {
+				f.uni = cidTextFromProgram(d)
+			} else {
+				f.prog = d
+			}
+		}
 		if dw := d.Key("DW"); dw.Kind() == pdflib.Integer || dw.Kind() == pdflib.Real {
 			f.dw = dw.Float64()
 		}
@@ -414,6 +406,12 @@ func (f *font) text(code uint32) string {
 	}
 	if f.ucs2 {
 		return string(rune(code))
+	}
+	if !f.prog.IsNull() {
+		f.progOnce.Do(func() { f.progUni = cidTextFromProgram(f.prog) })
+		if s, ok := f.progUni[code]; ok {
+			return s
+		}
 	}
 	return "\uFFFD"
 }

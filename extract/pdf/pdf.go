@@ -41,6 +41,9 @@
 // rows in other styles are not recognised; text in directions other than
 // the page's main one is left out of tables.
 //
+// Fonts whose codes are CIDs (Identity-H/V) get the text that no ToUnicode
+// map gives them from the embedded font program (sfnt.go, cff.go).
+//
 // Every call into the library runs under recover: a page that cannot be
 // read is left empty and the rest of the document is kept. Files the
 // library rejects although they are readable (a PDF 2.0 or otherwise odd
@@ -152,18 +155,19 @@ func (e Extractor) extract(ctx context.Context, fixed []byte, lim extract.Limits
 		}
 		rebuilt = true
 	}
-	pages, walkErr := walkPages(r, lim.MaxPages)
+	probe := pageProbe(lim.MaxPages) // one page past the limit shows a cut
+	pages, walkErr := walkPages(r, probe)
 	if !rebuilt && (walkErr != nil || len(pages) == 0 || brokenPages(pages)) {
 		if rb := rebuildXref(fixed); rb != nil {
 			if r2, err := openReader(ctx, rb); err == nil {
-				if p2, err2 := walkPages(r2, lim.MaxPages); err2 == nil && len(p2) >= len(pages) {
+				if p2, err2 := walkPages(r2, probe); err2 == nil && len(p2) >= len(pages) {
 					r, pages, walkErr = r2, p2, nil
 				}
 			}
 		}
 	}
 	if len(pages) == 0 {
-		if r2, p2 := scanPages(ctx, fixed, lim.MaxPages); len(p2) > 0 {
+		if r2, p2 := scanPages(ctx, fixed, probe); len(p2) > 0 {
 			r, pages = r2, p2
 		}
 	}
@@ -173,6 +177,7 @@ func (e Extractor) extract(ctx context.Context, fixed []byte, lim extract.Limits
 		}
 		return nil, errors.New("pdf: document has no pages")
 	}
+	pages, cut := cutPages(r, pages, lim.MaxPages)
 
 	doc := &docState{
 		fonts:  make(map[uint64]*font),
@@ -221,7 +226,7 @@ func (e Extractor) extract(ctx context.Context, fixed []byte, lim extract.Limits
 	if !e.KeepFurniture {
 		removeFurniture(all)
 	}
-	c := &extract.Content{Pages: make([]extract.Page, len(pages)), Title: title(r)}
+	c := &extract.Content{Pages: make([]extract.Page, len(pages)), Title: title(r), Cut: cut}
 	var ts tableState
 	for i, lines := range all {
 		if !gfx[i].words {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/cqcmine/cqcmine/index"
 )
@@ -38,12 +39,12 @@ func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	q.Facets = v.Get("facets") != "0" && v.Get("facets") != "false"
-	res, err := s.ix.Search(r.Context(), q)
+	res, err := s.search(r.Context(), st, q)
 	if err != nil {
 		s.failAPI(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, res)
+	s.writeJSON(w, http.StatusOK, citeResults(baseURL(r), res))
 }
 
 // handleAPIDocument answers index.DocInfo; pages=0 leaves out the page
@@ -77,30 +78,25 @@ func (s *server) handleAPIProviders(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, names)
 }
 
-// handleAPITimeline answers the provider's []index.TimelinePoint, of one
-// subject when subject= is given.
+// handleAPITimeline answers the provider's []index.TimelinePoint under
+// all its names, of one subject when subject= is given: CQC's ratings,
+// without the provider's own statements of them (see claims).
 func (s *server) handleAPITimeline(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
-	names, err := s.ix.Providers(r.Context())
+	p, ok := s.apiProvider(w, r)
+	if !ok {
+		return
+	}
+	all, err := s.timeline(r.Context(), p.Names)
 	if err != nil {
 		s.failAPI(w, r, err)
 		return
 	}
-	found := false
-	for _, n := range names {
-		found = found || n == name
-	}
-	if !found || name == "" {
-		s.apiError(w, http.StatusNotFound, "no provider of this name in the index")
-		return
-	}
-	points, err := s.ix.Timeline(r.Context(), name, r.URL.Query().Get("subject"))
-	if err != nil {
-		s.failAPI(w, r, err)
-		return
-	}
-	if points == nil {
-		points = []index.TimelinePoint{}
+	points := []index.TimelinePoint{}
+	sub := r.URL.Query().Get("subject")
+	for _, pt := range all {
+		if sub == "" || strings.EqualFold(pt.Subject, sub) {
+			points = append(points, pt)
+		}
 	}
 	s.writeJSON(w, http.StatusOK, points)
 }

@@ -27,13 +27,25 @@ type docPage struct {
 	OCRConfidence float64
 	OCRLow        bool
 	Current       *findingView
-	Findings      []findingView
+	Findings      []findingView // one page of the list
+	List          findingsPager
 	OnPage        int
 	Prev, Next    string
 	PageLinks     []pageLink
 	FileURL       string
 	SearchURL     string
 	APIURL        string
+}
+
+// findingsPager turns the pages of a document's findings list: the list
+// shows Options.DocFindings findings at a time, so that a document with
+// very many findings still makes a page of modest size.
+type findingsPager struct {
+	Total      int // findings of the document, its record excluded
+	From, To   int // the findings shown, counted from 1
+	Page       int
+	Pages      int
+	Prev, Next string
 }
 
 // textMark is a page's text cut around the marked evidence.
@@ -153,33 +165,71 @@ func (s *server) handleDoc(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Text = markText(page.Text, start, end)
 
+	// The findings list, a page at a time: the page asked for (fpage=),
+	// else the one that holds the chosen finding, else the one that holds
+	// the first finding of the text's page, so that a link to a page's
+	// evidence shows that page's findings.
+	var list []int // indexes into info.Findings
+	listPage := -1
 	for i := range info.Findings {
 		f := &info.Findings[i]
 		if f.Kind == extract.KindDocument {
 			continue
 		}
-		fv := findingView{
-			K: i, Kind: string(f.Kind), KindLabel: kindLabel(string(f.Kind)), Text: truncate(400, f.Text),
-			Page: f.Page, URL: docURL(info.ID, f.Page, i), Rating: f.Rating, Arrow: f.Direction,
-			Current: i == k, OnPage: f.Page == page.Number,
-		}
-		for _, d := range []string{f.Subject, f.Domain, f.Regulation, f.Speaker, f.SpeakerName} {
-			if d != "" {
-				fv.Details = append(fv.Details, d)
+		if f.Page == page.Number {
+			p.OnPage++
+			if listPage < 0 {
+				listPage = len(list)
 			}
 		}
-		if f.Date != "" {
-			fv.Details = append(fv.Details, "rated "+f.Date)
+		if i == k {
+			listPage = len(list) // the chosen finding wins
 		}
-		if fv.OnPage {
-			p.OnPage++
+		list = append(list, i)
+	}
+	if k >= 0 && info.Findings[k].Kind != extract.KindDocument {
+		cur := findingOf(info, k, page.Number)
+		cur.Current = true
+		p.Current = &cur
+	}
+	per := s.opt.DocFindings
+	lp := &p.List
+	lp.Total, lp.Pages, lp.Page = len(list), max(1, (len(list)+per-1)/per), 1
+	if listPage >= 0 {
+		lp.Page = listPage/per + 1
+	}
+	if v.Get("fpage") != "" {
+		n, err := intParam(v, "fpage", 1)
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
+		if n < 1 || n > lp.Pages {
+			s.fail(w, r, badRequestf("The findings of this document fill %d pages; there is no page %d.", lp.Pages, n))
+			return
+		}
+		lp.Page = n
+	}
+	from, to := (lp.Page-1)*per, min(lp.Page*per, len(list))
+	lp.From, lp.To = from+1, to
+	for _, i := range list[from:to] {
+		fv := findingOf(info, i, page.Number)
+		fv.Current = i == k
 		p.Findings = append(p.Findings, fv)
 	}
-	for i := range p.Findings {
-		if p.Findings[i].Current {
-			p.Current = &p.Findings[i]
+	listURL := func(n int) string {
+		q := url.Values{}
+		for key, vals := range v {
+			q[key] = vals
 		}
+		q.Set("fpage", strconv.Itoa(n))
+		return "/doc/" + url.PathEscape(info.ID) + "?" + q.Encode() + "#findings-heading"
+	}
+	if lp.Page > 1 {
+		lp.Prev = listURL(lp.Page - 1)
+	}
+	if lp.Page < lp.Pages {
+		lp.Next = listURL(lp.Page + 1)
 	}
 
 	if p.Paged {
@@ -200,6 +250,26 @@ func (s *server) handleDoc(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "doc", p)
+}
+
+// findingOf is the list entry of info.Findings[i], the text view showing
+// page shownPage.
+func findingOf(info *index.DocInfo, i, shownPage int) findingView {
+	f := &info.Findings[i]
+	fv := findingView{
+		K: i, Kind: string(f.Kind), KindLabel: kindLabel(string(f.Kind)), Text: truncate(400, f.Text),
+		Page: f.Page, URL: docURL(info.ID, f.Page, i), Rating: f.Rating, Arrow: f.Direction,
+		OnPage: f.Page == shownPage,
+	}
+	for _, d := range []string{f.Subject, f.Domain, f.Regulation, f.Speaker, f.SpeakerName} {
+		if d != "" {
+			fv.Details = append(fv.Details, d)
+		}
+	}
+	if f.Date != "" {
+		fv.Details = append(fv.Details, "rated "+f.Date)
+	}
+	return fv
 }
 
 // pickFinding returns the index in info.Findings of the finding the URL

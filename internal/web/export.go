@@ -2,10 +2,11 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/cqcmine/cqcmine/extract"
@@ -21,10 +22,10 @@ func (s *server) handleExportCSV(w http.ResponseWriter, r *http.Request) {
 	s.export(w, r, "text/csv; charset=utf-8", "cqcmine-findings.csv",
 		func(bw *bufio.Writer) error {
 			cw = csv.NewWriter(bw)
-			return cw.Write(extract.CSVColumns)
+			return cw.Write(append(slices.Clone(extract.CSVColumns), "citation", "evidence_url"))
 		},
-		func(_ *bufio.Writer, f *extract.Finding) error {
-			return cw.Write(extract.CSVRecord(*f))
+		func(_ *bufio.Writer, f *extract.Finding, c Citation) error {
+			return cw.Write(append(extract.CSVRecord(*f), c.Text, c.URL))
 		},
 		func() error {
 			cw.Flush()
@@ -35,8 +36,8 @@ func (s *server) handleExportCSV(w http.ResponseWriter, r *http.Request) {
 func (s *server) handleExportJSONL(w http.ResponseWriter, r *http.Request) {
 	s.export(w, r, "application/x-ndjson; charset=utf-8", "cqcmine-findings.jsonl",
 		func(*bufio.Writer) error { return nil },
-		func(bw *bufio.Writer, f *extract.Finding) error {
-			b, err := json.Marshal(*f)
+		func(bw *bufio.Writer, f *extract.Finding, c Citation) error {
+			b, err := citedJSON(f, c)
 			if err != nil {
 				return err
 			}
@@ -48,11 +49,13 @@ func (s *server) handleExportJSONL(w http.ResponseWriter, r *http.Request) {
 
 // export streams every finding the search in the URL matches, fetched
 // ExportBatch at a time. Page and page size in the URL are ignored; the
-// scope is always findings. Once the first row is out, an error can only
-// abort the connection, so that the client sees a failed download rather
-// than a short file.
+// scope is always findings. The search is matched once, under the request
+// timeout, and each batch filled under a timeout of its own, through a
+// cursor that goes on where the last batch ended. Once the first row is
+// out, an error can only abort the connection, so that the client sees a
+// failed download rather than a short file.
 func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name string,
-	header func(*bufio.Writer) error, row func(*bufio.Writer, *extract.Finding) error, flush func() error) {
+	header func(*bufio.Writer) error, row func(*bufio.Writer, *extract.Finding, Citation) error, flush func() error) {
 	v := r.URL.Query()
 	v.Del("page")
 	v.Del("n")
@@ -63,23 +66,32 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 	}
 	q := st.q
 	q.Scope = index.ScopeFindings
-	q.Limit = s.opt.ExportBatch
-	q.Offset = 0
 	ctx := r.Context()
-	res, err := s.ix.Search(ctx, q)
+	base := baseURL(r)
+	mctx, cancel := context.WithTimeout(ctx, s.opt.RequestTimeout)
+	var cur hitSource
+	var total uint64
+	if st.recurring {
+		var rc *recurringHits
+		if rc, err = s.recurringSource(mctx, st, q); err == nil {
+			cur, total = rc, rc.total
+		}
+	} else {
+		var ic *index.Cursor
+		if ic, err = s.ix.Cursor(mctx, q); err == nil {
+			cur, total = ic, ic.Total
+		}
+	}
+	cancel()
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if most := uint64(index.MaxOffset + q.Limit); res.Total > most {
-		s.fail(w, r, badRequestf("The search matches %d findings; an export holds at most %d. Narrow the search.", res.Total, most))
 		return
 	}
 
 	h := w.Header()
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	h.Set(TotalHeader, strconv.FormatUint(res.Total, 10))
+	h.Set(TotalHeader, strconv.FormatUint(total, 10))
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
@@ -93,17 +105,24 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 	if err := header(bw); err != nil {
 		abort(err)
 	}
-	written := uint64(0)
 	for {
+		bctx, cancel := context.WithTimeout(ctx, s.opt.RequestTimeout)
+		res, err := cur.Next(bctx, s.opt.ExportBatch)
+		cancel()
+		if err != nil {
+			abort(err)
+		}
+		if len(res.Hits) == 0 {
+			break
+		}
 		for i := range res.Hits {
 			f := res.Hits[i].Finding
 			if f == nil {
 				continue
 			}
-			if err := row(bw, f); err != nil {
+			if err := row(bw, f, citeHit(base, &res.Hits[i])); err != nil {
 				abort(fmt.Errorf("write %s: %w", f.DocID, err))
 			}
-			written++
 		}
 		if err := flush(); err != nil {
 			abort(err)
@@ -114,18 +133,50 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 		if fl, ok := w.(http.Flusher); ok {
 			fl.Flush()
 		}
-		q.Offset += len(res.Hits)
-		if len(res.Hits) == 0 || uint64(q.Offset) >= res.Total {
-			break
-		}
-		if q.Offset > index.MaxOffset {
-			abort(fmt.Errorf("export past offset %d", index.MaxOffset))
-		}
-		if res, err = s.ix.Search(ctx, q); err != nil {
-			abort(err)
-		}
 	}
-	if uint64(q.Offset) < res.Total {
-		abort(fmt.Errorf("export wrote %d of %d findings: the index changed", written, res.Total))
+	if cur.Given() < total {
+		abort(fmt.Errorf("export wrote %d of %d findings: the index changed", cur.Given(), total))
 	}
+}
+
+// hitSource pages through the hits of an export: an index.Cursor, or the
+// recurring actions of a search.
+type hitSource interface {
+	Next(ctx context.Context, n int) (*index.Results, error)
+	Given() uint64
+}
+
+// recurringHits pages through a search narrowed to recurring actions,
+// which s.search works out whole.
+type recurringHits struct {
+	s     *server
+	st    *searchState
+	q     index.Query
+	total uint64
+	given uint64
+}
+
+func (s *server) recurringSource(ctx context.Context, st *searchState, q index.Query) (*recurringHits, error) {
+	q.Limit, q.Offset, q.Facets = 1, 0, false
+	res, err := s.search(ctx, st, q)
+	if err != nil {
+		return nil, err
+	}
+	return &recurringHits{s: s, st: st, q: q, total: res.Total}, nil
+}
+
+func (c *recurringHits) Given() uint64 { return c.given }
+
+func (c *recurringHits) Next(ctx context.Context, n int) (*index.Results, error) {
+	q := c.q
+	q.Limit, q.Offset = min(n, index.MaxLimit), int(c.given)
+	if c.given >= c.total || q.Offset > index.MaxOffset {
+		return &index.Results{}, nil
+	}
+	res, err := c.s.search(ctx, c.st, q)
+	if err != nil {
+		return nil, err
+	}
+	c.given += uint64(len(res.Hits))
+	return res, nil
 }

@@ -34,7 +34,14 @@ var fileTypes = map[string]string{
 const cspFile = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 // handleFile serves a document's original file, opened by the path the
-// index holds for the id. Nothing in the request names a path.
+// index holds for the id. Nothing in the request names a path. The file
+// is served only while it is the document: a regular file (not a link,
+// a FIFO or a directory put in its place) whose SHA-256, the document's
+// id, is unchanged. Otherwise the answer is 404 when nothing is at the
+// path, 410 Gone when something other than a regular file is, and 409
+// Conflict when a file with other content is; each page says why. The
+// sum of a file is cached by path, size, modification time and inode, so
+// a large file is hashed again only when one of those changes.
 func (s *server) handleFile(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if !validID(id) {
@@ -52,6 +59,15 @@ func (s *server) handleFile(w http.ResponseWriter, r *http.Request) {
 			s.notFound(w, r, "The original file of this document is no longer where it was indexed ("+info.Path+"). Re-index to update it.")
 			return
 		}
+		var nr *notRegularError
+		if errors.As(err, &nr) {
+			s.fileGone(w, r, info.Path, kindOfFile(nr.mode))
+			return
+		}
+		if errors.Is(err, ErrNotRegular) {
+			s.fileGone(w, r, info.Path, "something other than a regular file")
+			return
+		}
 		s.fail(w, r, fmt.Errorf("open %s: %w", info.Path, err))
 		return
 	}
@@ -61,8 +77,8 @@ func (s *server) handleFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("stat %s: %w", info.Path, err))
 		return
 	}
-	if st.IsDir() {
-		s.notFound(w, r, "The original file of this document is no longer where it was indexed.")
+	if !st.Mode().IsRegular() {
+		s.fileGone(w, r, info.Path, kindOfFile(st.Mode()))
 		return
 	}
 	content, ok := f.(io.ReadSeeker)
@@ -77,6 +93,20 @@ func (s *server) handleFile(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		content = bytes.NewReader(b)
+	}
+	sum, err := s.sums.sum(r.Context(), info.Path, st, content)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("read %s: %w", info.Path, err))
+		return
+	}
+	if sum != info.ID {
+		s.errorPage(w, r, http.StatusConflict, "The file at this document's path ("+info.Path+
+			") has changed since it was indexed: its content is no longer this document's. Re-index to see the file as it is now.")
+		return
+	}
+	if _, err := content.Seek(0, io.SeekStart); err != nil {
+		s.fail(w, r, fmt.Errorf("seek %s: %w", info.Path, err))
+		return
 	}
 
 	name := path.Base(strings.ReplaceAll(info.Path, `\`, "/"))
@@ -112,4 +142,11 @@ func (s *server) handleFile(w http.ResponseWriter, r *http.Request) {
 		modtime = time.Time{}
 	}
 	http.ServeContent(w, r, name, modtime, content)
+}
+
+// fileGone answers 410 Gone for an original whose path now holds what,
+// something other than a regular file.
+func (s *server) fileGone(w http.ResponseWriter, r *http.Request, path, what string) {
+	s.errorPage(w, r, http.StatusGone, "The original file of this document is gone: at its path ("+path+") there is now "+
+		what+", not the file that was indexed. It is not served. Re-index to update the collection.")
 }

@@ -17,6 +17,9 @@ type searchState struct {
 	size  int // results per page
 	vals  url.Values
 	sizeD int // the default size, left out of links
+	// recurring keeps only must-dos and should-dos raised again in
+	// documents of different dates (recurring=1).
+	recurring bool
 }
 
 // parseSearch reads a search from URL parameters. Unknown parameters are
@@ -76,6 +79,14 @@ func (s *server) parseSearch(v url.Values) (*searchState, error) {
 	}
 	if q.Scope != "" {
 		st.vals.Set("scope", q.Scope)
+	}
+	switch r := strings.TrimSpace(v.Get("recurring")); strings.ToLower(r) {
+	case "", "0", "false", "no":
+	case "1", "true", "yes":
+		st.recurring = true
+		st.vals.Set("recurring", "1")
+	default:
+		return nil, badRequestf("The recurring parameter must be 1 or 0, not %q.", r)
 	}
 	q.Sort = v.Get("sort")
 	if q.Sort == index.SortRelevance {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/index"
+	"github.com/cqcmine/cqcmine/index/evidence"
 )
 
 // Provider page bounds.
@@ -21,18 +22,24 @@ const (
 
 type providersPage struct {
 	Title     string
-	Providers []link
+	Providers []providerLink
+}
+
+// providerLink is a provider and the other names it is written under.
+type providerLink struct {
+	Label, URL string
+	Also       []string
 }
 
 func (s *server) handleProviders(w http.ResponseWriter, r *http.Request) {
-	names, err := s.ix.Providers(r.Context())
+	ps, err := s.providerNames(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	p := &providersPage{Title: "Providers"}
-	for _, n := range names {
-		p.Providers = append(p.Providers, link{n, providerURL(n)})
+	for _, pr := range ps {
+		p.Providers = append(p.Providers, providerLink{Label: pr.Name, URL: providerURL(pr.Name), Also: pr.Names[1:]})
 	}
 	s.render(w, r, http.StatusOK, "providers", p)
 }
@@ -50,6 +57,18 @@ type providerPage struct {
 	SearchURL string
 	QuotesURL string
 	APIURL    string
+
+	// One provider under every name it is written under.
+	Also      []string
+	ODS       []string
+	SiteODS   []string // ODS codes of its sites
+	Locations []string
+	// Evidence no single finding shows.
+	Recurring    []recurringView
+	Claims       []claimView
+	Scores       []scoreRow
+	RecurringAPI string
+	ClaimsAPI    string
 }
 
 type subjectLink struct {
@@ -120,22 +139,45 @@ type countCell struct {
 }
 
 func (s *server) handleProvider(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
 	ctx := r.Context()
-	if !s.knownProvider(w, r, name) {
-		return
-	}
-	points, err := s.ix.Timeline(ctx, name, "")
+	prov, ok, err := s.findProvider(ctx, r.PathValue("name"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	if !ok {
+		s.notFound(w, r, "There is no provider of this name in the index.")
+		return
+	}
+	name := prov.Name
+	if r.PathValue("name") != name {
+		// One provider, one page: another of its names leads to it.
+		u := providerURL(name)
+		if r.URL.RawQuery != "" {
+			u += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, u, http.StatusMovedPermanently)
+		return
+	}
+	points, err := s.timeline(ctx, prov.Names)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	base := baseURL(r)
+	var kv []string
+	for _, n := range prov.Names {
+		kv = append(kv, "provider", n)
+	}
 	p := &providerPage{
-		Title:     name,
-		Name:      name,
-		SearchURL: searchURL("provider", name),
-		QuotesURL: searchURL("provider", name, "kind", string(extract.KindQuote), "sort", index.SortDate),
-		APIURL:    "/api/providers/" + url.PathEscape(name) + "/timeline",
+		Title:        name,
+		Name:         name,
+		Also:         prov.Names[1:],
+		SearchURL:    searchURL(kv...),
+		QuotesURL:    searchURL(append(slices.Clone(kv), "kind", string(extract.KindQuote), "sort", index.SortDate)...),
+		APIURL:       "/api/providers/" + url.PathEscape(name) + "/timeline",
+		RecurringAPI: "/api/providers/" + url.PathEscape(name) + "/recurring",
+		ClaimsAPI:    "/api/providers/" + url.PathEscape(name) + "/claims",
 	}
 
 	// Subjects, and the one charted.
@@ -173,35 +215,42 @@ func (s *server) handleProvider(w http.ResponseWriter, r *http.Request) {
 	p.Domains, p.Rows = timelineTable(chosen)
 	p.Chart = drawChart(name, p.Subject, p.Domains, p.Rows)
 
-	if p.MustDos, err = s.mustDos(ctx, name); err != nil {
+	var ods []string
+	if ods, p.Locations, err = s.providerFacts(ctx, prov, subjects); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.ix.Search(ctx, index.Query{Providers: []string{name}, Kinds: []string{string(extract.KindQuote)},
+	p.ODS, p.SiteODS = splitODS(ods)
+	groups, cites, err := s.recurring(ctx, base, prov)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Recurring = recurringViews(prov, groups, cites)
+	claims, cites, err := s.claims(ctx, base, prov)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Claims = claimViews(claims, cites)
+	if p.Scores, err = s.scoreRows(ctx, base, prov); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.MustDos, err = s.mustDos(ctx, prov.Names); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.ix.Search(ctx, index.Query{Providers: prov.Names, Kinds: []string{string(extract.KindQuote)},
 		Sort: index.SortDate, Limit: recentQuotes})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	for i := range res.Hits {
-		p.Quotes = append(p.Quotes, makeHit(i+1, &res.Hits[i]))
+		p.Quotes = append(p.Quotes, cited(makeHit(i+1, &res.Hits[i]), base, &res.Hits[i]))
 	}
 	s.render(w, r, http.StatusOK, "provider", p)
-}
-
-// knownProvider answers 404 and returns false when name is not a provider
-// in the index.
-func (s *server) knownProvider(w http.ResponseWriter, r *http.Request, name string) bool {
-	names, err := s.ix.Providers(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return false
-	}
-	if _, ok := slices.BinarySearch(names, name); !ok || name == "" {
-		s.notFound(w, r, "There is no provider of this name in the index.")
-		return false
-	}
-	return true
 }
 
 // defaultSubject prefers the provider as a whole ("... overall", "trust"),
@@ -302,8 +351,9 @@ func drawChart(provider, subject string, domains []string, rows []timelineRow) *
 }
 
 // mustDos counts the provider's must-do actions by theme and year.
-func (s *server) mustDos(ctx context.Context, provider string) (*themeTable, error) {
-	q := index.Query{Providers: []string{provider}, Kinds: []string{string(extract.KindMustDo)}, Limit: index.MaxLimit}
+func (s *server) mustDos(ctx context.Context, provNames []string) (*themeTable, error) {
+	provider := provNames[0]
+	q := index.Query{Providers: provNames, Kinds: []string{string(extract.KindMustDo)}, Limit: index.MaxLimit}
 	type key struct{ theme, year string }
 	counts := map[key]int{}
 	themes := map[string]int{}
@@ -366,16 +416,70 @@ func (s *server) mustDos(ctx context.Context, provider string) (*themeTable, err
 			label = "(no theme)"
 		}
 		row.Theme = label
-		row.URL = searchURL("provider", provider, "kind", string(extract.KindMustDo), "theme", th)
+		row.URL = searchURL(append(providerParams(provNames), "kind", string(extract.KindMustDo), "theme", th)...)
 		for _, y := range t.Years {
 			n := counts[key{th, y}]
 			cell := countCell{Count: n}
 			if n > 0 && y != "undated" {
-				cell.URL = searchURL("provider", provider, "kind", string(extract.KindMustDo), "theme", th, "from", y, "to", y)
+				cell.URL = searchURL(append(providerParams(provNames), "kind", string(extract.KindMustDo), "theme", th, "from", y, "to", y)...)
 			}
 			row.Cells = append(row.Cells, cell)
 		}
 		t.Rows = append(t.Rows, row)
 	}
 	return t, nil
+}
+
+// providerParams are search parameters for every name of a provider.
+func providerParams(names []string) []string {
+	var kv []string
+	for _, n := range names {
+		kv = append(kv, "provider", n)
+	}
+	return kv
+}
+
+// timeline is every rating of a provider under any of its names, in
+// index.Timeline's order, with each subject written one way: the first
+// way met, whatever the case of the others. The ratings a provider states
+// in its own documents are left out: they are claims, set against these
+// ratings on the provider page, not ratings.
+func (s *server) timeline(ctx context.Context, names []string) ([]index.TimelinePoint, error) {
+	own, err := s.ix.Search(ctx, index.Query{Providers: names, Kinds: []string{string(extract.KindDocument)},
+		DocTypes: evidence.ProviderDocTypes, Limit: index.MaxLimit})
+	if err != nil {
+		return nil, err
+	}
+	claims := map[string]bool{}
+	for _, h := range own.Hits {
+		claims[h.DocID] = true
+	}
+	var points []index.TimelinePoint
+	for _, n := range names {
+		pts, err := s.ix.Timeline(ctx, n, "")
+		if err != nil {
+			return nil, err
+		}
+		for _, pt := range pts {
+			if !claims[pt.DocID] {
+				points = append(points, pt)
+			}
+		}
+	}
+	if len(names) > 1 {
+		slices.SortStableFunc(points, func(a, b index.TimelinePoint) int {
+			return cmp.Or(cmp.Compare(a.Published, b.Published), cmp.Compare(a.Subject, b.Subject),
+				cmp.Compare(domainOrder(a.Domain), domainOrder(b.Domain)), cmp.Compare(a.DocID, b.DocID), cmp.Compare(a.Page, b.Page))
+		})
+	}
+	spelled := map[string]string{}
+	for i := range points {
+		k := strings.ToLower(strings.Join(strings.Fields(points[i].Subject), " "))
+		if first, ok := spelled[k]; ok {
+			points[i].Subject = first
+		} else {
+			spelled[k] = points[i].Subject
+		}
+	}
+	return points, nil
 }

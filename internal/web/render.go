@@ -190,6 +190,7 @@ var kindLabels = map[string]string{
 	string(extract.KindShouldDo):    "Should do",
 	string(extract.KindQuote):       "Quote",
 	string(extract.KindUndertaking): "Undertaking",
+	string(extract.KindScore):       "Score",
 	index.KindPage:                  "Page",
 }
 

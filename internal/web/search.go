@@ -32,8 +32,13 @@ type searchPage struct {
 	CSVURL   string
 	JSONLURL string
 	APIURL   string
+	FeedURL  string
 	Examples []link
 	Searched bool
+
+	// Recurring is the recurring filter; RecurringURL toggles it.
+	Recurring    bool
+	RecurringURL string
 }
 
 type hiddenField struct{ Name, Value string }
@@ -79,6 +84,7 @@ type hitView struct {
 	Page        int
 	Snippet     []index.Fragment
 	Themes      []string
+	Cite        *Citation // set where the page shows citations
 }
 
 type pager struct {
@@ -111,7 +117,7 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	st.q.Facets = true
 	st.q.MultiSelect = multiSelect(st)
-	res, err := s.ix.Search(r.Context(), st.q)
+	res, err := s.search(r.Context(), st, st.q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -132,9 +138,11 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		CSVURL:   st.exportURL("/export.csv"),
 		JSONLURL: st.exportURL("/export.jsonl"),
 		APIURL:   st.exportURL("/api/search"),
+		FeedURL:  st.exportURL("/feed.atom"),
 		Examples: searchExamples,
 		Searched: len(st.vals) > 0,
 	}
+	p.Recurring, p.RecurringURL = st.recurring, recurringToggle(st)
 	if st.q.Text != "" {
 		p.Title = st.q.Text + " – Search"
 	}
@@ -153,7 +161,7 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return strings.Compare(a.Name+"\x00"+a.Value, b.Name+"\x00"+b.Value)
 	})
 	for i := range res.Hits {
-		p.Hits = append(p.Hits, makeHit(st.q.Offset+i+1, &res.Hits[i]))
+		p.Hits = append(p.Hits, cited(makeHit(st.q.Offset+i+1, &res.Hits[i]), baseURL(r), &res.Hits[i]))
 	}
 	if len(p.Hits) > 0 {
 		p.First = st.q.Offset + 1
@@ -314,6 +322,9 @@ func chips(st *searchState) []chip {
 	}
 	if st.q.Scope != "" {
 		out = append(out, chip{Label: "Searching", Value: st.q.Scope, RemoveURL: st.with("scope", "")})
+	}
+	if st.recurring {
+		out = append(out, chip{Label: "Raised again", Value: "yes", RemoveURL: st.with("recurring", "")})
 	}
 	return out
 }

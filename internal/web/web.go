@@ -7,7 +7,8 @@
 //
 //	GET /                       search: query box, facets, filter chips, results
 //	GET /help                   query syntax
-//	GET /doc/{id}?page=N&f=K    evidence view: a page's text, the finding marked
+//	GET /doc/{id}?page=N&f=K    evidence view: a page's text, the finding marked,
+//	                            and a page of the findings list (fpage=M)
 //	GET /file/{id}              the original file, found by document id
 //	GET /providers              every provider
 //	GET /provider/{name}        ratings timeline, must-dos by theme, quotes
@@ -18,7 +19,14 @@
 //	GET /api/providers/{name}/timeline   []index.TimelinePoint as JSON
 //
 // The handler is read-only. Files are served only by the path the index
-// stores for a document id, never a path from the request. Every response
+// stores for a document id, never a path from the request, and only
+// while the file there is a regular file with the document's content
+// (see handleFile). It answers only requests that name it in their Host
+// header (Options.Addr, Options.Hosts), with 421 for the rest, so that a
+// web page cannot reach it through DNS rebinding. Errors under /api/ are
+// JSON ({"error": "..."}), with 404 for an unknown endpoint, 405 and an
+// Allow header for a method other than GET or HEAD, 414 for a too-long
+// address; the pages' errors are pages. Every response
 // carries a Content-Security-Policy without inline script and the usual
 // hardening headers; query length, page size and request time are bounded
 // by Options.
@@ -33,7 +41,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"os"
+	"strings"
 	"time"
 
 	"github.com/cqcmine/cqcmine/index"
@@ -55,6 +63,7 @@ const (
 	DefaultExportBatch     = 500
 	DefaultMaxFilterValues = 50
 	DefaultMaxURLLen       = 8 << 10
+	DefaultDocFindings     = 100
 )
 
 // Options configure the handler. The zero value is usable: each zero field
@@ -68,8 +77,22 @@ type Options struct {
 	MaxPageSize int
 	// MaxFilterValues bounds the number of filter values in one search.
 	MaxFilterValues int
-	// MaxURLLen bounds a request's query string, in bytes.
+	// MaxURLLen bounds a request's path and its query string, each, in
+	// bytes.
 	MaxURLLen int
+	// DocFindings is the number of findings the evidence view lists at a
+	// time (fpage= turns the pages of the list).
+	DocFindings int
+	// Addr is the address the server listens on, HOST:PORT. A request is
+	// answered only if its Host header names Addr's host, a loopback name
+	// (localhost, 127.0.0.1, [::1]) or one of Hosts, at Addr's port;
+	// others get 421 Misdirected Request. Empty, or port 0, accepts those
+	// names at any port.
+	Addr string
+	// Hosts are further names or IP addresses the server answers to, for
+	// a server reached from other machines: the names and addresses of
+	// its machine.
+	Hosts []string
 	// RequestTimeout bounds the time spent on a page or an API call.
 	RequestTimeout time.Duration
 	// ExportTimeout bounds an export or a file download, which stream.
@@ -77,9 +100,11 @@ type Options struct {
 	// ExportBatch is the number of hits an export fetches at a time.
 	ExportBatch int
 	// Open opens a document's original file by the path the index holds
-	// for it. Nil opens the path on disk. cqcmine sets it to serve the
-	// embedded demo corpus. The file should implement io.Seeker (files of
-	// os and embed do); other files are read whole into memory.
+	// for it. Nil opens the path on disk with OpenRegular. cqcmine sets it
+	// to serve the embedded demo corpus. An Open that reads the disk must
+	// not open what is not a regular file (a FIFO blocks the request): use
+	// OpenRegular. The file should implement io.Seeker (files of os and
+	// embed do); other files are read whole into memory.
 	Open func(path string) (fs.File, error)
 	// Logger receives server errors. Nil uses slog.Default().
 	Logger *slog.Logger
@@ -116,11 +141,14 @@ func (o *Options) setDefaults() {
 	if o.ExportBatch <= 0 {
 		o.ExportBatch = DefaultExportBatch
 	}
+	if o.DocFindings <= 0 {
+		o.DocFindings = DefaultDocFindings
+	}
 	if o.ExportBatch > index.MaxLimit {
 		o.ExportBatch = index.MaxLimit
 	}
 	if o.Open == nil {
-		o.Open = func(path string) (fs.File, error) { return os.Open(path) }
+		o.Open = OpenRegular
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -132,6 +160,8 @@ type server struct {
 	ix    *index.Index
 	opt   Options
 	pages map[string]*template.Template
+	hosts *hostCheck
+	sums  *sumCache
 }
 
 // pageNames are the templates in templates/, each rendered inside
@@ -144,7 +174,8 @@ func New(ix *index.Index, opt Options) (http.Handler, error) {
 		return nil, errors.New("web: no index")
 	}
 	opt.setDefaults()
-	s := &server{ix: ix, opt: opt, pages: map[string]*template.Template{}}
+	s := &server{ix: ix, opt: opt, pages: map[string]*template.Template{},
+		hosts: newHostCheck(opt.Addr, opt.Hosts), sums: newSumCache()}
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
@@ -161,8 +192,19 @@ func New(ix *index.Index, opt Options) (http.Handler, error) {
 	page := func(pattern string, h http.HandlerFunc) {
 		mux.Handle(pattern, s.timeout(h, false))
 	}
-	api := func(pattern string, h http.HandlerFunc) {
-		mux.Handle(pattern, s.timeout(h, true))
+	// An API endpoint answers a wrong method with a JSON 405 and Allow
+	// (with a method in its pattern, the mux would hand the request to the
+	// /api/ catch-all, a 404).
+	api := func(path string, h http.HandlerFunc) {
+		th := s.timeout(h, true)
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				w.Header().Set("Allow", "GET, HEAD")
+				s.apiError(w, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed: the API answers GET and HEAD only")
+				return
+			}
+			th.ServeHTTP(w, r)
+		})
 	}
 	page("GET /{$}", s.handleSearch)
 	page("GET /help", s.handleHelp)
@@ -172,14 +214,19 @@ func New(ix *index.Index, opt Options) (http.Handler, error) {
 	mux.HandleFunc("GET /file/{id}", s.streaming(s.handleFile))
 	mux.HandleFunc("GET /export.csv", s.streaming(s.handleExportCSV))
 	mux.HandleFunc("GET /export.jsonl", s.streaming(s.handleExportJSONL))
-	api("GET /api/search", s.handleAPISearch)
-	api("GET /api/documents/{id}", s.handleAPIDocument)
-	api("GET /api/providers", s.handleAPIProviders)
-	api("GET /api/providers/{name}/timeline", s.handleAPITimeline)
+	api("/api/search", s.handleAPISearch)
+	api("/api/documents/{id}", s.handleAPIDocument)
+	api("/api/providers", s.handleAPIProviders)
+	api("/api/providers/{name}/timeline", s.handleAPITimeline)
+	api("/api/providers/{name}/recurring", s.handleAPIRecurring)
+	api("/api/providers/{name}/claims", s.handleAPIClaims)
+	page("GET /feed.atom", s.handleFeed)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+	noAPI := func(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, http.StatusNotFound, "no such API endpoint: "+r.URL.Path)
-	})
+	}
+	mux.HandleFunc("/api/", noAPI)
+	mux.HandleFunc("/api", noAPI)
 	page("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -191,8 +238,8 @@ func New(ix *index.Index, opt Options) (http.Handler, error) {
 	return s.secure(mux), nil
 }
 
-// secure sets the security headers, bounds the query string and turns a
-// panic into a 500 page.
+// secure sets the security headers, answers only requests that name this
+// server, bounds the URL and turns a panic into a 500 page.
 func (s *server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -208,11 +255,15 @@ func (s *server) secure(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.opt.Logger.Error("web: panic", "path", r.URL.Path, "panic", v)
-				s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong on the server. The error has been logged.")
+				s.errorFor(w, r, http.StatusInternalServerError, "Something went wrong on the server. The error has been logged.")
 			}
 		}()
-		if len(r.URL.RawQuery) > s.opt.MaxURLLen {
-			s.errorPage(w, r, http.StatusRequestURITooLong, fmt.Sprintf("The address is too long (over %d bytes of parameters).", s.opt.MaxURLLen))
+		if !s.hosts.allows(r.Host) {
+			s.misdirected(w, r)
+			return
+		}
+		if len(r.URL.RawQuery) > s.opt.MaxURLLen || len(r.URL.Path) > s.opt.MaxURLLen {
+			s.errorFor(w, r, http.StatusRequestURITooLong, fmt.Sprintf("The address is too long (over %d bytes of path or parameters).", s.opt.MaxURLLen))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -243,6 +294,21 @@ func (s *server) streaming(h http.HandlerFunc) http.HandlerFunc {
 		defer cancel()
 		h(w, r.WithContext(ctx))
 	}
+}
+
+// isAPI reports whether r asks the JSON API, whose errors are JSON.
+func isAPI(r *http.Request) bool {
+	return r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/")
+}
+
+// errorFor answers an error as JSON to an API request and as a page to
+// any other.
+func (s *server) errorFor(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	if isAPI(r) {
+		s.apiError(w, code, msg)
+		return
+	}
+	s.errorPage(w, r, code, msg)
 }
 
 func cacheStatic(h http.Handler) http.Handler {

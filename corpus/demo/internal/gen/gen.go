@@ -3,8 +3,9 @@
 // and trusts publish them (an inspection report and a warning notice as
 // PDF, a trust press statement, a hospital ratings page and the hospital's
 // location report as HTML, a board paper and the report of the previous
-// inspection as DOCX, and a news release on that inspection as plain
-// text).
+// inspection as DOCX, and as plain text a news release on that
+// inspection, the trust's quality account and a 2025 assessment of one of
+// its hospitals with quality statement scores).
 //
 // The words come from the markup and template files in source/; the
 // ratings come from trust.go so that every document agrees. Output is
@@ -40,6 +41,8 @@ var builders = []struct {
 	{"harrowfield-board-paper-cqc-action-plan.docx", buildBoardPaper},
 	{"harrowfield-inspection-report-2021.docx", buildReport2021},
 	{"harrowfield-news-release-2021.txt", buildNewsRelease},
+	{"harrowfield-quality-account-2024-25.txt", buildQualityAccount},
+	{"harrowfield-thornmere-assessment-2025.txt", buildAssessment},
 }
 
 // buildNewsRelease is the trust's plain-text news release on its previous
@@ -47,6 +50,21 @@ var builders = []struct {
 // second point in time.
 func buildNewsRelease() ([]byte, error) {
 	return sources.ReadFile("source/news-release-2021.txt")
+}
+
+// buildQualityAccount is the trust's quality account for 2024/25, in plain
+// text: what the trust says about its own ratings, right on some points
+// and overstated on others, to set beside what the 2024 report found.
+func buildQualityAccount() ([]byte, error) {
+	return sources.ReadFile("source/quality-account-2025.txt")
+}
+
+// buildAssessment is the 2025 assessment of Thornmere Community Hospital
+// under the single assessment framework, in plain text: quality statement
+// scores, and a must-do on night nursing staff that the 2021 and 2024
+// reports raised before.
+func buildAssessment() ([]byte, error) {
+	return sources.ReadFile("source/assessment-2025.txt")
 }
 
 // Generate builds every demo document.
