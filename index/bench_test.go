@@ -352,13 +352,16 @@ func benchQuery(r *rand.Rand, g *gen, kind string) Query {
 	word := func() string { return g.vocab[2+r.IntN(300)] }
 	var q Query
 	switch kind {
-	case "text":
+	case "text", "default":
 		q.Text = word()
 		if r.IntN(2) == 0 {
 			q.Text += " " + word()
 		}
 		q.Facets = true
 		q.FacetSize = 10
+		if kind == "text" {
+			q.Scope = ScopeFindings
+		}
 	case "filter":
 		q.Kinds = []string{string(extract.Kinds[1+r.IntN(len(extract.Kinds)-1)])}
 		q.Domains = []string{extract.Domains[r.IntN(len(extract.Domains))]}
@@ -372,6 +375,9 @@ func benchQuery(r *rand.Rand, g *gen, kind string) Query {
 		q.Text = word()
 	case "pages":
 		q.Text = word() + " " + word()
+		q.Scope = ScopePages
+	case "phrase":
+		q.Text = `"` + word() + " " + word() + `"`
 		q.Scope = ScopePages
 	}
 	q.Limit = 10
@@ -409,7 +415,7 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	defer ix.Close()
 
-	for _, kind := range []string{"text", "filter", "plain", "pages"} {
+	for _, kind := range []string{"text", "default", "filter", "plain", "pages", "phrase"} {
 		b.Run(kind, func(b *testing.B) {
 			g := newGen(1)
 			r := rand.New(rand.NewPCG(2, uint64(len(kind))))

@@ -247,7 +247,11 @@ func (c *collector) take(cols *cols, s uint32, pages bool, score float64) {
 	if len(c.heap) == c.k {
 		// Most rows rank below the worst kept: tell without a hitRef.
 		root := &c.heap[0]
-		if c.byDate {
+		if root.page != pages {
+			if pages {
+				return // pages rank after every finding
+			}
+		} else if c.byDate {
 			if d := cols.date[s]; d != root.date {
 				if d == 0 || (root.date != 0 && d < root.date) {
 					return
@@ -375,10 +379,13 @@ func (t *table) storeCounts(key string, n *counts) {
 	t.cache[key] = n
 }
 
-// before reports whether a ranks before b: newer first when sorting by
-// date (undated last), then higher score, then by document, record,
-// findings and pages, and number.
+// before reports whether a ranks before b: findings before pages, then
+// newer first when sorting by date (undated last), then higher score, then
+// by document, record and findings, and number.
 func (c *collector) before(a, b *hitRef) bool {
+	if a.page != b.page {
+		return b.page
+	}
 	if c.byDate && a.date != b.date {
 		if a.date == 0 || b.date == 0 {
 			return b.date == 0

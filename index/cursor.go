@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -23,13 +22,13 @@ const MaxCursorHits = MaxOffset + MaxLimit
 //
 // A Cursor is not safe for concurrent use.
 type Cursor struct {
-	ix           *Index
-	q            Query
-	textF, textP query.Query
-	refs         []hitRef // the hits not yet given, in order
-	gen          uint64   // the table's generation refs belong to
-	last         *hitRef  // the last hit given
-	given        uint64
+	ix    *Index
+	q     Query
+	textF query.Query
+	refs  []hitRef // the hits not yet given, in order
+	gen   uint64   // the table's generation refs belong to
+	last  *hitRef  // the last hit given
+	given uint64
 	// Total is the number of hits the query had when matched (the last
 	// time, when the index changed since).
 	Total uint64
@@ -49,16 +48,9 @@ func (ix *Index) Cursor(ctx context.Context, q Query) (*Cursor, error) {
 		if cur.textF, err = textQuery(q.Text); err != nil {
 			return nil, err
 		}
-		if cur.textP, err = textQuery(q.Text); err != nil {
-			return nil, err
-		}
-		if cur.textP != nil {
-			cur.textP = pagePhrases(cur.textP)
-		}
 	}
-	wantF := q.Scope == "" || q.Scope == ScopeFindings || q.Scope == ScopeAll
-	wantP := q.Scope == ScopePages || q.Scope == ScopeAll
-	ctx, err := ix.checkCosts(ctx, wantF, cur.textF, wantP, cur.textP)
+	wantF, wantP := q.searches(cur.textF != nil)
+	ctx, err := ix.checkCosts(ctx, wantF, cur.textF, wantP, cur.textF)
 	if err != nil {
 		return nil, err
 	}
@@ -80,42 +72,11 @@ func (c *Cursor) match(ctx context.Context) error {
 	q := &c.q
 	q.Offset, q.Limit = MaxOffset, MaxLimit // keep MaxCursorHits
 	defer func() { q.Offset, q.Limit = 0, 0 }()
-	wantF := q.Scope == "" || q.Scope == ScopeFindings || q.Scope == ScopeAll
-	wantP := q.Scope == ScopePages || q.Scope == ScopeAll
-	hasText := c.textF != nil
 	t := c.ix.tab
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	col := newCollector(t, q, hasText)
+	col, _, err := c.ix.collect(ctx, t, q, c.textF)
 	defer col.release()
-	textScan := func(idx bleve.Index, tq query.Query, cols *cols, pages bool) error {
-		ms := newMatchSet(cols.n, col.byScore)
-		defer ms.release()
-		err := c.ix.match(ctx, idx, tq, col.byScore, func(serial uint32, score float64) {
-			if int(serial) < cols.n {
-				ms.add(serial, score)
-			}
-		})
-		if err != nil {
-			return err
-		}
-		return col.scanMatched(ctx, cols, pages, "", ms)
-	}
-	var err error
-	if wantF {
-		if hasText {
-			err = textScan(c.ix.fx, c.textF, &t.f, false)
-		} else {
-			err = col.scan(ctx, &t.f, false, scopeKey(q.Scope, ScopeFindings))
-		}
-	}
-	if wantP && err == nil {
-		if hasText {
-			err = textScan(c.ix.px, c.textP, &t.p, true)
-		} else {
-			err = col.scan(ctx, &t.p, true, scopeKey(q.Scope, ScopePages))
-		}
-	}
 	if err != nil {
 		return fmt.Errorf("search %q: %w", q.Text, err)
 	}
@@ -162,7 +123,7 @@ func (c *Cursor) Next(ctx context.Context, n int) (*Results, error) {
 	}
 	t.mu.RUnlock()
 	out := &Results{Total: c.Total, Hits: make([]Hit, 0, len(refs))}
-	if err := c.ix.fillHits(ctx, out, refs, docs, c.textF, c.textP); err != nil {
+	if err := c.ix.fillHits(ctx, out, refs, docs, c.textF, c.q.PageText); err != nil {
 		return nil, err
 	}
 	if len(refs) > 0 {

@@ -18,6 +18,9 @@ type Filter struct {
 	Valid []string // the values accepted; nil accepts any
 	// Values is the Query field the filter fills.
 	Values func(q *Query) *[]string
+	// Pages is set for a filter on what pages have too (the document's
+	// provider, type and id); the others only ever match findings.
+	Pages  bool
 	column int // the table column it checks; -1 for doc_id
 }
 
@@ -48,10 +51,10 @@ var Filters = []Filter{
 		Values: func(q *Query) *[]string { return &q.Subjects }, column: cSubject},
 	{Name: "provider", Label: "Provider",
 		Help:   "only these providers",
-		Values: func(q *Query) *[]string { return &q.Providers }, column: cProvider},
+		Values: func(q *Query) *[]string { return &q.Providers }, column: cProvider, Pages: true},
 	{Name: "doc_type", Label: "Document type",
 		Help:   "only these document types (inspection report, warning notice, press statement, ...)",
-		Values: func(q *Query) *[]string { return &q.DocTypes }, column: cDocType},
+		Values: func(q *Query) *[]string { return &q.DocTypes }, column: cDocType, Pages: true},
 	{Name: "regulation", Label: "Regulation",
 		Help:   `only these regulations ("Regulation 12")`,
 		Values: func(q *Query) *[]string { return &q.Regulations }, column: cRegulation},
@@ -63,7 +66,7 @@ var Filters = []Filter{
 		Values: func(q *Query) *[]string { return &q.Themes }, column: cTheme},
 	{Name: "doc_id", Label: "Document",
 		Help:   "only findings and pages of these documents (by id)",
-		Values: func(q *Query) *[]string { return &q.DocIDs }, column: -1},
+		Values: func(q *Query) *[]string { return &q.DocIDs }, column: -1, Pages: true},
 }
 
 // FilterByName returns the filter called name, or nil.

@@ -5,18 +5,20 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // highlighter finds where a query matched a text by analysing the text
-// again, for the pages index, which keeps no term vectors: a token is
-// marked when its indexed term is one the query looks for.
+// again, for the pages index, whose snippets are cut from the page text: a
+// token is marked when its stem is one the query looks for, a run of
+// tokens when it is one of the query's phrases, and a word when a fuzzy,
+// prefix, wildcard or regular expression part of the query matches it as
+// written.
 type highlighter struct {
-	an       analysis.Analyzer
-	terms    map[string]bool
+	terms   map[string]bool
+	phrases [][]Term
+	// On the words field.
+	words    map[string]bool
 	prefixes []string
 	fuzzy    []fuzzyTerm
 	res      []*regexp.Regexp
@@ -27,19 +29,16 @@ type fuzzyTerm struct {
 	dist int
 }
 
-func newHighlighter(m mapping.IndexMapping, q query.Query) *highlighter {
-	h := &highlighter{an: m.AnalyzerNamed(en.AnalyzerName), terms: map[string]bool{}}
-	if h.an == nil {
-		return nil
-	}
+func newHighlighter(q query.Query) *highlighter {
+	h := &highlighter{terms: map[string]bool{}, words: map[string]bool{}}
 	h.collect(q)
 	return h
 }
 
 func onText(field string) bool { return field == "" || field == fText }
 
-// collect gathers the terms of the text field that q looks for; negated
-// parts are left out.
+// collect gathers the terms of the text and words fields that q looks
+// for; negated parts are left out.
 func (h *highlighter) collect(q query.Query) {
 	switch x := q.(type) {
 	case *query.BooleanQuery:
@@ -59,32 +58,43 @@ func (h *highlighter) collect(q query.Query) {
 		}
 	case *query.MatchQuery:
 		if onText(x.FieldVal) {
-			h.analysed(x.Match)
+			for _, t := range TextTerms(x.Match) {
+				h.terms[t.Term] = true
+			}
 		}
 	case *query.MatchPhraseQuery:
 		if onText(x.FieldVal) {
-			h.analysed(x.MatchPhrase)
+			if p := TextTerms(x.MatchPhrase); len(p) == 1 {
+				h.terms[p[0].Term] = true
+			} else if len(p) > 1 {
+				h.phrases = append(h.phrases, p)
+			}
 		}
 	case *query.TermQuery:
-		if onText(x.FieldVal) {
+		switch {
+		case onText(x.FieldVal):
 			h.terms[x.Term] = true
+		case x.FieldVal == fWords:
+			h.words[x.Term] = true
 		}
 	case *query.PhraseQuery:
 		if onText(x.FieldVal) {
-			for _, t := range x.Terms {
-				h.terms[t] = true
+			var p []Term
+			for i, t := range x.Terms {
+				p = append(p, Term{Term: t, Position: i + 1})
 			}
+			h.phrases = append(h.phrases, p)
 		}
 	case *query.PrefixQuery:
-		if onText(x.FieldVal) {
+		if x.FieldVal == fWords {
 			h.prefixes = append(h.prefixes, x.Prefix)
 		}
 	case *query.FuzzyQuery:
-		if onText(x.FieldVal) {
+		if x.FieldVal == fWords {
 			h.fuzzy = append(h.fuzzy, fuzzyTerm{x.Term, x.Fuzziness})
 		}
 	case *query.WildcardQuery:
-		if onText(x.FieldVal) {
+		if x.FieldVal == fWords {
 			re := regexp.QuoteMeta(x.Wildcard)
 			re = strings.ReplaceAll(re, `\*`, ".*")
 			re = strings.ReplaceAll(re, `\?`, ".")
@@ -93,7 +103,7 @@ func (h *highlighter) collect(q query.Query) {
 			}
 		}
 	case *query.RegexpQuery:
-		if onText(x.FieldVal) {
+		if x.FieldVal == fWords {
 			if r, err := regexp.Compile("^(?:" + x.Regexp + ")$"); err == nil {
 				h.res = append(h.res, r)
 			}
@@ -101,51 +111,99 @@ func (h *highlighter) collect(q query.Query) {
 	}
 }
 
-func (h *highlighter) analysed(s string) {
-	for _, t := range h.an.Analyze([]byte(s)) {
-		h.terms[string(t.Term)] = true
-	}
-}
-
-func (h *highlighter) match(term string) bool {
-	if h.terms[term] {
+func (h *highlighter) matchWord(w string) bool {
+	if h.words[w] {
 		return true
 	}
 	for _, p := range h.prefixes {
-		if strings.HasPrefix(term, p) {
+		if strings.HasPrefix(w, p) {
 			return true
 		}
 	}
 	for _, f := range h.fuzzy {
-		if levenshtein(term, f.term, f.dist) <= f.dist {
+		if levenshtein(w, f.term, f.dist) <= f.dist {
 			return true
 		}
 	}
 	for _, r := range h.res {
-		if r.MatchString(term) {
+		if r.MatchString(w) {
 			return true
 		}
 	}
 	return false
 }
 
+func (h *highlighter) empty() bool {
+	return len(h.terms) == 0 && len(h.phrases) == 0 && len(h.words) == 0 &&
+		len(h.prefixes) == 0 && len(h.fuzzy) == 0 && len(h.res) == 0
+}
+
 // spans returns the matches in text, sorted, without overlaps.
 func (h *highlighter) spans(text string) []span {
-	if text == "" || (len(h.terms) == 0 && len(h.prefixes) == 0 && len(h.fuzzy) == 0 && len(h.res) == 0) {
+	if text == "" || h.empty() {
 		return nil
 	}
 	var out []span
-	for _, t := range h.an.Analyze([]byte(text)) {
-		if h.match(string(t.Term)) {
-			s := span{t.Start, t.End}
-			if len(out) > 0 && s.start < out[len(out)-1].end {
-				continue
+	if len(h.terms) > 0 || len(h.phrases) > 0 {
+		toks := TextTerms(text)
+		var at map[int]int // position to token index
+		if len(h.phrases) > 0 {
+			at = make(map[int]int, len(toks))
+			for i, t := range toks {
+				at[t.Position] = i
 			}
-			out = append(out, s)
+		}
+		for i, t := range toks {
+			if h.terms[t.Term] {
+				out = append(out, span{t.Start, t.End})
+			}
+			for _, p := range h.phrases {
+				if end, ok := phraseAt(toks, at, i, p); ok {
+					out = append(out, span{t.Start, end})
+				}
+			}
 		}
 	}
-	slices.SortFunc(out, func(a, b span) int { return a.start - b.start })
-	return out
+	if len(h.words)+len(h.prefixes)+len(h.fuzzy)+len(h.res) > 0 {
+		for _, t := range WordTerms(text) {
+			if h.matchWord(t.Term) {
+				out = append(out, span{t.Start, t.End})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b span) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		return b.end - a.end
+	})
+	merged := out[:0]
+	for _, s := range out {
+		if len(merged) > 0 && s.start < merged[len(merged)-1].end {
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
+}
+
+// phraseAt reports whether phrase p starts at token i of toks (at maps
+// positions to tokens), its words at the same distances as in the phrase,
+// and returns where its last word ends.
+func phraseAt(toks []Term, at map[int]int, i int, p []Term) (end int, ok bool) {
+	if toks[i].Term != p[0].Term {
+		return 0, false
+	}
+	base := toks[i].Position - p[0].Position
+	end = toks[i].End
+	for _, w := range p[1:] {
+		j, ok := at[base+w.Position]
+		if !ok || toks[j].Term != w.Term {
+			return 0, false
+		}
+		end = toks[j].End
+	}
+	return end, true
 }
 
 // levenshtein returns the edit distance of a and b in runes, or a value

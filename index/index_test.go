@@ -159,17 +159,20 @@ func TestSearchFilters(t *testing.T) {
 		q    Query
 		want []string
 	}{
-		{"text finds the finding", Query{Text: "medicines"}, []string{"aaaa/must-do/2"}},
-		{"stemming", Query{Text: "medicine stores"}, []string{"aaaa/must-do/2"}},
-		{"words are all required", Query{Text: "medicines wonderful"}, nil},
-		{"OR accepts either", Query{Text: "medicines OR wonderful"}, []string{"aaaa/must-do/2", "aaaa/quote/2"}},
-		{"stop words do not empty the result", Query{Text: "stored at the"}, []string{"aaaa/must-do/2"}},
-		{"phrase", Query{Text: `"new manager"`}, []string{"cccc/undertaking/0"}},
-		{"not", Query{Text: "rated -inadequate"}, []string{"aaaa/rating/1", "bbbb/rating/1"}},
-		{"prefix", Query{Text: "wond*"}, []string{"aaaa/quote/2"}},
-		{"fuzzy", Query{Text: "fals~1"}, []string{"cccc/quote/0"}},
-		{"field in query string", Query{Text: "kind:must-do"}, []string{"aaaa/must-do/2"}},
-		{"quoted field value", Query{Text: `rating:"requires improvement"`}, []string{"aaaa/rating/1"}},
+		{"text finds the finding", Query{Text: "medicines", Scope: ScopeFindings}, []string{"aaaa/must-do/2"}},
+		{"stemming", Query{Text: "medicine stores", Scope: ScopeFindings}, []string{"aaaa/must-do/2"}},
+		{"words are all required", Query{Text: "medicines wonderful", Scope: ScopeFindings}, nil},
+		{"OR accepts either", Query{Text: "medicines OR wonderful", Scope: ScopeFindings}, []string{"aaaa/must-do/2", "aaaa/quote/2"}},
+		{"stop words do not empty the result", Query{Text: "stored at the", Scope: ScopeFindings}, []string{"aaaa/must-do/2"}},
+		{"phrase", Query{Text: `"new manager"`, Scope: ScopeFindings}, []string{"cccc/undertaking/0"}},
+		{"not", Query{Text: "rated -inadequate", Scope: ScopeFindings}, []string{"aaaa/rating/1", "bbbb/rating/1"}},
+		{"prefix", Query{Text: "wond*", Scope: ScopeFindings}, []string{"aaaa/quote/2"}},
+		{"fuzzy", Query{Text: "fals~1", Scope: ScopeFindings}, []string{"cccc/quote/0"}},
+		{"field in query string", Query{Text: "kind:must-do", Scope: ScopeFindings}, []string{"aaaa/must-do/2"}},
+		{"quoted field value", Query{Text: `rating:"requires improvement"`, Scope: ScopeFindings}, []string{"aaaa/rating/1"}},
+		{"default scope: findings, then pages", Query{Text: "medicines"}, []string{"aaaa/must-do/2", "aaaa/page/2"}},
+		{"default scope without words: findings", Query{Kinds: []string{"must-do"}}, []string{"aaaa/must-do/2"}},
+		{"default scope: a finding's filter keeps no page", Query{Text: "medicines", Kinds: []string{"must-do"}}, []string{"aaaa/must-do/2"}},
 		{"pages scope", Query{Text: "medicines", Scope: ScopePages}, []string{"aaaa/page/2"}},
 		{"all scope", Query{Text: "medicines", Scope: ScopeAll}, []string{"aaaa/must-do/2", "aaaa/page/2"}},
 		{"kinds", Query{Kinds: []string{"quote"}}, []string{"aaaa/quote/2", "cccc/quote/0"}},
@@ -190,8 +193,8 @@ func TestSearchFilters(t *testing.T) {
 		{"from", Query{From: 2020, Kinds: []string{"rating"}}, []string{"bbbb/rating/1"}},
 		{"to", Query{To: 2018, Kinds: []string{"rating"}}, []string{"cccc/rating/0"}},
 		{"from to on pages", Query{From: 2019, To: 2019, Scope: ScopePages}, []string{"aaaa/page/1", "aaaa/page/2"}},
-		{"text and filter", Query{Text: "rated", Providers: []string{provTrust}, Ratings: []string{"good"}}, []string{"bbbb/rating/1"}},
-		{"year in query string", Query{Text: "year:>=2021 kind:rating"}, []string{"bbbb/rating/1"}},
+		{"text and filter", Query{Text: "rated", Providers: []string{provTrust}, Ratings: []string{"good"}, Scope: ScopeFindings}, []string{"bbbb/rating/1"}},
+		{"year in query string", Query{Text: "year:>=2021 kind:rating", Scope: ScopeFindings}, []string{"bbbb/rating/1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -210,7 +213,7 @@ func TestSearchFilters(t *testing.T) {
 func TestHitMetadataAndSnippets(t *testing.T) {
 	ix, _ := openCorpus(t)
 
-	res := doSearch(t, ix, Query{Text: "medicines temperature"})
+	res := doSearch(t, ix, Query{Text: "medicines temperature", Scope: ScopeFindings})
 	if len(res.Hits) != 1 {
 		t.Fatalf("hits %v", hitKeys(res))
 	}
@@ -315,7 +318,7 @@ func TestSortByDate(t *testing.T) {
 	ix, _ := openCorpus(t)
 	for _, q := range []Query{
 		{Kinds: []string{"rating"}, Sort: SortDate},
-		{Text: "rated", Sort: SortDate},
+		{Text: "rated", Sort: SortDate, Scope: ScopeFindings},
 	} {
 		res := doSearch(t, ix, q)
 		var got []string

@@ -10,7 +10,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/cqcmine/cqcmine/extract"
@@ -31,7 +30,12 @@ import (
 // Version 4 keeps each finding's direction in the summaries, so that a
 // rating whose ratings grid shows the change by an arrow counts in the
 // direction facet as one with a previous rating does.
-const SchemaVersion = 4
+//
+// Version 5 analyses text with the text analyser (stems without a doubled
+// last consonant, so that "staff" and "staffing" meet), keeps each text's
+// words as written in a words field for fuzzy, prefix and wildcard
+// searches, and keeps positions of page text for phrases.
+const SchemaVersion = 5
 
 // schemaKey is the internal key holding SchemaVersion, in both indexes.
 var schemaKey = []byte("cqcmine.schema")
@@ -54,6 +58,7 @@ const (
 	fType       = "type"
 	fDocID      = "doc_id"
 	fText       = "text"
+	fWords      = "words"  // the text's words as written, for fuzzy, prefix and wildcard
 	fSerial     = "serial" // row number in the in-memory columns, with doc values
 	fProvider   = "provider"
 	fDocType    = "doc_type"
@@ -98,9 +103,14 @@ func kwMapping() *mapping.FieldMapping {
 	return fm
 }
 
-func textMapping(termVectors bool) *mapping.FieldMapping {
+// textMapping maps the text by analyzer, under the field name fWords for
+// the words analyser.
+func textMapping(analyzer string, termVectors bool) *mapping.FieldMapping {
 	fm := bleve.NewTextFieldMapping()
-	fm.Analyzer = en.AnalyzerName
+	fm.Analyzer = analyzer
+	if analyzer == AnalyzerWords {
+		fm.Name = fWords
+	}
 	fm.Store = false
 	fm.IncludeInAll = false
 	fm.IncludeTermVectors = termVectors
@@ -142,7 +152,7 @@ func baseMapping() *mapping.IndexMappingImpl {
 	im.TypeField = fType
 	im.DefaultType = "none"
 	im.DefaultMapping = bleve.NewDocumentDisabledMapping()
-	im.DefaultAnalyzer = en.AnalyzerName
+	im.DefaultAnalyzer = AnalyzerText
 	im.DefaultField = fText
 	im.IndexDynamic = false
 	im.StoreDynamic = false
@@ -161,14 +171,14 @@ func headMapping() *mapping.DocumentMapping {
 }
 
 // findingsMapping maps the findings index: every finding (and each
-// document's record) with its text, English-analysed with term vectors
-// for phrases and highlighting, its keyword fields, and the whole finding
-// as stored JSON. Facets are counted from the in-memory columns, so no
-// facet field carries doc values.
+// document's record) with its text, analysed by the text analyser and by
+// the words analyser, with term vectors for phrases and highlighting, its
+// keyword fields, and the whole finding as stored JSON. Facets are counted
+// from the in-memory columns, so no facet field carries doc values.
 func findingsMapping() *mapping.IndexMappingImpl {
 	finding := bleve.NewDocumentStaticMapping()
 	metaMappings(finding)
-	finding.AddFieldMappingsAt(fText, textMapping(true))
+	finding.AddFieldMappingsAt(fText, textMapping(AnalyzerText, true), textMapping(AnalyzerWords, true))
 	for _, f := range []string{fKind, fRating, fPrevious, fDirection, fDomain, fSubject, fRegulation, fSpeaker, fTheme} {
 		finding.AddFieldMappingsAt(f, kwMapping())
 	}
@@ -179,14 +189,15 @@ func findingsMapping() *mapping.IndexMappingImpl {
 	return im
 }
 
-// pagesMapping maps the pages index: each page's text, English-analysed
-// without term vectors or a stored copy (snippets re-analyse the text kept
-// once per document, compressed, in a blob stored with its first page),
-// and its document's metadata.
+// pagesMapping maps the pages index: each page's text, analysed by the
+// text analyser with term vectors (their positions make phrases exact)
+// and by the words analyser without, and without a stored copy (snippets
+// re-analyse the text kept once per document, compressed, in a blob
+// stored with its first page), and its document's metadata.
 func pagesMapping() *mapping.IndexMappingImpl {
 	page := bleve.NewDocumentStaticMapping()
 	metaMappings(page)
-	page.AddFieldMappingsAt(fText, textMapping(false))
+	page.AddFieldMappingsAt(fText, textMapping(AnalyzerText, true), textMapping(AnalyzerWords, false))
 	page.AddFieldMappingsAt(fPages, storedMapping())
 	im := baseMapping()
 	im.AddDocumentMapping(typePage, page)

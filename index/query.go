@@ -5,15 +5,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// Scopes: which bleve documents a search looks at.
+// Scopes: what a search looks at. The default (the empty scope) is
+// everything a query's words match, findings first, then pages; without
+// words, it is the findings. ScopeAll also lists every page when there
+// are no words.
 const (
 	ScopeFindings = "findings"
 	ScopePages    = "pages"
@@ -38,6 +38,7 @@ const (
 // Query is a search: a full-text query string plus filters, each filter a
 // list of accepted values (any of them). Filters combine with each other
 // and with the text by AND. The zero Query matches every finding.
+// Filters on a finding's own fields (kind, rating, ...) match no page.
 type Query struct {
 	// Text is in bleve's query-string syntax: words, "phrases", +must,
 	// -not, field:value, fuzzy~, prefix*. Words without a field search the
@@ -62,8 +63,11 @@ type Query struct {
 	From int `json:"from,omitempty"`
 	To   int `json:"to,omitempty"`
 
-	// Scope is "findings" (the default), "pages" or "all".
+	// Scope is "findings", "pages" or "all"; empty (the default) is
+	// findings and the pages the words match. Findings rank before pages.
 	Scope string `json:"scope,omitempty"`
+	// PageText asks for the whole text of each page hit (Hit.Text).
+	PageText bool `json:"page_text,omitempty"`
 	// Sort is "relevance" (the default) or "date" (newest first).
 	Sort string `json:"sort,omitempty"`
 
@@ -161,6 +165,33 @@ func (q *Query) Validate() error {
 		return err
 	}
 	return nil
+}
+
+// searches reports whether q looks at findings and at pages. A filter on
+// a finding's own fields matches no page, so that pages are not searched.
+func (q *Query) searches(hasText bool) (findings, pages bool) {
+	switch q.Scope {
+	case ScopeFindings:
+		findings = true
+	case ScopePages:
+		pages = true
+	case ScopeAll:
+		findings, pages = true, true
+	default:
+		findings, pages = true, hasText
+	}
+	return findings, pages && !q.findingFilter()
+}
+
+// findingFilter reports whether q filters on a field only findings have
+// (and that filter's facet is not counted as if it were off).
+func (q *Query) findingFilter() bool {
+	for _, f := range Filters {
+		if !f.Pages && len(*f.Values(q)) > 0 && !(q.Facets && slices.Contains(q.MultiSelect, f.Name)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (q *Query) limit() int {
@@ -327,7 +358,7 @@ func textQuery(s string) (query.Query, error) {
 				b.Should = nil
 			}
 		}
-		alts = append(alts, simplify(singleTerms(keywordPhrases(qq))))
+		alts = append(alts, simplify(onWords(singleTerms(keywordPhrases(qq)))))
 	}
 	switch len(alts) {
 	case 0:
@@ -463,11 +494,6 @@ func simplify(q query.Query) query.Query {
 	return c
 }
 
-// textAnalyzer is the analyzer of the text field.
-var textAnalyzer = sync.OnceValue(func() analysis.Analyzer {
-	return findingsMapping().AnalyzerNamed(en.AnalyzerName)
-})
-
 // singleTerms rewrites a plain match of the text that analyses to one term
 // into a term query: the same hits and order, without the disjunction
 // bleve wraps around a match.
@@ -477,7 +503,7 @@ func singleTerms(q query.Query) query.Query {
 	}
 	switch x := q.(type) {
 	case *query.MatchQuery:
-		an := textAnalyzer()
+		an := analyzersText()
 		if !onText(x.FieldVal) || x.Analyzer != "" || x.Fuzziness != 0 || x.Prefix != 0 || an == nil {
 			return q
 		}
@@ -490,46 +516,56 @@ func singleTerms(q query.Query) query.Query {
 	return q
 }
 
-// pagePhrases rewrites phrases on the text for the pages index, which keeps
-// no positions: a phrase there matches pages holding all its words.
-func pagePhrases(q query.Query) query.Query {
+// onWords rewrites the searches of the text that compare letters rather
+// than stems (fuzzy words, prefixes, wildcards and regular expressions)
+// to search the words field, the text's words as written: a fuzzy word is
+// then compared with the words of the text, not with their stems, which
+// the stemmer cuts by different amounts ("seclusion" to "seclus" but a
+// misspelt "seclushion" not at all).
+func onWords(q query.Query) query.Query {
+	if rewriteChildren(q, onWords) {
+		return q
+	}
 	switch x := q.(type) {
-	case *query.BooleanQuery:
-		if x.Must != nil {
-			x.Must = pagePhrases(x.Must)
+	case *query.MatchQuery:
+		if !onText(x.FieldVal) || x.Fuzziness == 0 || x.Analyzer != "" {
+			return q
 		}
-		if x.Should != nil {
-			x.Should = pagePhrases(x.Should)
+		words := WordTerms(x.Match)
+		if len(words) == 0 {
+			return q
 		}
-		if x.MustNot != nil {
-			x.MustNot = pagePhrases(x.MustNot)
+		var out []query.Query
+		for _, w := range words {
+			f := bleve.NewFuzzyQuery(w.Term)
+			f.SetField(fWords)
+			f.SetFuzziness(x.Fuzziness)
+			f.Prefix = x.Prefix
+			f.BoostVal = x.BoostVal
+			out = append(out, f)
 		}
-	case *query.ConjunctionQuery:
-		for i, c := range x.Conjuncts {
-			x.Conjuncts[i] = pagePhrases(c)
+		if len(out) == 1 {
+			return out[0]
 		}
-	case *query.DisjunctionQuery:
-		for i, d := range x.Disjuncts {
-			x.Disjuncts[i] = pagePhrases(d)
+		return bleve.NewConjunctionQuery(out...)
+	case *query.FuzzyQuery:
+		if onText(x.FieldVal) {
+			x.FieldVal = fWords
+			x.Term = strings.ToLower(x.Term)
 		}
-	case *query.MatchPhraseQuery:
-		if x.FieldVal == "" || x.FieldVal == fText {
-			m := bleve.NewMatchQuery(x.MatchPhrase)
-			m.SetField(x.FieldVal)
-			m.SetOperator(query.MatchQueryOperatorAnd)
-			m.Analyzer = x.Analyzer
-			m.BoostVal = x.BoostVal
-			return m
+	case *query.PrefixQuery:
+		if onText(x.FieldVal) {
+			x.FieldVal = fWords
+			x.Prefix = strings.ToLower(x.Prefix)
 		}
-	case *query.PhraseQuery:
-		if x.FieldVal == "" || x.FieldVal == fText {
-			var terms []query.Query
-			for _, t := range x.Terms {
-				terms = append(terms, termQuery(fText, t))
-			}
-			if len(terms) > 0 {
-				return bleve.NewConjunctionQuery(terms...)
-			}
+	case *query.WildcardQuery:
+		if onText(x.FieldVal) {
+			x.FieldVal = fWords
+			x.Wildcard = strings.ToLower(x.Wildcard)
+		}
+	case *query.RegexpQuery:
+		if onText(x.FieldVal) {
+			x.FieldVal = fWords
 		}
 	}
 	return q

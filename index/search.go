@@ -16,10 +16,14 @@ import (
 
 // Results is one page of hits, with facet counts over all hits.
 type Results struct {
-	Total  uint64        `json:"total"`
-	Took   time.Duration `json:"took"`
-	Hits   []Hit         `json:"hits"`
-	Facets []Facet       `json:"facets,omitempty"`
+	Total uint64 `json:"total"`
+	// FindingTotal and PageTotal split Total into the findings and the
+	// pages that matched.
+	FindingTotal uint64        `json:"finding_total"`
+	PageTotal    uint64        `json:"page_total"`
+	Took         time.Duration `json:"took"`
+	Hits         []Hit         `json:"hits"`
+	Facets       []Facet       `json:"facets,omitempty"`
 }
 
 // Hit is a page or a finding that matched, with its document's metadata.
@@ -37,7 +41,9 @@ type Hit struct {
 	// Finding is set for finding hits.
 	Finding *extract.Finding `json:"finding,omitempty"`
 	Snippet []Fragment       `json:"snippet,omitempty"`
-	Score   float64          `json:"score"`
+	// Text is a page hit's whole text, when the query asks for it.
+	Text  string  `json:"text,omitempty"`
+	Score float64 `json:"score"`
 }
 
 // KindPage is Hit.Kind for a page hit.
@@ -83,59 +89,23 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Text, err)
 	}
-	wantF := q.Scope == "" || q.Scope == ScopeFindings || q.Scope == ScopeAll
-	wantP := q.Scope == ScopePages || q.Scope == ScopeAll
-	var textF, textP query.Query
+	var textF query.Query
 	if q.Text != "" {
 		var err error
 		if textF, err = textQuery(q.Text); err != nil {
 			return nil, err
 		}
-		if textP, err = textQuery(q.Text); err != nil {
-			return nil, err
-		}
-		if textP != nil {
-			textP = pagePhrases(textP)
-		}
 	}
 	hasText := textF != nil
-	ctx, cerr := ix.checkCosts(ctx, wantF, textF, wantP, textP)
+	wantF, wantP := q.searches(hasText)
+	ctx, cerr := ix.checkCosts(ctx, wantF, textF, wantP, textF)
 	if cerr != nil {
 		return nil, cerr
 	}
 
 	t := ix.tab
 	t.mu.RLock()
-	c := newCollector(t, &q, hasText)
-	var err error
-	// Text matches are marked first, then scanned like every row.
-	textScan := func(idx bleve.Index, tq query.Query, cols *cols, pages bool) error {
-		ms := newMatchSet(cols.n, c.byScore)
-		defer ms.release()
-		err := ix.match(ctx, idx, tq, c.byScore, func(serial uint32, score float64) {
-			if int(serial) < cols.n {
-				ms.add(serial, score)
-			}
-		})
-		if err != nil {
-			return err
-		}
-		return c.scanMatched(ctx, cols, pages, "", ms)
-	}
-	if wantF {
-		if hasText {
-			err = textScan(ix.fx, textF, &t.f, false)
-		} else {
-			err = c.scan(ctx, &t.f, false, scopeKey(q.Scope, ScopeFindings))
-		}
-	}
-	if wantP && err == nil {
-		if hasText {
-			err = textScan(ix.px, textP, &t.p, true)
-		} else {
-			err = c.scan(ctx, &t.p, true, scopeKey(q.Scope, ScopePages))
-		}
-	}
+	c, nF, err := ix.collect(ctx, t, &q, textF)
 	var facets []Facet
 	if err == nil && q.Facets {
 		facets = c.facetResults(t, q.facetSize())
@@ -160,8 +130,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		return nil, fmt.Errorf("search %q: %w", q.Text, err)
 	}
 
-	out := &Results{Total: c.total, Hits: make([]Hit, 0, len(refs)), Facets: facets}
-	if err := ix.fillHits(ctx, out, refs, docs, textF, textP); err != nil {
+	out := &Results{Total: c.total, FindingTotal: nF, PageTotal: c.total - nF, Hits: make([]Hit, 0, len(refs)), Facets: facets}
+	if err := ix.fillHits(ctx, out, refs, docs, textF, q.PageText); err != nil {
 		return nil, err
 	}
 	out.Took = time.Since(start)
@@ -170,8 +140,49 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 
 func scopeKey(scope, part string) string { return scope + "/" + part }
 
+// collect matches q's text (textF, nil for none) and scans every row
+// that passes q's filters into a new collector: findings, then pages, as
+// q.searches says. It returns the collector, to release, and how many of
+// its hits are findings. t.mu must be held for reading.
+func (ix *Index) collect(ctx context.Context, t *table, q *Query, textF query.Query) (*collector, uint64, error) {
+	hasText := textF != nil
+	wantF, wantP := q.searches(hasText)
+	c := newCollector(t, q, hasText)
+	// Text matches are marked first, then scanned like every row.
+	textScan := func(idx bleve.Index, cols *cols, pages bool) error {
+		ms := newMatchSet(cols.n, c.byScore)
+		defer ms.release()
+		err := ix.match(ctx, idx, textF, c.byScore, func(serial uint32, score float64) {
+			if int(serial) < cols.n {
+				ms.add(serial, score)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		return c.scanMatched(ctx, cols, pages, "", ms)
+	}
+	var err error
+	if wantF {
+		if hasText {
+			err = textScan(ix.fx, &t.f, false)
+		} else {
+			err = c.scan(ctx, &t.f, false, scopeKey(q.Scope, ScopeFindings))
+		}
+	}
+	nF := c.total
+	if wantP && err == nil {
+		if hasText {
+			err = textScan(ix.px, &t.p, true)
+		} else {
+			err = c.scan(ctx, &t.p, true, scopeKey(q.Scope, ScopePages))
+		}
+	}
+	return c, nF, err
+}
+
 // fillHits makes the hits of refs: stored findings, page texts, snippets.
-func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs []*docEntry, textF, textP query.Query) error {
+func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs []*docEntry, textF query.Query, wantText bool) error {
 	var findingIDs []string
 	blobs := map[pageKey]bool{}
 	for i, h := range refs {
@@ -249,8 +260,8 @@ func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs
 		}
 	}
 	var hl *highlighter
-	if textP != nil {
-		hl = newHighlighter(ix.px.Mapping(), textP)
+	if textF != nil {
+		hl = newHighlighter(textF)
 	}
 	for i, h := range refs {
 		hit := &out.Hits[i]
@@ -261,6 +272,9 @@ func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs
 				spans = hl.spans(text)
 			}
 			hit.Snippet = pageSnippet(text, spans)
+			if wantText {
+				hit.Text = text
+			}
 			continue
 		}
 		text, ok := pageTexts[pageKey{hit.DocID, hit.Finding.Page}]

@@ -171,7 +171,7 @@ func TestPagesPhraseAndHighlight(t *testing.T) {
 		want    []string
 		matches []string
 	}{
-		{`"wash their hands"`, []string{"aaaa/page/1"}, []string{"wash", "hands"}},
+		{`"wash their hands"`, []string{"aaaa/page/1"}, []string{"wash their hands"}},
 		{"hyg*", []string{"bbbb/page/2"}, []string{"hygiene"}},
 		{"temperatur~1", []string{"aaaa/page/2"}, []string{"temperature"}},
 		{"kind -wonderful", nil, nil},
@@ -259,7 +259,7 @@ func TestFacetsAgainstBleve(t *testing.T) {
 	}
 	field := map[string]string{"year": fYearTerm}
 	for _, text := range []string{"staff", "care OR patients", "kind:quote", ""} {
-		res := doSearch(t, ix, Query{Text: text, Facets: true, FacetSize: 100})
+		res := doSearch(t, ix, Query{Text: text, Scope: ScopeFindings, Facets: true, FacetSize: 100})
 		tq, _ := textQuery(text)
 		if tq == nil { // every finding, not the head documents
 			all := bleve.NewBooleanQuery()

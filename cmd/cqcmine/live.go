@@ -264,12 +264,12 @@ func serveControl(ctx context.Context, ln net.Listener, token string, l *liveInd
 		json.NewEncoder(w).Encode(resp)
 	}))
 	mux.HandleFunc("POST /search", auth(func(w http.ResponseWriter, r *http.Request) {
-		var q index.Query
+		var q searchRequest
 		if err := json.NewDecoder(r.Body).Decode(&q); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		res, err := l.ix.Search(r.Context(), q)
+		res, err := q.on(r.Context(), l.ix)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusUnprocessableEntity)
 			return

@@ -3,10 +3,12 @@
 // its own ratings set beside the regulator's (Claims), and the names one
 // provider is written under (Names).
 //
-// It works on findings already fetched from the index, each carrying its
-// document's Title, DocType and Published (which the findings contract
-// sets only on the document's own record): the caller copies them in.
-// Nothing here reads the index or speaks HTTP.
+// Recurring, Claims and Names work on findings already fetched from the
+// index, each carrying its document's Title, DocType and Published (which
+// the findings contract sets only on the document's own record): the
+// caller copies them in (WithDoc). ProviderHits and SearchRecurring read
+// the index, so that the web layer and the commands filter searches to
+// recurring actions the same way. Nothing here speaks HTTP.
 package evidence
 
 import (

@@ -44,7 +44,7 @@ func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		s.failAPI(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, citeResults(baseURL(r), res))
+	s.writeJSON(w, http.StatusOK, CiteResults(baseURL(r), res))
 }
 
 // handleAPIDocument answers index.DocInfo; pages=0 leaves out the page

@@ -77,6 +77,17 @@ func citeHit(base string, h *index.Hit) Citation {
 	return c
 }
 
+// citeDoc is the citation of page of the document info, or of its
+// finding f when f is not nil (f's own page then).
+func citeDoc(base string, info *index.DocInfo, page int, f *extract.Finding) Citation {
+	h := index.Hit{DocID: info.ID, Path: info.Path, Title: info.Title, Provider: info.Provider,
+		DocType: info.DocType, Published: info.Published, Page: page, Finding: f}
+	if f != nil {
+		h.Page = f.Page
+	}
+	return citeHit(base, &h)
+}
+
 // citationText writes c out: author, quoted title, date, page.
 func citationText(c Citation) string {
 	var b strings.Builder
@@ -129,25 +140,27 @@ func baseURL(r *http.Request) string {
 	return scheme + "://" + host
 }
 
-// citedHit is a search hit with its citation, as the JSON API answers it.
-type citedHit struct {
+// CitedHit is a search hit with its citation, as the JSON API answers it.
+type CitedHit struct {
 	index.Hit
 	Citation *Citation `json:"citation,omitempty"`
 }
 
-// citedResults are index.Results whose hits carry citations.
-type citedResults struct {
+// CitedResults are index.Results whose hits carry citations.
+type CitedResults struct {
 	*index.Results
-	Hits []citedHit `json:"hits"`
+	Hits []CitedHit `json:"hits"`
 }
 
-// citeResults adds a citation to each finding hit of res. Page hits (a
-// page of text, not a finding) are cited too: the page is the evidence.
-func citeResults(base string, res *index.Results) citedResults {
-	out := citedResults{Results: res, Hits: make([]citedHit, len(res.Hits))}
+// CiteResults adds a citation to each hit of res, as the JSON API and
+// cqcmine search --json give them; base is the address of the server the
+// citations' links point at, empty for a path on it. Page hits (a page of
+// text, not a finding) are cited too: the page is the evidence.
+func CiteResults(base string, res *index.Results) CitedResults {
+	out := CitedResults{Results: res, Hits: make([]CitedHit, len(res.Hits))}
 	for i := range res.Hits {
 		c := citeHit(base, &res.Hits[i])
-		out.Hits[i] = citedHit{Hit: res.Hits[i], Citation: &c}
+		out.Hits[i] = CitedHit{Hit: res.Hits[i], Citation: &c}
 	}
 	return out
 }

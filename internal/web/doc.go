@@ -27,14 +27,17 @@ type docPage struct {
 	OCRConfidence float64
 	OCRLow        bool
 	Current       *findingView
-	Findings      []findingView // one page of the list
-	List          findingsPager
-	OnPage        int
-	Prev, Next    string
-	PageLinks     []pageLink
-	FileURL       string
-	SearchURL     string
-	APIURL        string
+	// Cite is the citation of the marked finding (nil when none is);
+	// PageCite that of the page shown.
+	Cite, PageCite *Citation
+	Findings       []findingView // one page of the list
+	List           findingsPager
+	OnPage         int
+	Prev, Next     string
+	PageLinks      []pageLink
+	FileURL        string
+	SearchURL      string
+	APIURL         string
 }
 
 // findingsPager turns the pages of a document's findings list: the list
@@ -164,6 +167,8 @@ func (s *server) handleDoc(w http.ResponseWriter, r *http.Request) {
 		end, _ = intParam(v, "end", -1)
 	}
 	p.Text = markText(page.Text, start, end)
+	pc := citeDoc(baseURL(r), info, page.Number, nil)
+	p.PageCite = &pc
 
 	// The findings list, a page at a time: the page asked for (fpage=),
 	// else the one that holds the chosen finding, else the one that holds
@@ -191,6 +196,8 @@ func (s *server) handleDoc(w http.ResponseWriter, r *http.Request) {
 		cur := findingOf(info, k, page.Number)
 		cur.Current = true
 		p.Current = &cur
+		c := citeDoc(baseURL(r), info, info.Findings[k].Page, &info.Findings[k])
+		p.Cite = &c
 	}
 	per := s.opt.DocFindings
 	lp := &p.List

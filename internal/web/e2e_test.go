@@ -215,7 +215,7 @@ type evidence struct {
 // e2eEvidence opens a result's evidence and the original file.
 func e2eEvidence(tb *tab) {
 	t := tb.t
-	tb.open("/?q=ligature")
+	tb.open("/?q=ligature&scope=findings")
 	type result struct {
 		Page    string `json:"page"`
 		Snippet string `json:"snippet"`

@@ -13,10 +13,6 @@ import (
 	"github.com/cqcmine/cqcmine/index/evidence"
 )
 
-// maxProviderFindings bounds the findings of one kind read for a
-// provider's recurring actions, claims and scores.
-const maxProviderFindings = 5000
-
 // providerNames groups the index's provider names into providers.
 func (s *server) providerNames(ctx context.Context) ([]evidence.Provider, error) {
 	names, err := s.ix.Providers(ctx)
@@ -44,30 +40,18 @@ func (s *server) findProvider(ctx context.Context, name string) (evidence.Provid
 // provider (under any of its names), each with its document's title,
 // type and date copied in, and a citation of each.
 func (s *server) providerFindings(ctx context.Context, base string, p evidence.Provider, kinds ...extract.Kind) ([]extract.Finding, map[findingKey]Citation, error) {
-	q := index.Query{Providers: p.Names, Limit: index.MaxLimit, Sort: index.SortDate}
-	for _, k := range kinds {
-		q.Kinds = append(q.Kinds, string(k))
+	hits, err := evidence.ProviderHits(ctx, s.ix, p, kinds...)
+	if err != nil {
+		return nil, nil, err
 	}
-	var out []extract.Finding
-	cites := map[findingKey]Citation{}
-	for q.Offset = 0; q.Offset < maxProviderFindings; q.Offset += q.Limit {
-		res, err := s.ix.Search(ctx, q)
-		if err != nil {
-			return nil, nil, fmt.Errorf("findings of %s: %w", p.Name, err)
-		}
-		for i := range res.Hits {
-			h := &res.Hits[i]
-			if h.Finding == nil {
-				continue
-			}
-			f := *h.Finding
-			f.Title, f.DocType, f.Published = displayTitle(h.Title, h.Path), h.DocType, h.Published
-			out = append(out, f)
-			cites[keyOf(&f)] = citeHit(base, h)
-		}
-		if len(res.Hits) == 0 || q.Offset+len(res.Hits) >= int(res.Total) {
-			break
-		}
+	out := make([]extract.Finding, len(hits))
+	cites := make(map[findingKey]Citation, len(hits))
+	for i := range hits {
+		h := &hits[i]
+		f := evidence.WithDoc(h)
+		f.Title = displayTitle(h.Title, h.Path)
+		out[i] = f
+		cites[keyOf(&f)] = citeHit(base, h)
 	}
 	return out, cites, nil
 }

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/cqcmine/cqcmine/extract"
 	"github.com/cqcmine/cqcmine/index"
 )
 
@@ -19,13 +18,14 @@ const TotalHeader = "X-Cqcmine-Total"
 
 func (s *server) handleExportCSV(w http.ResponseWriter, r *http.Request) {
 	var cw *csv.Writer
+	columns := exportColumns(r.URL.Query().Get("scope"))
 	s.export(w, r, "text/csv; charset=utf-8", "cqcmine-findings.csv",
 		func(bw *bufio.Writer) error {
 			cw = csv.NewWriter(bw)
-			return cw.Write(append(slices.Clone(extract.CSVColumns), "citation", "evidence_url"))
+			return cw.Write(append(slices.Clone(columns), "citation", "evidence_url"))
 		},
-		func(_ *bufio.Writer, f *extract.Finding, c Citation) error {
-			return cw.Write(append(extract.CSVRecord(*f), c.Text, c.URL))
+		func(_ *bufio.Writer, h *index.Hit, c Citation) error {
+			return cw.Write(append(csvRecord(h, columns), c.Text, c.URL))
 		},
 		func() error {
 			cw.Flush()
@@ -36,8 +36,8 @@ func (s *server) handleExportCSV(w http.ResponseWriter, r *http.Request) {
 func (s *server) handleExportJSONL(w http.ResponseWriter, r *http.Request) {
 	s.export(w, r, "application/x-ndjson; charset=utf-8", "cqcmine-findings.jsonl",
 		func(*bufio.Writer) error { return nil },
-		func(bw *bufio.Writer, f *extract.Finding, c Citation) error {
-			b, err := citedJSON(f, c)
+		func(bw *bufio.Writer, h *index.Hit, c Citation) error {
+			b, err := jsonRecord(h, c)
 			if err != nil {
 				return err
 			}
@@ -47,15 +47,16 @@ func (s *server) handleExportJSONL(w http.ResponseWriter, r *http.Request) {
 		func() error { return nil })
 }
 
-// export streams every finding the search in the URL matches, fetched
-// ExportBatch at a time. Page and page size in the URL are ignored; the
-// scope is always findings. The search is matched once, under the request
-// timeout, and each batch filled under a timeout of its own, through a
-// cursor that goes on where the last batch ended. Once the first row is
-// out, an error can only abort the connection, so that the client sees a
-// failed download rather than a short file.
+// export streams every finding and page the search in the URL matches, as
+// its scope has it (findings first, then pages), each with its citation.
+// Page and page size in the URL are ignored. The search is matched once,
+// under the request timeout, and each batch of ExportBatch hits filled
+// under a timeout of its own, through a cursor that goes on where the
+// last batch ended. Once the first row is out, an error can only abort
+// the connection, so that the client sees a failed download rather than a
+// short file.
 func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name string,
-	header func(*bufio.Writer) error, row func(*bufio.Writer, *extract.Finding, Citation) error, flush func() error) {
+	header func(*bufio.Writer) error, row func(*bufio.Writer, *index.Hit, Citation) error, flush func() error) {
 	v := r.URL.Query()
 	v.Del("page")
 	v.Del("n")
@@ -65,7 +66,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 		return
 	}
 	q := st.q
-	q.Scope = index.ScopeFindings
+	q.PageText = true
 	ctx := r.Context()
 	base := baseURL(r)
 	mctx, cancel := context.WithTimeout(ctx, s.opt.RequestTimeout)
@@ -116,12 +117,9 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 			break
 		}
 		for i := range res.Hits {
-			f := res.Hits[i].Finding
-			if f == nil {
-				continue
-			}
-			if err := row(bw, f, citeHit(base, &res.Hits[i])); err != nil {
-				abort(fmt.Errorf("write %s: %w", f.DocID, err))
+			h := &res.Hits[i]
+			if err := row(bw, h, citeHit(base, h)); err != nil {
+				abort(fmt.Errorf("write %s: %w", h.DocID, err))
 			}
 		}
 		if err := flush(); err != nil {
@@ -135,7 +133,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 		}
 	}
 	if cur.Given() < total {
-		abort(fmt.Errorf("export wrote %d of %d findings: the index changed", cur.Given(), total))
+		abort(fmt.Errorf("export wrote %d of %d results: the index changed", cur.Given(), total))
 	}
 }
 

@@ -73,10 +73,7 @@ func (s *server) parseSearch(v url.Values) (*searchState, error) {
 		st.vals.Set("to", strconv.Itoa(q.To))
 	}
 
-	q.Scope = v.Get("scope")
-	if q.Scope == index.ScopeFindings {
-		q.Scope = ""
-	}
+	q.Scope = strings.TrimSpace(v.Get("scope"))
 	if q.Scope != "" {
 		st.vals.Set("scope", q.Scope)
 	}

@@ -23,6 +23,14 @@ type searchPage struct {
 	Facets   []facetView
 	Hits     []hitView
 	Total    uint64
+	// Findings and Pages split Total; NoFinding is set when words matched
+	// page text but no finding, PagesURL then links to the page hits.
+	Findings  uint64
+	Pages     uint64
+	NoFinding bool
+	PagesURL  string
+	// Export describes what the export links download ("" when nothing).
+	Export   string
 	Took     string
 	First    int
 	Last     int
@@ -132,6 +140,9 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		Facets:   facets,
 		Chips:    chips(st),
 		Total:    res.Total,
+		Findings: res.FindingTotal,
+		Pages:    res.PageTotal,
+		Export:   exportLabel(st.q.Scope, res),
 		Took:     res.Took.Round(100 * time.Microsecond).String(),
 		SortRel:  st.with("sort", ""),
 		SortDate: st.with("sort", index.SortDate),
@@ -145,6 +156,10 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	p.Recurring, p.RecurringURL = st.recurring, recurringToggle(st)
 	if st.q.Text != "" {
 		p.Title = st.q.Text + " – Search"
+	}
+	if res.FindingTotal == 0 && res.PageTotal > 0 && st.q.Scope != index.ScopePages {
+		p.NoFinding = true
+		p.PagesURL = st.with("scope", index.ScopePages)
 	}
 	if len(p.Chips) > 0 {
 		p.ClearURL = searchURL("q", st.q.Text)
@@ -169,6 +184,28 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Pager = makePager(st, res.Total)
 	s.render(w, r, http.StatusOK, "search", p)
+}
+
+// exportLabel says what an export of a search holds: its findings, its
+// pages or both, as the scope has it.
+func exportLabel(scope string, res *index.Results) string {
+	f, p := res.FindingTotal, res.PageTotal
+	switch {
+	case res.Total == 0:
+		return ""
+	case scope == index.ScopePages || f == 0:
+		return plural(p, "matching page", "matching pages")
+	case scope == index.ScopeFindings || p == 0:
+		return plural(f, "matching finding", "matching findings")
+	}
+	return plural(f, "matching finding", "matching findings") + " and " + plural(p, "page", "pages")
+}
+
+func plural(n uint64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.FormatUint(n, 10) + " " + many
 }
 
 func makeHit(n int, h *index.Hit) hitView {
@@ -320,13 +357,21 @@ func chips(st *searchState) []chip {
 			out = append(out, chip{Label: "To", Value: strconv.Itoa(to), RemoveURL: st.with("to", "")})
 		}
 	}
-	if st.q.Scope != "" {
-		out = append(out, chip{Label: "Searching", Value: st.q.Scope, RemoveURL: st.with("scope", "")})
+	if label := scopeLabels[st.q.Scope]; label != "" {
+		out = append(out, chip{Label: "Searching", Value: label, RemoveURL: st.with("scope", "")})
 	}
 	if st.recurring {
 		out = append(out, chip{Label: "Raised again", Value: "yes", RemoveURL: st.with("recurring", "")})
 	}
 	return out
+}
+
+// scopeLabels name the scopes that narrow the default search, for the
+// chip that removes them.
+var scopeLabels = map[string]string{
+	index.ScopeFindings: "findings only",
+	index.ScopePages:    "page text only",
+	index.ScopeAll:      "findings and page text",
 }
 
 func makePager(st *searchState, total uint64) *pager {
