@@ -157,6 +157,11 @@ func TestDetect(t *testing.T) {
 		{"empty", nil, FormatText},
 		{"binary", []byte{0x89, 'P', 'N', 'G', 0, 0, 0, 0x0d}, FormatUnknown},
 		{"text mentioning html", []byte("About <html> tags"), FormatText},
+		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), FormatImage},
+		{"jpeg", []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), FormatImage},
+		{"tiff little-endian", []byte("II*\x00\x08\x00\x00\x00"), FormatImage},
+		{"tiff big-endian", []byte("MM\x00*\x00\x00\x00\x08"), FormatImage},
+		{"gif", []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00"), FormatUnknown},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Detect(tc.data); got != tc.want {

@@ -15,11 +15,14 @@ const (
 	FormatHTML    Format = "html"
 	FormatDOCX    Format = "docx"
 	FormatText    Format = "text"
+	// FormatImage is a scanned page or photograph (PNG, JPEG, TIFF): its
+	// text is recognised by OCR.
+	FormatImage Format = "image"
 )
 
 // Detect tells a document's format from its bytes. It returns
-// FormatUnknown for content cqcmine does not read (images, other
-// archives, binary files).
+// FormatUnknown for content cqcmine does not read (other image formats,
+// other archives, binary files).
 func Detect(data []byte) Format {
 	head := data
 	if len(head) > 1024 {
@@ -28,6 +31,9 @@ func Detect(data []byte) Format {
 	// PDF readers accept junk before the header within the first KiB.
 	if bytes.Contains(head, []byte("%PDF-")) {
 		return FormatPDF
+	}
+	if isImage(data) {
+		return FormatImage
 	}
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		if isDOCX(data) {
@@ -44,6 +50,16 @@ func Detect(data []byte) Format {
 		return FormatText
 	}
 	return FormatUnknown
+}
+
+// isImage reports a PNG, JPEG or TIFF file by its signature.
+func isImage(data []byte) bool {
+	for _, sig := range []string{"\x89PNG\r\n\x1a\n", "\xff\xd8\xff", "II*\x00", "MM\x00*"} {
+		if bytes.HasPrefix(data, []byte(sig)) {
+			return true
+		}
+	}
+	return false
 }
 
 func isDOCX(data []byte) bool {

@@ -29,6 +29,7 @@ const (
 	FormatHTML    = corpus.FormatHTML
 	FormatDOCX    = corpus.FormatDOCX
 	FormatText    = corpus.FormatText
+	FormatImage   = corpus.FormatImage
 )
 
 // Page is the text of one page. Number is 1-based; it is 0 for formats
@@ -40,6 +41,11 @@ type Page struct {
 	// an addition to Text, which stays the page's full text: each cell
 	// points into Text by byte offsets.
 	Tables []Table `json:"tables,omitempty"`
+	// OCR reports text recognised from a scan of the page (see
+	// extract/ocr), and Confidence is then the recogniser's mean word
+	// confidence, 0–100.
+	OCR        bool    `json:"ocr,omitempty"`
+	Confidence float64 `json:"confidence,omitempty"`
 }
 
 // Table is one table on a page: a ratings grid, a requirement-notice
@@ -166,6 +172,35 @@ func (c *Content) Paged() bool {
 	return len(c.Pages) > 0 && c.Pages[0].Number > 0
 }
 
+// OCRConfidenceFloor is the mean word confidence below which a page's
+// recognised text is flagged as doubtful (see extract/ocr).
+const OCRConfidenceFloor = 70.0
+
+// OCRSummary counts the pages whose text was recognised from a scan and
+// returns the mean confidence of those that gave text and the numbers of
+// those below OCRConfidenceFloor (a blank scanned page is neither).
+func (c *Content) OCRSummary() (pages int, confidence float64, low []int) {
+	n := 0
+	for _, p := range c.Pages {
+		if !p.OCR {
+			continue
+		}
+		pages++
+		if strings.TrimSpace(p.Text) == "" {
+			continue
+		}
+		n++
+		confidence += p.Confidence
+		if p.Confidence < OCRConfidenceFloor {
+			low = append(low, p.Number)
+		}
+	}
+	if n > 0 {
+		confidence /= float64(n)
+	}
+	return pages, confidence, low
+}
+
 // Text returns the whole text, pages separated by form feeds.
 func (c *Content) Text() string {
 	n := 0
@@ -227,10 +262,20 @@ type Extractor interface {
 // scan). It is a status, not a crash: the pipeline records it as needs-ocr.
 type NeedsOCRError struct {
 	Pages int
+	// Reason says why OCR did not run (Tesseract missing: how to
+	// install it; OCR turned off).
+	Reason string
 }
 
 func (e *NeedsOCRError) Error() string {
-	return fmt.Sprintf("no text layer on any of %d pages: needs OCR", e.Pages)
+	s := fmt.Sprintf("no text layer on any of %d pages: needs OCR", e.Pages)
+	if e.Pages == 1 {
+		s = "no text layer on its page: needs OCR"
+	}
+	if e.Reason != "" {
+		s += ": " + e.Reason
+	}
+	return s
 }
 
 // ErrLimit is wrapped by errors that report an exceeded Limits field.

@@ -94,6 +94,12 @@ type Finding struct {
 	// Regulator is who wrote or is reported in the document as having
 	// inspected: "CQC", "Ofsted", ... ; empty when unknown.
 	Regulator string `json:"regulator,omitempty"`
+	// OCRPages counts the pages whose text was recognised from a scan;
+	// OCRConfidence is their mean word confidence (0–100, one decimal)
+	// and OCRLowPages lists those below OCRConfidenceFloor.
+	OCRPages      int     `json:"ocr_pages,omitempty"`
+	OCRConfidence float64 `json:"ocr_confidence,omitempty"`
+	OCRLowPages   []int   `json:"ocr_low_pages,omitempty"`
 
 	// every kind: the provider the document is about, when known.
 	Provider string `json:"provider,omitempty"`
@@ -168,6 +174,13 @@ func (f Finding) MarshalJSON() ([]byte, error) {
 		}
 		if f.Regulator != "" {
 			w.str("regulator", f.Regulator)
+		}
+		if f.OCRPages > 0 {
+			w.num("ocr_pages", f.OCRPages)
+			w.val("ocr_confidence", f.OCRConfidence)
+			if len(f.OCRLowPages) > 0 {
+				w.val("ocr_low_pages", f.OCRLowPages)
+			}
 		}
 	case KindRating:
 		w.str("subject", f.Subject)

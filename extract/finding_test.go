@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -22,6 +23,8 @@ var contract = []extract.Finding{
 		Title: "Inspection report", Provider: "Harrowfield and Wyre NHS Foundation Trust", DocType: "inspection report",
 		Published: "2024-07-19", InspectedFrom: "2024-03-12", InspectedTo: "2024-04-25", Pages: 30, ODSCode: "RZ9", Regulator: "CQC"},
 	{Doc: "statement.txt", DocID: "cd34", Kind: extract.KindDocument, Text: "statement.txt"},
+	{Doc: "letters/elmstead-warning-notice.pdf", DocID: "ef90", Kind: extract.KindDocument, Text: "Warning notice",
+		Title: "Warning notice", Provider: "Elmstead Care Home", Pages: 3, OCRPages: 3, OCRConfidence: 84.6, OCRLowPages: []int{3}},
 	{Doc: "reports/harrowfield.pdf", DocID: "ab12", Kind: extract.KindRating, Text: "Are services safe? Requires improvement",
 		Page: 2, Start: 10, End: 49, Subject: "trust overall", Domain: "safe", Rating: extract.RatingRequiresImp, Previous: extract.RatingGood,
 		Provider: "Harrowfield and Wyre NHS Foundation Trust"},
@@ -104,11 +107,11 @@ func TestFindingContractCSV(t *testing.T) {
 			case string:
 				want = v
 			case float64:
-				want = strconv.Itoa(int(v))
+				want = strconv.FormatFloat(v, 'f', -1, 64)
 			case []any:
 				var parts []string
 				for _, p := range v {
-					parts = append(parts, p.(string))
+					parts = append(parts, fmt.Sprint(p))
 				}
 				want = strings.Join(parts, ";")
 			default:

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"sync"
 
@@ -408,6 +409,23 @@ func encodePages(pages []extract.Page) ([]byte, error) {
 		e.uint(uint64(buf.Len()))
 		e.b = append(e.b, buf.Bytes()...)
 	}
+	// Pages recognised from a scan follow, as page number and confidence
+	// in tenths; a blob without them (written before OCR) reads the same.
+	ocrd := 0
+	for _, p := range pages {
+		if p.OCR {
+			ocrd++
+		}
+	}
+	if ocrd > 0 {
+		e.uint(uint64(ocrd))
+		for _, p := range pages {
+			if p.OCR {
+				e.int(int64(p.Number))
+				e.uint(uint64(math.Round(max(p.Confidence, 0) * 10)))
+			}
+		}
+	}
 	return e.b, nil
 }
 
@@ -436,6 +454,17 @@ func decodePages(b []byte, keep func(int) bool) ([]extract.Page, error) {
 			return nil, fmt.Errorf("decompress page %d: %w", num, err)
 		}
 		out = append(out, extract.Page{Number: num, Text: text})
+	}
+	if d.err == nil && len(d.b) > 0 {
+		m := d.uint()
+		for i := uint64(0); i < m && d.err == nil; i++ {
+			num, conf := int(d.int()), float64(d.uint())/10
+			for k := range out {
+				if out[k].Number == num {
+					out[k].OCR, out[k].Confidence = true, conf
+				}
+			}
+		}
 	}
 	if d.err != nil {
 		return nil, d.err

@@ -62,7 +62,7 @@ func FuzzDecodeSummary(f *testing.F) {
 }
 
 func TestPageBlob(t *testing.T) {
-	pages := []extract.Page{{Number: 0, Text: ""}, {Number: 3, Text: strings.Repeat("Staff were kind. ", 200)}, {Number: 4, Text: "é ünïcode"}}
+	pages := []extract.Page{{Number: 0, Text: ""}, {Number: 3, Text: strings.Repeat("Staff were kind. ", 200)}, {Number: 4, Text: "é ünïcode", OCR: true, Confidence: 87.3}}
 	b, err := encodePages(pages)
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +74,11 @@ func TestPageBlob(t *testing.T) {
 	got, err = decodePages(b, func(n int) bool { return n == 4 })
 	if err != nil || len(got) != 1 || !reflect.DeepEqual(got[0], pages[2]) {
 		t.Errorf("page 4: %+v, %v", got, err)
+	}
+	// A blob written before pages recorded OCR reads without it.
+	old, _ := encodePages(pages[:2])
+	if got, err := decodePages(old, nil); err != nil || !reflect.DeepEqual(got, pages[:2]) {
+		t.Errorf("pages without OCR: %+v, %v", got, err)
 	}
 	if len(b) > len(pages[1].Text)/3 {
 		t.Errorf("blob of %d bytes for %d bytes of repetitive text", len(b), len(pages[1].Text))

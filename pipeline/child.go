@@ -48,6 +48,7 @@ type childReply struct {
 	Content  *extract.Content `json:"content,omitempty"`
 	Error    string           `json:"error,omitempty"`
 	NeedsOCR int              `json:"needs_ocr,omitempty"` // pages, for a NeedsOCRError
+	OCRWhy   string           `json:"ocr_why,omitempty"`   // its reason
 	Limit    bool             `json:"limit,omitempty"`     // the error wraps extract.ErrLimit
 }
 
@@ -167,7 +168,7 @@ wait:
 	rep := r.reply
 	switch {
 	case rep.NeedsOCR > 0:
-		return nil, &extract.NeedsOCRError{Pages: rep.NeedsOCR}
+		return nil, &extract.NeedsOCRError{Pages: rep.NeedsOCR, Reason: rep.OCRWhy}
 	case rep.Limit:
 		return nil, fmt.Errorf("%w: %s", extract.ErrLimit, rep.Error)
 	case rep.Error != "":
@@ -269,7 +270,7 @@ func serveOne(ctx context.Context, ex extract.Extractor, lim extract.Limits, dat
 		reply.Error = err.Error()
 		var ocr *extract.NeedsOCRError
 		if errors.As(err, &ocr) {
-			reply.NeedsOCR = ocr.Pages
+			reply.NeedsOCR, reply.OCRWhy = ocr.Pages, ocr.Reason
 		}
 		reply.Limit = errors.Is(err, extract.ErrLimit)
 		return reply

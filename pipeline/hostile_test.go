@@ -17,6 +17,7 @@ import (
 
 	"github.com/cqcmine/cqcmine/corpus"
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/extract/ocr"
 	"github.com/cqcmine/cqcmine/extract/tag"
 	"github.com/cqcmine/cqcmine/internal/hostile"
 	"github.com/cqcmine/cqcmine/internal/shared"
@@ -38,8 +39,10 @@ func bulkConfig(tb testing.TB) pipeline.Config {
 		tb.Fatal(realTaggerErr)
 	}
 	return pipeline.Config{
-		Workers:    2,
-		Extractors: pipeline.Extractors(),
+		Workers: 2,
+		// OCR is off: these runs are about robustness and speed, and
+		// the hostile cases' statuses are those without OCR.
+		Extractors: pipeline.ExtractorsOCR(ocr.ModeOff),
 		Tagger:     realTagger,
 		Limits: extract.Limits{
 			Timeout:        20 * time.Second,

@@ -141,6 +141,7 @@ type Progress struct {
 	Total    atomic.Int64 // inputs in the run
 	Done     atomic.Int64 // inputs delivered to the sinks
 	Pages    atomic.Int64
+	OCRPages atomic.Int64 // pages whose text was recognised from a scan
 	Findings atomic.Int64
 	Failed   atomic.Int64
 }
@@ -155,6 +156,7 @@ type Report struct {
 	NeedsOCR int
 	Skipped  int
 	Pages    int
+	OCRPages int // pages whose text was recognised from a scan
 	Findings int
 	Elapsed  time.Duration
 	// Problems lists the result of every input whose Outcome was not
@@ -294,6 +296,8 @@ func Run(ctx context.Context, cfg Config, inputs []corpus.Item, sinks ...Sink) (
 			p.Done.Add(1)
 			if r.Doc != nil {
 				p.Pages.Add(int64(len(r.Doc.Pages)))
+				n, _, _ := r.Doc.OCRSummary()
+				p.OCRPages.Add(int64(n))
 			}
 			p.Findings.Add(int64(len(r.Findings)))
 			if r.Status == StatusFailed {
@@ -346,6 +350,8 @@ func (rep *Report) add(r *Result) {
 	}
 	if r.Doc != nil {
 		rep.Pages += len(r.Doc.Pages)
+		n, _, _ := r.Doc.OCRSummary()
+		rep.OCRPages += n
 	}
 	rep.Findings += len(r.Findings)
 }

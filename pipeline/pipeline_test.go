@@ -67,7 +67,7 @@ func inputs(t testing.TB) (dir string, want map[string]pipeline.Status) {
 	}
 	want[write(t, dir, "b-page.html", "<!doctype html><title>Ratings</title><p>Are services safe? Requires improvement</p>")] = pipeline.StatusOK
 	want[write(t, dir, "c-broken.pdf", "%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer <<")] = pipeline.StatusFailed
-	want[write(t, dir, "d-image.png", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")] = pipeline.StatusSkipped
+	want[write(t, dir, "d-image.gif", "GIF89a\x01\x00\x01\x00\x00\x00\x00")] = pipeline.StatusSkipped
 	want[write(t, dir, "e-copy.txt", "Statement 0.\n"+statement)] = pipeline.StatusSkipped
 	return dir, want
 }

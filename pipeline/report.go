@@ -7,7 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
+	"strings"
+
+	"github.com/cqcmine/cqcmine/extract"
 )
 
 // Row is one input's line in a run report.
@@ -21,6 +25,12 @@ type Row struct {
 	Pages    int    `json:"pages"`
 	Findings int    `json:"findings"`
 	Millis   int64  `json:"ms"`
+	// OCRPages counts the pages whose text was recognised from a scan,
+	// OCRConfidence is their mean word confidence (0–100) and OCRLow
+	// lists those below extract.OCRConfidenceFloor.
+	OCRPages      int     `json:"ocr_pages,omitempty"`
+	OCRConfidence float64 `json:"ocr_confidence,omitempty"`
+	OCRLow        []int   `json:"ocr_low_pages,omitempty"`
 }
 
 // Statuses that appear only in run reports.
@@ -37,6 +47,13 @@ func RowOf(r *Result) Row {
 	row := Row{Path: r.Input.Path, Status: st, Findings: len(r.Findings), Millis: r.Elapsed.Milliseconds()}
 	if r.Doc != nil {
 		row.DocID, row.Format, row.Pages = r.Doc.ID, string(r.Doc.Format), len(r.Doc.Pages)
+		var conf float64
+		row.OCRPages, conf, row.OCRLow = r.Doc.OCRSummary()
+		row.OCRConfidence = math.Round(conf*10) / 10
+	}
+	var ne *extract.NeedsOCRError
+	if errors.As(r.Err, &ne) && row.Pages == 0 {
+		row.Pages = ne.Pages
 	}
 	var de *DocError
 	if errors.As(err, &de) {
@@ -59,15 +76,24 @@ func (rec *Recorder) Put(_ context.Context, r *Result) error {
 }
 
 // ReportColumns is the column order of a CSV run report.
-var ReportColumns = []string{"path", "doc_id", "format", "status", "stage", "reason", "pages", "findings", "ms"}
+var ReportColumns = []string{"path", "doc_id", "format", "status", "stage", "reason", "pages", "findings", "ms",
+	"ocr_pages", "ocr_confidence", "ocr_low_pages"}
 
 // WriteReportCSV writes rows as CSV with a header.
 func WriteReportCSV(w io.Writer, rows []Row) error {
 	cw := csv.NewWriter(w)
 	cw.Write(ReportColumns)
 	for _, r := range rows {
+		conf, low := "", make([]string, len(r.OCRLow))
+		if r.OCRPages > 0 {
+			conf = strconv.FormatFloat(r.OCRConfidence, 'f', 1, 64)
+		}
+		for i, n := range r.OCRLow {
+			low[i] = strconv.Itoa(n)
+		}
 		cw.Write([]string{r.Path, r.DocID, r.Format, string(r.Status), r.Stage, r.Reason,
-			strconv.Itoa(r.Pages), strconv.Itoa(r.Findings), strconv.FormatInt(r.Millis, 10)})
+			strconv.Itoa(r.Pages), strconv.Itoa(r.Findings), strconv.FormatInt(r.Millis, 10),
+			strconv.Itoa(r.OCRPages), conf, strings.Join(low, " ")})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

@@ -18,6 +18,8 @@ func runChildCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := newFlagSet(childCommand, childCommand+" [flags] FORMAT", "", stderr)
 	var maxMem int64
 	fs.Int64Var(&maxMem, "max-memory", 0, "memory limit for the garbage collector, in bytes")
+	var mode ocrFlag
+	fs.Var(&mode, "ocr", "OCR mode: auto, off or force")
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -25,7 +27,7 @@ func runChildCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if len(args) != 1 {
 		return &usageError{childCommand + ": want one FORMAT"}
 	}
-	ex := pipeline.Extractors()[extract.Format(args[0])]
+	ex := pipeline.ExtractorsOCR(mode.mode())[extract.Format(args[0])]
 	if ex == nil {
 		return &usageError{fmt.Sprintf("%s: unknown format %q", childCommand, args[0])}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cqcmine/cqcmine/corpus"
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/extract/ocr"
 	"github.com/cqcmine/cqcmine/extract/tag"
 	"github.com/cqcmine/cqcmine/pipeline"
 )
@@ -92,8 +93,27 @@ type runOptions struct {
 	report  string
 	isolate bool
 	maxMem  int64
+	ocr     ocrFlag
 	follow  bool
 }
+
+// ocrFlag is the --ocr mode: auto, off or force.
+type ocrFlag ocr.Mode
+
+func (f *ocrFlag) String() string {
+	if *f == "" {
+		return string(ocr.ModeAuto)
+	}
+	return string(*f)
+}
+
+func (f *ocrFlag) Set(v string) error {
+	m, err := ocr.ParseMode(v)
+	*f = ocrFlag(m)
+	return err
+}
+
+func (f *ocrFlag) mode() ocr.Mode { return ocr.Mode(f.String()) }
 
 func (o *runOptions) addFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.workers, "workers", 0, "documents processed at once (default: one per CPU)")
@@ -104,6 +124,7 @@ func (o *runOptions) addFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.isolate, "isolate", true, "extract each PDF in a child process, so that a hostile file cannot take the run down")
 	fs.Int64Var(&o.maxMem, "max-memory", 2048, "memory cap of each child process, in MiB")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress display: print only problems and the summary")
+	fs.Var(&o.ocr, "ocr", "OCR of scanned pages and image files with Tesseract: `auto` (pages without a text layer), off, force (every page)")
 	fs.StringVar(&o.report, "report", "", "write a run report with one row per input to `FILE` (.csv for CSV, else JSON)")
 	fs.BoolVar(&o.follow, "follow-symlinks", false, "follow symbolic links that lead outside the PATHs given (by default they are reported as skipped)")
 }
@@ -132,7 +153,7 @@ func (o *runOptions) config(stderr io.Writer, heapLimit int64) (cfg pipeline.Con
 	if o.quiet {
 		level = slog.LevelError
 	}
-	exs := pipeline.Extractors()
+	exs := pipeline.ExtractorsOCR(o.ocr.mode())
 	restoreGC := pipeline.TuneGC(heapLimit)
 	done = restoreGC
 	if o.isolate {
@@ -142,7 +163,7 @@ func (o *runOptions) config(stderr io.Writer, heapLimit int64) (cfg pipeline.Con
 			return cfg, nil, fmt.Errorf("isolate: %w", err)
 		}
 		child := &pipeline.Child{
-			Command:   []string{exe, childCommand, string(extract.FormatPDF)},
+			Command:   []string{exe, childCommand, "--ocr=" + o.ocr.String(), string(extract.FormatPDF)},
 			MaxMemory: o.maxMem << 20,
 		}
 		exs[extract.FormatPDF] = child
@@ -196,8 +217,12 @@ func (o *runOptions) writeReport(rows []pipeline.Row, pending []corpus.Item) err
 }
 
 func printSummary(w io.Writer, rep *pipeline.Report) {
-	fmt.Fprintf(w, "cqcmine: %d documents: %d ok, %d partial, %d failed, %d need OCR, %d skipped; %d pages, %d findings in %s\n",
-		rep.Done, rep.OK, rep.Partial, rep.Failed, rep.NeedsOCR, rep.Skipped, rep.Pages, rep.Findings, rep.Elapsed.Round(time.Millisecond))
+	ocrd := ""
+	if rep.OCRPages > 0 {
+		ocrd = fmt.Sprintf(" (%d by OCR)", rep.OCRPages)
+	}
+	fmt.Fprintf(w, "cqcmine: %d documents: %d ok, %d partial, %d failed, %d need OCR, %d skipped; %d pages%s, %d findings in %s\n",
+		rep.Done, rep.OK, rep.Partial, rep.Failed, rep.NeedsOCR, rep.Skipped, rep.Pages, ocrd, rep.Findings, rep.Elapsed.Round(time.Millisecond))
 	if rep.Interrupted {
 		fmt.Fprintf(w, "cqcmine: interrupted after %d of %d documents\n", rep.Done, rep.Inputs)
 	}

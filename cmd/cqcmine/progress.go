@@ -85,8 +85,12 @@ func (pr *progress) line(width int) string {
 		fill = int(int64(barLen) * done / total)
 	}
 	bar := strings.Repeat("█", fill) + strings.Repeat("░", barLen-fill)
-	s := fmt.Sprintf("%s %d/%d docs · %d pages · %.1f docs/s · ETA %s · %d failed",
-		bar, done, total, pr.p.Pages.Load(), rate, eta, pr.p.Failed.Load())
+	ocrd := ""
+	if n := pr.p.OCRPages.Load(); n > 0 {
+		ocrd = fmt.Sprintf(" (%d OCR)", n)
+	}
+	s := fmt.Sprintf("%s %d/%d docs · %d pages%s · %.1f docs/s · ETA %s · %d failed",
+		bar, done, total, pr.p.Pages.Load(), ocrd, rate, eta, pr.p.Failed.Load())
 	if n := len([]rune(s)); n < width {
 		s += strings.Repeat(" ", width-n) // wipe what a longer line left
 	}
@@ -96,6 +100,6 @@ func (pr *progress) line(width int) string {
 func (pr *progress) logLine() {
 	done, total := pr.p.Done.Load(), pr.p.Total.Load()
 	pr.log.Info("progress", "done", done, "of", total, "pages", pr.p.Pages.Load(),
-		"findings", pr.p.Findings.Load(), "failed", pr.p.Failed.Load(),
+		"ocr_pages", pr.p.OCRPages.Load(), "findings", pr.p.Findings.Load(), "failed", pr.p.Failed.Load(),
 		"docs_per_s", fmt.Sprintf("%.1f", float64(done)/time.Since(pr.start).Seconds()))
 }

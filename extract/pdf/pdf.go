@@ -71,12 +71,16 @@ import (
 	pdflib "github.com/ledongthuc/pdf"
 
 	"github.com/cqcmine/cqcmine/extract"
+	"github.com/cqcmine/cqcmine/extract/ocr"
 )
 
 // Extractor reads PDF files. The zero value is ready to use.
 type Extractor struct {
 	// KeepFurniture keeps running headers, footers and page numbers.
 	KeepFurniture bool
+	// OCR recognises pages without a text layer (see scan.go); nil
+	// leaves them empty, and a document with no text at all needs OCR.
+	OCR *ocr.Engine
 }
 
 var _ extract.Extractor = Extractor{}
@@ -215,8 +219,9 @@ func (e Extractor) extract(ctx context.Context, fixed []byte, lim extract.Limits
 			}
 		}
 	}
-	if alnum < 4*len(pages) {
-		return nil, &extract.NeedsOCRError{Pages: len(pages)}
+	scan := e.recognise(ctx, fixed, pages, all, gfx, alnum < 4*len(pages))
+	if alnum < 4*len(pages) && scan.found == 0 {
+		return nil, scan.needsOCR(ctx, len(pages))
 	}
 	if !e.KeepFurniture {
 		removeFurniture(all)
@@ -233,6 +238,7 @@ func (e Extractor) extract(ctx context.Context, fixed []byte, lim extract.Limits
 		text := joinLines(lines, offs)
 		c.Pages[i] = extract.Page{Number: i + 1, Text: text, Tables: pageTables(lines, offs, text, gfx[i], &ts)}
 	}
+	scan.mark(c)
 	return c, nil
 }
 

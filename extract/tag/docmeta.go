@@ -2,6 +2,7 @@ package tag
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 
@@ -565,6 +566,8 @@ func (st *docState) docFinding() extract.Finding {
 	if st.doc.Paged() {
 		f.Pages = len(st.doc.Pages)
 	}
+	f.OCRPages, f.OCRConfidence, f.OCRLowPages = st.doc.OCRSummary()
+	f.OCRConfidence = math.Round(f.OCRConfidence*10) / 10
 	if l := lower[:min(len(lower), 3000)]; containsAny(l, "ods", "code", "location id", "provider id") {
 		if m := reODS.FindStringSubmatch(head[:len(l)]); m != nil && strings.ContainsAny(m[1], "0123456789") {
 			f.ODSCode = strings.ToUpper(m[1])

@@ -128,7 +128,9 @@ func Cases() []Case {
 		{Name: "binary-junk.dat", Want: Skipped, Reason: "unsupported", gen: junk},
 		{Name: "empty.txt", Want: Skipped, Reason: "empty", gen: func() []byte { return nil }},
 		{Name: "sparse-1g.pdf", Want: Failed, Reason: "too large", write: sparse},
-		{Name: "image.png", Want: Skipped, Reason: "unsupported", gen: pngImage},
+		// An image is a document read by OCR; with OCR off (as the
+		// robustness tests run) it needs OCR.
+		{Name: "image.png", Want: NeedsOCR, Reason: "needs OCR", gen: pngImage},
 		{Name: "dangling-link.pdf", Want: Failed, Reason: "no such file", write: dangling},
 		{Name: "loop/inside-loop.txt", Want: OK, gen: func() []byte {
 			return []byte("A file inside a directory that links to itself.\n" + strings.Join(pageText, "\n") + "\n")

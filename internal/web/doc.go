@@ -21,7 +21,12 @@ type docPage struct {
 	FirstPage   int
 	LastPage    int
 	Text        textMark
-	Current     *findingView
+	// OCR is set when the page's text was recognised from a scan, with
+	// the recogniser's confidence; OCRLow when that is below the floor.
+	OCR           bool
+	OCRConfidence float64
+	OCRLow        bool
+	Current       *findingView
 	// Cite is the citation of the marked finding (nil when none is);
 	// PageCite that of the page shown.
 	Cite, PageCite *Citation
@@ -139,6 +144,8 @@ func (s *server) handleDoc(w http.ResponseWriter, r *http.Request) {
 		SearchURL:  searchURL("doc_id", info.ID),
 		APIURL:     "/api/documents/" + url.PathEscape(info.ID),
 		Text:       textMark{Pre: page.Text},
+		OCR:        page.OCR, OCRConfidence: page.Confidence,
+		OCRLow: page.OCR && page.Confidence < extract.OCRConfidenceFloor && page.Text != "",
 	}
 	if p.PageCount == 0 && p.Paged {
 		p.PageCount = len(info.Pages)
