@@ -21,33 +21,7 @@ cd "$(dirname "$0")/.."
 copies=${COPIES:-1}
 port=${PORT:-18182}
 
-work=$(mktemp -d)
-server=""
-cleanup() {
-	if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-bin=${CQCMINE:-}
-if [ -z "$bin" ]; then
-	bin="$work/cqcmine"
-	go build -o "$bin" ./cmd/cqcmine
-fi
-idx=${1:-}
-if [ -z "$idx" ]; then
-	idx="$work/index"
-	"$bin" index --quiet --index "$idx"
-fi
-
-"$bin" serve --index "$idx" --addr "127.0.0.1:$port" 2>"$work/serve.log" &
-server=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 100); do
-	curl -fs -o /dev/null "$base/api/providers" && break
-	sleep 0.1
-done
-curl -fs -o /dev/null "$base/api/providers" || { cat "$work/serve.log" >&2; exit 1; }
+. docs/serve-lib.sh
 
 # The flood: part i is *XY* *Z*W with letters picked so that no two parts
 # are alike.

@@ -21,33 +21,7 @@ threads=${THREADS:-2}
 conns=${CONNECTIONS:-8}
 port=${PORT:-18181}
 
-work=$(mktemp -d)
-server=""
-cleanup() {
-	if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-bin=${CQCMINE:-}
-if [ -z "$bin" ]; then
-	bin="$work/cqcmine"
-	go build -o "$bin" ./cmd/cqcmine
-fi
-idx=${1:-}
-if [ -z "$idx" ]; then
-	idx="$work/index"
-	"$bin" index --quiet --index "$idx"
-fi
-
-"$bin" serve --index "$idx" --addr "127.0.0.1:$port" 2>"$work/serve.log" &
-server=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 100); do
-	curl -fs -o /dev/null "$base/" && break
-	sleep 0.1
-done
-curl -fs -o /dev/null "$base/" || { cat "$work/serve.log" >&2; exit 1; }
+. docs/serve-lib.sh
 
 # Each request takes the next search of the round.
 cat >"$work/searches.lua" <<'EOF'

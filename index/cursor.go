@@ -113,14 +113,7 @@ func (c *Cursor) Next(ctx context.Context, n int) (*Results, error) {
 		t.mu.RLock()
 	}
 	refs := c.refs[:min(n, len(c.refs))]
-	docs := make([]*docEntry, len(refs))
-	for i := range refs {
-		h := &refs[i]
-		docs[i] = t.dlist[h.doc]
-		if !h.page && int(h.serial) < t.f.n {
-			h.fpage = t.f.page[h.serial]
-		}
-	}
+	docs := t.hitDocs(refs)
 	t.mu.RUnlock()
 	out := &Results{Total: c.Total, Hits: make([]Hit, 0, len(refs))}
 	if err := c.ix.fillHits(ctx, out, refs, docs, c.textF, c.q.PageText); err != nil {

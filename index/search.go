@@ -116,14 +116,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	} else {
 		refs = nil
 	}
-	docs := make([]*docEntry, len(refs))
-	for i := range refs {
-		h := &refs[i]
-		docs[i] = t.dlist[h.doc]
-		if !h.page && int(h.serial) < t.f.n {
-			h.fpage = t.f.page[h.serial]
-		}
-	}
+	docs := t.hitDocs(refs)
 	t.mu.RUnlock()
 	c.release()
 	if err != nil {
@@ -139,6 +132,20 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 }
 
 func scopeKey(scope, part string) string { return scope + "/" + part }
+
+// hitDocs returns the document of each hit, and sets each finding hit's
+// page. t.mu must be held for reading.
+func (t *table) hitDocs(refs []hitRef) []*docEntry {
+	docs := make([]*docEntry, len(refs))
+	for i := range refs {
+		h := &refs[i]
+		docs[i] = t.dlist[h.doc]
+		if !h.page && int(h.serial) < t.f.n {
+			h.fpage = t.f.page[h.serial]
+		}
+	}
+	return docs
+}
 
 // collect matches q's text (textF, nil for none) and scans every row
 // that passes q's filters into a new collector: findings, then pages, as

@@ -99,22 +99,33 @@ func serialMap(seg segment.Segment) ([]uint32, error) {
 	return m, nil
 }
 
-// match runs q on idx and calls fn with the serial and score of every
-// document it matches, in index order.
-func (ix *Index) match(ctx context.Context, idx bleve.Index, q query.Query, score bool, fn func(serial uint32, score float64)) error {
+// snapshot is a reader of idx's current segments; the caller closes it.
+func snapshot(idx bleve.Index) (*scorch.IndexSnapshot, error) {
 	adv, err := idx.Advanced()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer r.Close()
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
-		return fmt.Errorf("index reader is %T, not scorch", r)
+		r.Close()
+		return nil, fmt.Errorf("index reader is %T, not scorch", r)
 	}
+	return snap, nil
+}
+
+// match runs q on idx and calls fn with the serial and score of every
+// document it matches, in index order.
+func (ix *Index) match(ctx context.Context, idx bleve.Index, q query.Query, score bool, fn func(serial uint32, score float64)) error {
+	snap, err := snapshot(idx)
+	if err != nil {
+		return err
+	}
+	defer snap.Close()
+	r := snap
 	maps, offsets, err := ix.segs.serials(idx, snap)
 	if err != nil {
 		return err
@@ -225,19 +236,11 @@ func (ix *Index) stored(ctx context.Context, idx bleve.Index, serials []uint32, 
 	if len(serials) == 0 {
 		return nil
 	}
-	adv, err := idx.Advanced()
+	snap, err := snapshot(idx)
 	if err != nil {
 		return err
 	}
-	r, err := adv.Reader()
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return fmt.Errorf("index reader is %T, not scorch", r)
-	}
+	defer snap.Close()
 	l, err := ix.segs.locations(idx, snap)
 	if err != nil {
 		return err

@@ -57,10 +57,7 @@ func (s *server) handleExportJSONL(w http.ResponseWriter, r *http.Request) {
 // short file.
 func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name string,
 	header func(*bufio.Writer) error, row func(*bufio.Writer, *index.Hit, Citation) error, flush func() error) {
-	v := r.URL.Query()
-	v.Del("page")
-	v.Del("n")
-	st, err := s.parseSearch(v)
+	st, err := s.parseWholeSearch(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -135,6 +132,15 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, ctype, name stri
 	if cur.Given() < total {
 		abort(fmt.Errorf("export wrote %d of %d results: the index changed", cur.Given(), total))
 	}
+}
+
+// parseWholeSearch reads the search in r's URL without its page and page
+// size: a search that exports or feeds from, not one that shows a page.
+func (s *server) parseWholeSearch(r *http.Request) (*searchState, error) {
+	v := r.URL.Query()
+	v.Del("page")
+	v.Del("n")
+	return s.parseSearch(v)
 }
 
 // hitSource pages through the hits of an export: an index.Cursor, or the

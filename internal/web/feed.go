@@ -68,10 +68,7 @@ type atomText struct {
 // its reader when new documents add a match. It takes the search page's
 // parameters; the order is always newest first and the scope findings.
 func (s *server) handleFeed(w http.ResponseWriter, r *http.Request) {
-	v := r.URL.Query()
-	v.Del("page")
-	v.Del("n")
-	st, err := s.parseSearch(v)
+	st, err := s.parseWholeSearch(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
