@@ -49,7 +49,7 @@ func runServeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (loopback by default; others need --allow-remote)")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow an --addr other machines can reach; there is no authentication")
 	fs.Var(&o.hosts, "host", "also answer requests for `NAME` (repeatable), such as a DNS name of this machine")
-	fs.BoolVar(&o.watch, "watch", false, "hold the index for writing: index new, changed and deleted files under its folders while serving, and take `cqcmine index` runs")
+	fs.BoolVar(&o.watch, "watch", false, "hold the index for writing: index new, changed and deleted files under its folders while serving, and take the index runs of other cqcmine commands")
 	fs.DurationVar(&o.every, "watch-every", 2*time.Second, "with --watch, how often to look for changed files")
 	paths, err := parseFlags(fs, args)
 	if err != nil {

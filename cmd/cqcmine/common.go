@@ -124,7 +124,7 @@ func (o *runOptions) addFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.isolate, "isolate", true, "extract each PDF in a child process, so that a hostile file cannot take the run down")
 	fs.Int64Var(&o.maxMem, "max-memory", 2048, "memory cap of each child process, in MiB")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress display: print only problems and the summary")
-	fs.Var(&o.ocr, "ocr", "OCR of scanned pages and image files with Tesseract: `auto` (pages without a text layer), off, force (every page)")
+	fs.Var(&o.ocr, "ocr", "OCR of scanned pages and image files with Tesseract, `MODE`: auto (pages without a text layer), off or force (every page)")
 	fs.StringVar(&o.report, "report", "", "write a run report with one row per input to `FILE` (.csv for CSV, else JSON)")
 	fs.BoolVar(&o.follow, "follow-symlinks", false, "follow symbolic links that lead outside the PATHs given (by default they are reported as skipped)")
 }
