@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -301,11 +300,7 @@ func testCancelLatency(t *testing.T, ixs map[string]*Index) {
 // dearestQuery is an OR of prefixes (a*, b*, ...) standing for as many
 // words of the pages index as the limits allow.
 func dearestQuery(t *testing.T, ix *Index) string {
-	adv, err := ix.px.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
+	r, err := snapshot(ix.px)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -394,11 +389,7 @@ func testQueryCostLimits(t *testing.T, ixs map[string]*Index) {
 // dictionary it matches, as bleve finds them.
 func testExpansionCount(t *testing.T, ixs map[string]*Index) {
 	ix := ixs["demo"]
-	adv, err := ix.px.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
+	r, err := snapshot(ix.px)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -421,7 +412,7 @@ func testExpansionCount(t *testing.T, ixs map[string]*Index) {
 		}
 		return max(n, 1)
 	}
-	segs := len(r.(*scorch.IndexSnapshot).Segments())
+	segs := len(r.Segments())
 	prefix := bleve.NewPrefixQuery("car")
 	prefix.SetField(fText)
 	tests := []struct {
