@@ -76,7 +76,8 @@ type FacetTerm struct {
 }
 
 // Search runs q. Facets, when asked for, count every hit, not just the
-// page returned.
+// page returned. An error from a segment that does not decode comes back
+// as a *DamagedError, which says how to rebuild.
 //
 // Bleve only matches the text; filters, facets and the order of hits come
 // from the in-memory columns, and a query without text is answered from
@@ -120,12 +121,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	t.mu.RUnlock()
 	c.release()
 	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.Text, err)
+		return nil, Damaged(ix.dir, fmt.Errorf("search %q: %w", q.Text, err))
 	}
 
 	out := &Results{Total: c.total, FindingTotal: nF, PageTotal: c.total - nF, Hits: make([]Hit, 0, len(refs)), Facets: facets}
 	if err := ix.fillHits(ctx, out, refs, docs, textF, q.PageText); err != nil {
-		return nil, err
+		return nil, Damaged(ix.dir, err)
 	}
 	out.Took = time.Since(start)
 	return out, nil

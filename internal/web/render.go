@@ -42,6 +42,9 @@ func (s *server) status(r *http.Request, err error) (int, string) {
 		return http.StatusServiceUnavailable, "The server took too long to answer. Try a narrower search."
 	case errors.Is(err, context.Canceled):
 		return http.StatusServiceUnavailable, "The request was cancelled."
+	case errors.Is(err, index.ErrDamaged):
+		s.opt.Logger.Error("web: the index is damaged", "path", r.URL.Path, "err", err)
+		return http.StatusInternalServerError, "The index is damaged and cannot answer this search: stop the server and " + index.RebuildHint + " (`cqcmine index --check` tells what is damaged)."
 	}
 	s.opt.Logger.Error("web: request failed", "path", r.URL.Path, "err", err)
 	return http.StatusInternalServerError, "Something went wrong on the server. The error has been logged."
