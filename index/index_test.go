@@ -520,7 +520,11 @@ func TestSchemaMismatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ix.fx.SetInternal(schemaKey, []byte("0")); err != nil {
+	// Through a batch waited on until persisted: SetInternal alone may
+	// still be in memory when Close returns.
+	b := ix.fx.NewBatch()
+	b.SetInternal(schemaKey, []byte("0"))
+	if err := durable(ix.fx, b); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.Close(); err != nil {

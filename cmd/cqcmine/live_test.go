@@ -350,12 +350,16 @@ func TestSearchHeldIndexSIGTERM(t *testing.T) {
 	select {
 	case err := <-done:
 		took := time.Since(start)
-		code := 0
+		code, killed := 0, false
 		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
 			code = ee.ExitCode()
+			// On a loaded machine the signal can come before the process
+			// has set its handler; the default action ends it as well.
+			ws, ok := ee.Sys().(syscall.WaitStatus)
+			killed = ok && ws.Signaled() && ws.Signal() == syscall.SIGTERM
 		}
 		t.Logf("search ended %v after SIGTERM, exit %d: %s", took, code, strings.TrimSpace(errb.String()))
-		if took > 2*time.Second || (code != exitInterrupted && code != exitFailed) {
+		if took > 2*time.Second || (code != exitInterrupted && code != exitFailed && !killed) {
 			t.Errorf("search after SIGTERM: exit %d after %v", code, took)
 		}
 	case <-time.After(5 * time.Second):
