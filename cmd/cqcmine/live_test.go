@@ -24,6 +24,14 @@ import (
 	"github.com/cqcmine/cqcmine/index"
 )
 
+// indexDocs runs "cqcmine index" on docs into idx, extracting in-process.
+func indexDocs(t *testing.T, exe, idx, docs string) {
+	t.Helper()
+	if code, _, stderr, _ := timed(t, exec.Command(exe, "index", "--index", idx, "--quiet", "--isolate=false", docs), time.Minute); code != 0 {
+		t.Fatalf("index: exit %d\n%s", code, stderr)
+	}
+}
+
 // liveDoc writes a small plain-text statement about a fictional provider
 // whose must-do action holds word.
 func liveDoc(t *testing.T, dir, name, provider, word string) {
@@ -261,9 +269,7 @@ func TestServedReadOnly(t *testing.T) {
 	idx, docs, more := filepath.Join(tmp, "idx"), filepath.Join(tmp, "docs"), filepath.Join(tmp, "more")
 	liveDoc(t, docs, "elmstead.txt", "Elmstead Care Home", "fridge temperature")
 	liveDoc(t, more, "brackenford.txt", "Brackenford General Hospital", "resuscitation trolley")
-	if code, _, stderr, _ := timed(t, exec.Command(exe, "index", "--index", idx, "--quiet", "--isolate=false", docs), time.Minute); code != 0 {
-		t.Fatalf("index: exit %d\n%s", code, stderr)
-	}
+	indexDocs(t, exe, idx, docs)
 	if st, err := os.Stat(idx); err != nil || st.Mode().Perm() != 0o700 {
 		t.Errorf("index folder: %v, %v; want 0700", st.Mode().Perm(), err)
 	}
@@ -313,9 +319,7 @@ func TestSearchHeldIndexSIGTERM(t *testing.T) {
 	tmp := t.TempDir()
 	idx, docs := filepath.Join(tmp, "idx"), filepath.Join(tmp, "docs")
 	liveDoc(t, docs, "elmstead.txt", "Elmstead Care Home", "fridge temperature")
-	if code, _, stderr, _ := timed(t, exec.Command(exe, "index", "--index", idx, "--quiet", "--isolate=false", docs), time.Minute); code != 0 {
-		t.Fatalf("index: exit %d\n%s", code, stderr)
-	}
+	indexDocs(t, exe, idx, docs)
 	// This test process holds the index, as a long "cqcmine index" would.
 	ix, err := index.OpenWith(t.Context(), idx, index.Options{Owner: index.Owner{Command: "cqcmine index --index idx reports"}})
 	if err != nil {
@@ -384,9 +388,7 @@ func TestIndexCheckDamage(t *testing.T) {
 	idx, docs := filepath.Join(tmp, "idx"), filepath.Join(tmp, "docs")
 	liveDoc(t, docs, "elmstead.txt", "Elmstead Care Home", "fridge temperature")
 	liveDoc(t, docs, "brackenford.txt", "Brackenford General Hospital", "resuscitation trolley")
-	if code, _, stderr, _ := timed(t, exec.Command(exe, "index", "--index", idx, "--quiet", "--isolate=false", docs), time.Minute); code != 0 {
-		t.Fatalf("index: exit %d\n%s", code, stderr)
-	}
+	indexDocs(t, exe, idx, docs)
 	code, out, stderr, _ := timed(t, exec.Command(exe, "index", "--check", "--index", idx), time.Minute)
 	if code != 0 || !strings.Contains(out, "is sound") {
 		t.Fatalf("check a sound index: exit %d\n%s%s", code, out, stderr)
