@@ -110,6 +110,7 @@ func (c *collector) scan(ctx context.Context, cols *cols, pages bool, key string
 // matchSet is the rows a text query matched: a bitset by serial and, when
 // scored, each matched row's score.
 type matchSet struct {
+	n      int // rows
 	bits   []uint64
 	scores []float64 // nil when not scored
 	buf    []float64 // the scores' storage, kept between uses
@@ -120,6 +121,7 @@ var matchPool = sync.Pool{New: func() any { return &matchSet{} }}
 // newMatchSet returns an empty set for n rows.
 func newMatchSet(n int, scored bool) *matchSet {
 	m := matchPool.Get().(*matchSet)
+	m.n = n
 	m.bits = grow(m.bits[:0], (n+63)/64)
 	clear(m.bits)
 	m.scores = nil

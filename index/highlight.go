@@ -187,6 +187,31 @@ func (h *highlighter) spans(text string) []span {
 	return merged
 }
 
+// snippetSpans returns the matches of text that pageSnippet shows: those
+// up to the end of the snippet the first match opens. It analyses growing
+// prefixes of text, cut at a space, so that a match near the start of a
+// long page costs a fraction of analysing the whole page. A prefix ends at
+// least spanMargin bytes after the snippet, so a phrase that starts inside
+// the snippet is whole in it.
+func (h *highlighter) snippetSpans(text string) []span {
+	const spanMargin = 512
+	for want := 1024; ; want *= 4 {
+		cut := strings.LastIndexAny(text[:min(want, len(text))], " \n\t")
+		if want >= len(text) || cut <= 0 {
+			return h.spans(text)
+		}
+		sp := h.spans(text[:cut])
+		if len(sp) == 0 {
+			continue
+		}
+		lo := cutBack(text, sp[0].start-snippetBefore, sp[0].start)
+		end := max(cutForward(text, lo+snippetLen, len(text)), sp[0].end)
+		if end+spanMargin <= cut {
+			return sp
+		}
+	}
+}
+
 // phraseAt reports whether phrase p starts at token i of toks (at maps
 // positions to tokens), its words at the same distances as in the phrase,
 // and returns where its last word ends.

@@ -160,12 +160,7 @@ func (ix *Index) collect(ctx context.Context, t *table, q *Query, textF query.Qu
 	textScan := func(idx bleve.Index, cols *cols, pages bool) error {
 		ms := newMatchSet(cols.n, c.byScore)
 		defer ms.release()
-		err := ix.match(ctx, idx, textF, c.byScore, func(serial uint32, score float64) {
-			if int(serial) < cols.n {
-				ms.add(serial, score)
-			}
-		})
-		if err != nil {
+		if err := ix.matchInto(ctx, idx, textF, c.byScore, ms); err != nil {
 			return err
 		}
 		return c.scanMatched(ctx, cols, pages, "", ms)
@@ -277,7 +272,7 @@ func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs
 			text := pageTexts[pageKey{hit.DocID, hit.Page}]
 			var spans []span
 			if hl != nil {
-				spans = hl.spans(text)
+				spans = hl.snippetSpans(text)
 			}
 			hit.Snippet = pageSnippet(text, spans)
 			if wantText {

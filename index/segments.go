@@ -117,6 +117,30 @@ func snapshot(idx bleve.Index) (*scorch.IndexSnapshot, error) {
 	return snap, nil
 }
 
+// matchInto marks in ms the rows of idx that q matches, with their scores
+// when scored: plain words on their own, other queries through bleve's
+// searchers.
+func (ix *Index) matchInto(ctx context.Context, idx bleve.Index, q query.Query, score bool, ms *matchSet) error {
+	field, terms, ok := plainTerms(q)
+	if !ok {
+		return ix.match(ctx, idx, q, score, func(serial uint32, score float64) {
+			if int(serial) < ms.n {
+				ms.add(serial, score)
+			}
+		})
+	}
+	snap, err := snapshot(idx)
+	if err != nil {
+		return err
+	}
+	defer snap.Close()
+	maps, _, err := ix.segs.serials(idx, snap)
+	if err != nil {
+		return err
+	}
+	return matchTerms(ctx, snap, maps, field, terms, score, ms)
+}
+
 // match runs q on idx and calls fn with the serial and score of every
 // document it matches, in index order.
 func (ix *Index) match(ctx context.Context, idx bleve.Index, q query.Query, score bool, fn func(serial uint32, score float64)) error {

@@ -1,0 +1,149 @@
+package index
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// TestMatchTermsAsBleve checks that the parallel term matcher finds the
+// documents bleve's searchers find, with the same scores, on an index of
+// several segments some of whose documents were replaced or deleted.
+func TestMatchTermsAsBleve(t *testing.T) {
+	ctx := context.Background()
+	saved := mergeOptions
+	mergeOptions = map[string]any{"MaxSegmentSize": maxSegmentDocs, "FloorSegmentSize": 1}
+	t.Cleanup(func() { mergeOptions = saved })
+	ix, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ix.SetBatchSize(6, 0)
+	g := newGen(7)
+	var ids []string
+	for i := range 48 {
+		doc, finds := g.doc(i, 4, 6)
+		if err := ix.Add(ctx, doc, finds); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, doc.ID)
+		if i%6 == 5 { // a segment on disk each
+			if err := ix.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := ix.Delete(ctx, ids[3], ids[17], ids[30]); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, idx := range []bleve.Index{ix.fx, ix.px} {
+		snap, err := snapshot(idx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		segs := len(snap.Segments())
+		snap.Close()
+		if segs < 3 {
+			t.Fatalf("want an index of several segments, got %d", segs)
+		}
+	}
+
+	r := rand.New(rand.NewPCG(3, 4))
+	word := func() string {
+		for {
+			if ts := TextTerms(g.vocab[2+r.IntN(400)]); len(ts) == 1 {
+				return ts[0].Term
+			}
+		}
+	}
+	queries := []query.Query{termQuery(fText, "nosuchstem")}
+	for range 60 {
+		n := 1 + r.IntN(3)
+		var qs []query.Query
+		for range n {
+			qs = append(qs, termQuery(fText, word()))
+		}
+		if n == 1 {
+			queries = append(queries, qs[0])
+		} else {
+			queries = append(queries, query.NewConjunctionQuery(qs))
+		}
+	}
+	matched := 0
+	for _, q := range queries {
+		if _, _, ok := plainTerms(q); !ok {
+			t.Fatalf("%v: not a plain term query", q)
+		}
+		for name, idx := range map[string]bleve.Index{"findings": ix.fx, "pages": ix.px} {
+			cols := &ix.tab.f
+			if name == "pages" {
+				cols = &ix.tab.p
+			}
+			for _, scored := range []bool{true, false} {
+				want := map[uint32]float64{}
+				err := ix.match(ctx, idx, q, scored, func(s uint32, score float64) { want[s] = score })
+				if err != nil {
+					t.Fatal(err)
+				}
+				ms := newMatchSet(cols.n, scored)
+				if err := ix.matchInto(ctx, idx, q, scored, ms); err != nil {
+					t.Fatal(err)
+				}
+				got := 0
+				for s := range uint32(cols.n) {
+					if ms.bits[s/64]&(1<<(s%64)) == 0 {
+						continue
+					}
+					got++
+					w, ok := want[s]
+					if !ok {
+						t.Errorf("%s %v: serial %d matched, bleve does not match it", name, q, s)
+						continue
+					}
+					if scored && math.Abs(ms.scores[s]-w) > 1e-12*math.Abs(w) {
+						t.Errorf("%s %v: serial %d scored %v, bleve %v", name, q, s, ms.scores[s], w)
+					}
+				}
+				if got != len(want) {
+					t.Errorf("%s %v: %d matched, bleve matches %d", name, q, got, len(want))
+				}
+				matched += got
+				ms.release()
+			}
+		}
+	}
+	if matched == 0 {
+		t.Fatal("no query matched anything")
+	}
+}
+
+func TestPlainTerms(t *testing.T) {
+	boosted := termQuery(fText, "staf")
+	boosted.SetBoost(2)
+	mixed := query.NewConjunctionQuery([]query.Query{termQuery(fText, "a"), termQuery(fWords, "b")})
+	for _, tc := range []struct {
+		q    query.Query
+		want int
+	}{
+		{termQuery(fText, "staf"), 1},
+		{query.NewConjunctionQuery([]query.Query{termQuery(fText, "staf"), termQuery(fText, "level")}), 2},
+		{boosted, 0},
+		{mixed, 0},
+		{query.NewPhraseQuery([]string{"staf", "level"}, fText), 0},
+		{query.NewDisjunctionQuery([]query.Query{termQuery(fText, "a"), termQuery(fText, "b")}), 0},
+		{query.NewMatchQuery("staff"), 0},
+	} {
+		_, terms, ok := plainTerms(tc.q)
+		if ok != (tc.want > 0) || len(terms) != tc.want {
+			t.Errorf("plainTerms(%#v) = %v, %v; want %d terms", tc.q, terms, ok, tc.want)
+		}
+	}
+}
