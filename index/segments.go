@@ -121,7 +121,7 @@ func snapshot(idx bleve.Index) (*scorch.IndexSnapshot, error) {
 // when scored: plain words on their own, other queries through bleve's
 // searchers.
 func (ix *Index) matchInto(ctx context.Context, idx bleve.Index, q query.Query, score bool, ms *matchSet) error {
-	field, terms, ok := plainTerms(q)
+	tq, ok := plainTerms(q)
 	if !ok {
 		return ix.match(ctx, idx, q, score, func(serial uint32, score float64) {
 			if int(serial) < ms.n {
@@ -138,7 +138,7 @@ func (ix *Index) matchInto(ctx context.Context, idx bleve.Index, q query.Query, 
 	if err != nil {
 		return err
 	}
-	return matchTerms(ctx, snap, maps, field, terms, score, ms)
+	return matchTerms(ctx, snap, maps, tq, score, ms)
 }
 
 // match runs q on idx and calls fn with the serial and score of every

@@ -19,10 +19,21 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
-// plainTerms returns the field and terms of q when q is a term query, or a
-// conjunction of term queries on one field, none boosted: the queries
-// matchTerms answers.
-func plainTerms(q query.Query) (field string, terms []string, ok bool) {
+// termsQuery is a query matchTerms answers: terms of one field that must
+// all occur, and for a phrase, at these offsets from where it starts.
+type termsQuery struct {
+	field string
+	terms []string
+	offs  []int // nil unless a phrase of two words or more
+	// normed: the scores are weighted by idf × queryNorm, as bleve's
+	// conjunctions weight them, even of one word (a phrase of one word).
+	normed bool
+}
+
+// plainTerms returns the terms of q when q is a term query, a conjunction
+// of term queries on one field, or a phrase of two words or more on the
+// text, none boosted: the queries matchTerms answers.
+func plainTerms(q query.Query) (tq termsQuery, ok bool) {
 	unboosted := func(b *query.Boost) bool { return b == nil || float64(*b) == 1 }
 	term := func(q query.Query) (string, string, bool) {
 		t, ok := q.(*query.TermQuery)
@@ -32,21 +43,44 @@ func plainTerms(q query.Query) (field string, terms []string, ok bool) {
 		return t.FieldVal, t.Term, true
 	}
 	if f, t, ok := term(q); ok {
-		return f, []string{t}, true
+		return termsQuery{field: f, terms: []string{t}}, true
 	}
-	c, ok := q.(*query.ConjunctionQuery)
-	if !ok || !unboosted(c.BoostVal) || len(c.Conjuncts) < 2 {
-		return "", nil, false
-	}
-	for _, cq := range c.Conjuncts {
-		f, t, ok := term(cq)
-		if !ok || (field != "" && f != field) {
-			return "", nil, false
+	switch x := q.(type) {
+	case *query.ConjunctionQuery:
+		if !unboosted(x.BoostVal) || len(x.Conjuncts) < 2 {
+			return termsQuery{}, false
 		}
-		field = f
-		terms = append(terms, t)
+		for _, cq := range x.Conjuncts {
+			f, t, ok := term(cq)
+			if !ok || (tq.field != "" && f != tq.field) {
+				return termsQuery{}, false
+			}
+			tq.field = f
+			tq.terms = append(tq.terms, t)
+		}
+		tq.normed = true
+		return tq, true
+	case *query.MatchPhraseQuery:
+		if !onText(x.FieldVal) || !unboosted(x.BoostVal) || x.Analyzer != "" || x.Fuzziness != 0 {
+			return termsQuery{}, false
+		}
+		// As bleve reads a phrase: each word at its offset from the
+		// first, the words left out (stop words) leaving gaps.
+		toks := TextTerms(x.MatchPhrase)
+		if len(toks) == 0 {
+			return termsQuery{}, false
+		}
+		tq.field, tq.normed = fText, true
+		for _, t := range toks {
+			tq.terms = append(tq.terms, t.Term)
+			tq.offs = append(tq.offs, t.Position-toks[0].Position)
+		}
+		if len(toks) == 1 {
+			tq.offs = nil
+		}
+		return tq, true
 	}
-	return field, terms, true
+	return termsQuery{}, false
 }
 
 // termList is one term of a query: its postings list in each segment and
@@ -55,6 +89,7 @@ type termList struct {
 	lists []segment.PostingsList // by segment; nil where absent
 	df    uint64
 	idf   float64
+	off   int // in a phrase, its offset from the phrase's first word
 }
 
 // termLists sorts terms as bleve's conjunction orders its searchers, by
@@ -66,16 +101,20 @@ func (l termLists) Less(i, j int) bool { return l[i].df < l[j].df }
 func (l termLists) Swap(i, j int)      { l[i], l[j] = l[j], l[i] }
 
 // matchTerms marks in ms every live document of snap that holds all the
-// terms in field, with the score bleve's TF-IDF gives it when scored:
+// terms of tq (as a phrase, when it is one), with the score bleve's TF-IDF gives it when scored:
 // sqrt(tf) × norm × idf for one term; for several, the sum over the terms,
 // in order of document frequency, of that product times idf × queryNorm,
 // queryNorm being 1/sqrt(Σ idf²). maps gives each segment's serials.
 // Segments are matched in parallel, at most GOMAXPROCS at a time.
-func matchTerms(ctx context.Context, snap *scorch.IndexSnapshot, maps [][]uint32, field string, terms []string, scored bool, ms *matchSet) error {
+func matchTerms(ctx context.Context, snap *scorch.IndexSnapshot, maps [][]uint32, tq termsQuery, scored bool, ms *matchSet) error {
 	segs := snap.Segments()
-	tl := make(termLists, len(terms))
-	for i, t := range terms {
+	field, phrase := tq.field, tq.offs != nil
+	tl := make(termLists, len(tq.terms))
+	for i, t := range tq.terms {
 		tl[i] = &termList{lists: make([]segment.PostingsList, len(segs))}
+		if phrase {
+			tl[i].off = tq.offs[i]
+		}
 		for s, ss := range segs {
 			dict, err := ss.Segment().Dictionary(field)
 			if err != nil {
@@ -109,7 +148,7 @@ func matchTerms(ctx context.Context, snap *scorch.IndexSnapshot, maps [][]uint32
 	qnorm := 1.0 / math.Sqrt(sumSq)
 	for i, t := range tl {
 		weight[i] = 1.0
-		if len(tl) > 1 {
+		if tq.normed {
 			weight[i] = t.idf * qnorm
 		}
 	}
@@ -141,7 +180,7 @@ func matchTerms(ctx context.Context, snap *scorch.IndexSnapshot, maps [][]uint32
 					errs[w] = err
 					return
 				}
-				if err := matchSegment(ctx, tl, order[i], maps[order[i]], weight, scored, ms); err != nil {
+				if err := matchSegment(ctx, tl, order[i], maps[order[i]], weight, scored, phrase, ms); err != nil {
 					errs[w] = err
 					return
 				}
@@ -167,13 +206,17 @@ func allPresent(tl termLists, s int) bool {
 }
 
 // matchSegment marks the documents of segment s holding every term of
-// tl. The rarest term's postings are walked, the others advanced to each
-// of its documents; where every iterator can, their postings are first
-// cut to the documents all hold.
-func matchSegment(ctx context.Context, tl termLists, s int, serials []uint32, weight []float64, scored bool, ms *matchSet) error {
+// tl, at their offsets when a phrase. The rarest term's postings are
+// walked, the others advanced to each of its documents; where every
+// iterator can, their postings are first cut to the documents all hold.
+func matchSegment(ctx context.Context, tl termLists, s int, serials []uint32, weight []float64, scored, phrase bool, ms *matchSet) error {
 	its := make([]segment.PostingsIterator, len(tl))
 	for i, t := range tl {
-		its[i] = t.lists[s].Iterator(scored, scored, false, nil)
+		its[i] = t.lists[s].Iterator(scored || phrase, scored || phrase, phrase, nil)
+	}
+	var locs [][]segment.Location
+	if phrase {
+		locs = make([][]segment.Location, len(tl))
 	}
 	intersect(its)
 	// Where each other iterator stands: its document and score there.
@@ -181,6 +224,7 @@ func matchSegment(ctx context.Context, tl termLists, s int, serials []uint32, we
 		at    bool
 		doc   uint64
 		score float64
+		locs  []segment.Location
 	}
 	at := make([]stand, len(its))
 	n := 0
@@ -210,15 +254,27 @@ func matchSegment(ctx context.Context, tl termLists, s int, serials []uint32, we
 				if scored {
 					st.score = termScore(q, tl[i].idf) * weight[i]
 				}
+				if phrase {
+					st.locs = q.Locations()
+				}
 			}
 			if at[i].doc != doc {
 				all = false
 				break
 			}
 			score += at[i].score
+			if phrase {
+				locs[i] = at[i].locs
+			}
 		}
 		if !all || doc >= uint64(len(serials)) {
 			continue
+		}
+		if phrase {
+			locs[0] = p.Locations()
+			if !phraseIn(tl, locs) {
+				continue
+			}
 		}
 		serial := serials[doc]
 		if serial == noSerial || int(serial) >= ms.n {
@@ -229,6 +285,42 @@ func matchSegment(ctx context.Context, tl termLists, s int, serials []uint32, we
 			ms.scores[serial] = score
 		}
 	}
+}
+
+// phraseIn reports whether the words of a phrase stand at their offsets
+// from one position, given each word's locations in a document (in the
+// order of the text).
+func phraseIn(tl termLists, locs [][]segment.Location) bool {
+	first := 0
+	for i, t := range tl {
+		if t.off == 0 {
+			first = i
+			break
+		}
+	}
+	for _, l := range locs[first] {
+		start := l.Pos()
+		all := true
+		for i, t := range tl {
+			if i != first && !hasPos(locs[i], start+uint64(t.off)) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPos(locs []segment.Location, pos uint64) bool {
+	for _, l := range locs {
+		if l.Pos() == pos {
+			return true
+		}
+	}
+	return false
 }
 
 // termScore is bleve's TF-IDF field weight of one term in one document.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -25,9 +27,10 @@ func TestMatchTermsAsBleve(t *testing.T) {
 	defer ix.Close()
 	ix.SetBatchSize(6, 0)
 	g := newGen(7)
-	var ids []string
+	var ids, texts []string
 	for i := range 48 {
 		doc, finds := g.doc(i, 4, 6)
+		texts = append(texts, doc.Pages[0].Text)
 		if err := ix.Add(ctx, doc, finds); err != nil {
 			t.Fatal(err)
 		}
@@ -77,9 +80,25 @@ func TestMatchTermsAsBleve(t *testing.T) {
 			queries = append(queries, query.NewConjunctionQuery(qs))
 		}
 	}
-	matched := 0
+	// Phrases: runs of two to four words of the pages, stop words too,
+	// and the same words out of order.
+	for i := range 40 {
+		words := strings.Fields(texts[i%len(texts)])
+		at := r.IntN(len(words) - 4)
+		run := words[at : at+2+r.IntN(3)]
+		queries = append(queries, query.NewMatchPhraseQuery(strings.Join(run, " ")))
+		slices.Reverse(run)
+		queries = append(queries, query.NewMatchPhraseQuery(strings.Join(run, " ")))
+	}
+	matched, phrases, phraseHits := 0, 0, 0
 	for _, q := range queries {
-		if _, _, ok := plainTerms(q); !ok {
+		_, ok := plainTerms(q)
+		switch _, phrase := q.(*query.MatchPhraseQuery); {
+		case phrase && !ok:
+			continue // only stop words
+		case phrase:
+			phrases++
+		case !ok:
 			t.Fatalf("%v: not a plain term query", q)
 		}
 		for name, idx := range map[string]bleve.Index{"findings": ix.fx, "pages": ix.px} {
@@ -116,12 +135,15 @@ func TestMatchTermsAsBleve(t *testing.T) {
 					t.Errorf("%s %v: %d matched, bleve matches %d", name, q, got, len(want))
 				}
 				matched += got
+				if _, phrase := q.(*query.MatchPhraseQuery); phrase && got > 0 {
+					phraseHits++
+				}
 				ms.release()
 			}
 		}
 	}
-	if matched == 0 {
-		t.Fatal("no query matched anything")
+	if matched == 0 || phrases < 40 || phraseHits < 20 {
+		t.Fatalf("%d rows matched, %d phrases compared, %d matching: too few to test", matched, phrases, phraseHits)
 	}
 }
 
@@ -138,12 +160,15 @@ func TestPlainTerms(t *testing.T) {
 		{boosted, 0},
 		{mixed, 0},
 		{query.NewPhraseQuery([]string{"staf", "level"}, fText), 0},
+		{query.NewMatchPhraseQuery("staffing levels"), 2},
+		{query.NewMatchPhraseQuery("staffing"), 1},
+		{query.NewMatchPhraseQuery("the"), 0},
 		{query.NewDisjunctionQuery([]query.Query{termQuery(fText, "a"), termQuery(fText, "b")}), 0},
 		{query.NewMatchQuery("staff"), 0},
 	} {
-		_, terms, ok := plainTerms(tc.q)
-		if ok != (tc.want > 0) || len(terms) != tc.want {
-			t.Errorf("plainTerms(%#v) = %v, %v; want %d terms", tc.q, terms, ok, tc.want)
+		tq, ok := plainTerms(tc.q)
+		if ok != (tc.want > 0) || len(tq.terms) != tc.want {
+			t.Errorf("plainTerms(%#v) = %v, %v; want %d terms", tc.q, tq.terms, ok, tc.want)
 		}
 	}
 }
