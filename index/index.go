@@ -7,7 +7,7 @@
 // finding as stored JSON); each extract.Document's own KindDocument
 // finding is its record: title, provider, document type and publication
 // date. The pages index has one bleve document per page (its text,
-// English-analysed, neither stored nor with term vectors); a document's
+// English-analysed with positions for phrases, and not stored); a document's
 // first page also stores a blob holding every page's text, compressed,
 // once. Provider, document type and year are indexed with every page and
 // finding, so filters on them apply to both.
@@ -17,7 +17,10 @@
 // in-memory table: a compact column of numbers per field, one entry per
 // page and finding, where searches filter and count facets: bleve only
 // finds what matches the text, and a search without text does not touch
-// bleve at all. A durable flush saves the table in the column file, which
+// bleve at all. The commonest texts, words that must all occur and
+// phrases of plain words, are matched straight from the postings lists of
+// every segment, segments in parallel, and scored as bleve scores them
+// (termmatch.go); other queries go through bleve's searchers. A durable flush saves the table in the column file, which
 // Open reads when it matches the indexes; otherwise Open rebuilds the
 // table from the summaries.
 //
