@@ -76,7 +76,7 @@ func (l *liveIndex) watchEvents(ctx context.Context, every time.Duration) error 
 		return err
 	}
 	defer w.Close()
-	t := &tree{w: w, follow: l.o.follow}
+	t := &tree{w: w, follow: l.o.follow, watched: map[string]bool{}}
 	if abs, err := filepath.Abs(l.ix.Dir()); err == nil {
 		t.index = abs
 	}
@@ -156,11 +156,12 @@ func (e *folderError) Unwrap() error { return e.err }
 // walk enters them: hidden folders, links that lead out of the roots
 // (unless followed) and the index's own folder have no watch.
 type tree struct {
-	w      *fsnotify.Watcher
-	follow bool
-	index  string   // the index folder: its writes need no look
-	roots  []string // the roots on disk, absolute
-	real   []string // their real paths
+	w       *fsnotify.Watcher
+	follow  bool
+	index   string          // the index folder: its writes need no look
+	roots   []string        // the roots on disk, absolute
+	real    []string        // their real paths
+	watched map[string]bool // folders given a watch (some since removed)
 }
 
 // addRoots watches the folders under roots, or, unless all, under the
@@ -212,6 +213,9 @@ func (t *tree) addRoots(ctx context.Context, roots []string, all bool) error {
 // (as the walk, the watch passes it by), is no error.
 func (t *tree) addOne(dir string) error {
 	err := addWatch(t.w, dir)
+	if err == nil {
+		t.watched[dir] = true
+	}
 	if err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.ENOTDIR) {
 		return nil
 	}
@@ -276,10 +280,11 @@ func (t *tree) inside(p string) bool {
 	return false
 }
 
-// event watches the folder an event reports made (or moved in, or
-// made readable), and the folders under it.
+// event watches the folder an event reports made or moved in, or one
+// not watched that may have been made readable, and the folders under
+// it.
 func (t *tree) event(ctx context.Context, ev fsnotify.Event) error {
-	if !ev.Has(fsnotify.Create) && !ev.Has(fsnotify.Chmod) {
+	if !ev.Has(fsnotify.Create) && (!ev.Has(fsnotify.Chmod) || t.watched[ev.Name]) {
 		return nil
 	}
 	st, err := os.Lstat(ev.Name)
