@@ -36,11 +36,11 @@ var addWatch = (*fsnotify.Watcher).Add
 // watch keeps the index up to date with the folders it was built from
 // until ctx ends. It watches every folder under them that the corpus
 // walk enters, and looks (see look) once a burst of events is over: 300
-// ms after the last event, at least every 3 s while events keep coming,
-// and no sooner after the last look than ten times its walk took (on a
-// very large collection, watching takes at most a tenth of a core). It
-// also looks every `every` or 30 s, whichever is longer, for changes no
-// event reports (a network file system changed from another machine).
+// ms after the last event, at least every 3 s while events keep coming.
+// It also looks every `every` or 30 s, whichever is longer, for changes
+// no event reports (a network file system changed from another machine).
+// No look comes sooner after the last than ten times its walk took: on a
+// very large collection, watching takes at most a tenth of a core.
 //
 // Where events cannot be had (a folder cannot be watched because the
 // system's limit on watches is reached, say), it says so once and polls
@@ -80,9 +80,14 @@ func (l *liveIndex) watchEvents(ctx context.Context, every time.Duration) error 
 	if abs, err := filepath.Abs(l.ix.Dir()); err == nil {
 		t.index = abs
 	}
+	start := time.Now()
 	if err := t.addRoots(ctx, l.manifest().Roots, true); err != nil {
 		return err
 	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	fmt.Fprintf(l.stderr, "cqcmine: watch: %d folders watched for changes (%s)\n", len(t.watched), time.Since(start).Round(time.Millisecond))
 	// A look now sees what changed while the watches were added.
 	walked, looked := l.look(ctx), time.Now()
 	safety := time.NewTicker(max(every, safetyEvery))
@@ -131,6 +136,9 @@ func (l *liveIndex) watchEvents(ctx context.Context, every time.Duration) error 
 				return err
 			}
 		case <-safety.C:
+			if time.Since(looked) < 10*walked {
+				continue
+			}
 			// A root removed and made again lost its watch.
 			if err := t.addRoots(ctx, l.manifest().Roots, false); err != nil {
 				return err
