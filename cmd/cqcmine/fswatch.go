@@ -132,9 +132,12 @@ func (l *liveIndex) watchEvents(ctx context.Context, every time.Duration) error 
 			}
 			wake()
 		case <-l.roots:
+			// A root handed over: a look sees what changed in it
+			// before its watch was added.
 			if err := t.addRoots(ctx, l.manifest().Roots, false); err != nil {
 				return err
 			}
+			wake()
 		case <-safety.C:
 			if time.Since(looked) < 10*walked {
 				continue
