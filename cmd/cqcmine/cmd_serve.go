@@ -50,7 +50,7 @@ func runServeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow an --addr other machines can reach; there is no authentication")
 	fs.Var(&o.hosts, "host", "also answer requests for `NAME` (repeatable), such as a DNS name of this machine")
 	fs.BoolVar(&o.watch, "watch", false, "hold the index for writing: index new, changed and deleted files under its folders while serving, and take the index runs of other cqcmine commands")
-	fs.DurationVar(&o.every, "watch-every", 2*time.Second, "with --watch, how often to look for changed files")
+	fs.DurationVar(&o.every, "watch-every", 2*time.Second, "with --watch, how often to look for changed files where the file system cannot report them (where it can, changes are indexed as reported, with a look every 30s, or this if longer, as a safety net)")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err

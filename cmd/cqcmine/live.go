@@ -1,8 +1,9 @@
 package main
 
 // A live index: `cqcmine serve --watch` holds its index for writing and
-// keeps it up to date while it serves. It polls the index's roots for new,
-// changed and deleted files, and it takes work handed to it: `cqcmine
+// keeps it up to date while it serves. It watches the index's roots for
+// new, changed and deleted files (fswatch.go), and it takes work handed to
+// it: `cqcmine
 // index` and `cqcmine search`, finding the index held, read the server's
 // owner record beside the index and send their work to the control
 // address it names (loopback only, with the record's token: only a user
@@ -18,9 +19,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,14 +40,17 @@ type liveIndex struct {
 	cfg    pipeline.Config
 	o      runOptions
 	stderr io.Writer
+	log    *slog.Logger
 
-	mu   sync.Mutex // one update at a time
-	seen map[string]string
-	man  atomic.Pointer[corpus.Manifest] // as of the last update
+	mu    sync.Mutex // one update at a time
+	seen  map[string]string
+	man   atomic.Pointer[corpus.Manifest] // as of the last update
+	roots chan struct{}                   // the manifest's roots changed
 }
 
 func newLiveIndex(ix *index.Index, cfg pipeline.Config, o runOptions, stderr io.Writer) (*liveIndex, error) {
-	l := &liveIndex{ix: ix, cfg: cfg, o: o, stderr: stderr, seen: map[string]string{}}
+	l := &liveIndex{ix: ix, cfg: cfg, o: o, stderr: stderr, seen: map[string]string{},
+		log: slog.New(slog.NewTextHandler(stderr, nil)), roots: make(chan struct{}, 1)}
 	if err := l.reloadManifest(); err != nil {
 		return nil, err
 	}
@@ -72,9 +78,16 @@ func (l *liveIndex) update(ctx context.Context, paths []string, log io.Writer) (
 	o.quiet = true
 	cfg := l.cfg
 	cfg.Progress = new(pipeline.Progress)
+	before := l.manifest().Roots
 	rows, pending, st, rep, err := updateIndex(ctx, l.ix, cfg, o, paths, log)
 	if merr := l.reloadManifest(); err == nil {
 		err = merr
+	}
+	if !slices.Equal(before, l.manifest().Roots) {
+		select {
+		case l.roots <- struct{}{}:
+		default:
+		}
 	}
 	resp := handResponse{Rows: rows, Unchanged: len(st.Unchanged), Removed: st.Removed}
 	for _, it := range pending {
@@ -86,14 +99,13 @@ func (l *liveIndex) update(ctx context.Context, paths []string, log io.Writer) (
 	return resp, err
 }
 
-// watch polls the roots of the index until ctx ends, and updates the
-// index when a file under them is new, changed or gone. Polling, rather
-// than change notification, watches any number of files on any file
-// system with no limit to raise, at the cost of one directory walk (file
-// metadata only) per poll: polls come every interval, or, on a collection
-// so large that its walk takes longer than a tenth of that, ten walks'
-// time apart, so that watching takes at most a tenth of a core.
-func (l *liveIndex) watch(ctx context.Context, every time.Duration) {
+// poll looks at the roots of the index until ctx ends: every interval,
+// or, on a collection so large that its walk takes longer than a tenth
+// of that, ten walks' time apart, so that polling takes at most a tenth
+// of a core. Polling watches any number of files on any file system
+// with no limit to raise; watch uses it where file-system events cannot
+// be had.
+func (l *liveIndex) poll(ctx context.Context, every time.Duration) {
 	wait := every
 	for {
 		select {
@@ -101,32 +113,40 @@ func (l *liveIndex) watch(ctx context.Context, every time.Duration) {
 			return
 		case <-time.After(wait):
 		}
-		start := time.Now()
-		man := l.manifest()
-		roots := man.Roots
-		items, err := walkRoots(ctx, l.o, roots)
-		wait = max(every, 10*time.Since(start))
-		if err != nil || !l.changed(man, items, roots) {
-			continue
-		}
-		start = time.Now()
-		resp, err := l.update(ctx, roots, io.Discard)
-		if ctx.Err() != nil {
-			return
-		}
-		if err != nil {
-			fmt.Fprintf(l.stderr, "cqcmine: watch: %s\n", printable(err.Error()))
-			continue
-		}
-		changed := 0
-		for _, r := range resp.Rows {
-			if r.Status != pipeline.StatusUnchanged {
-				changed++
-			}
-		}
-		fmt.Fprintf(l.stderr, "cqcmine: watch: %d new or changed, %d removed, %d failed; the index is up to date (%s)\n",
-			changed, resp.Removed, resp.Failed, time.Since(start).Round(time.Millisecond))
+		wait = max(every, 10*l.look(ctx))
 	}
+}
+
+// look walks the roots of the index (file metadata only) and updates the
+// index when a file under them is new, changed or gone. It returns how
+// long the walk took.
+func (l *liveIndex) look(ctx context.Context) time.Duration {
+	start := time.Now()
+	man := l.manifest()
+	roots := man.Roots
+	items, err := walkRoots(ctx, l.o, roots)
+	walked := time.Since(start)
+	if err != nil || !l.changed(man, items, roots) {
+		return walked
+	}
+	start = time.Now()
+	resp, err := l.update(ctx, roots, io.Discard)
+	if ctx.Err() != nil {
+		return walked
+	}
+	if err != nil {
+		fmt.Fprintf(l.stderr, "cqcmine: watch: %s\n", printable(err.Error()))
+		return walked
+	}
+	changed := 0
+	for _, r := range resp.Rows {
+		if r.Status != pipeline.StatusUnchanged {
+			changed++
+		}
+	}
+	fmt.Fprintf(l.stderr, "cqcmine: watch: %d new or changed, %d removed, %d failed; the index is up to date (%s)\n",
+		changed, resp.Removed, resp.Failed, time.Since(start).Round(time.Millisecond))
+	return walked
 }
 
 // changed reports whether items differ from what the manifest records:
@@ -193,8 +213,8 @@ func startLive(ctx context.Context, o serveOptions, paths []string, stderr io.Wr
 		stop()
 		return nil, nil, err
 	}
-	fmt.Fprintf(stderr, "cqcmine: index %s: %d unchanged, %d removed; watching %s every %s\n",
-		printable(o.dir), resp.Unchanged, resp.Removed, printable(strings.Join(l.manifest().Roots, ", ")), o.every)
+	fmt.Fprintf(stderr, "cqcmine: index %s: %d unchanged, %d removed; watching %s for changes\n",
+		printable(o.dir), resp.Unchanged, resp.Removed, printable(strings.Join(l.manifest().Roots, ", ")))
 	wg.Add(2)
 	go func() { defer wg.Done(); l.watch(wctx, o.every) }()
 	go func() { defer wg.Done(); serveControl(wctx, ln, token, l) }()
