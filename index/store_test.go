@@ -471,7 +471,7 @@ func TestColumnFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if ok, err := ix.loadColumns(); ok || err != nil {
+	if ok, err := ix.loadColumns(readColumns(ix.dir)); ok || err != nil {
 		t.Errorf("column file trusted after an unflushed commit: %v, %v", ok, err)
 	}
 	ix.Close()
