@@ -14,7 +14,6 @@ import (
 	"unsafe"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/cqcmine/cqcmine/corpus"
 )
@@ -163,25 +162,28 @@ func (d *colDec) u64s() []uint64 {
 // no commit in flight.
 func (ix *Index) writeColumns(token []byte) error {
 	var maps [2]map[uint64][]uint32
+	var locs [2]*locMap
 	for i, idx := range []bleve.Index{ix.fx, ix.px} {
-		ids, m, err := ix.segs.current(idx)
+		m, l, err := ix.segs.current(idx)
 		if err != nil {
 			return err
 		}
 		maps[i] = map[uint64][]uint32{}
-		for j, id := range ids {
+		for j, id := range l.ids {
 			maps[i][id] = m[j]
 		}
+		locs[i] = l
 	}
 	ix.tab.mu.RLock()
-	b := encodeColumns(token, ix.tab, maps)
+	b := encodeColumns(token, ix.tab, maps, locs)
 	ix.tab.mu.RUnlock()
 	return corpus.WriteFileAtomic(filepath.Join(ix.dir, colsFile), b)
 }
 
-// encodeColumns encodes the column file of t and the serial maps of the
-// findings and pages segments, by segment id. t.mu must be held.
-func encodeColumns(token []byte, t *table, segMaps [2]map[uint64][]uint32) []byte {
+// encodeColumns encodes the column file of t, the serial maps of the
+// findings and pages segments, by segment id, and where each serial of
+// the current segments is (nil for none). t.mu must be held.
+func encodeColumns(token []byte, t *table, segMaps [2]map[uint64][]uint32, locs [2]*locMap) []byte {
 	e := &enc{b: []byte(colsMagic)}
 	e.b = append(e.b, token...)
 	for i := range t.dicts {
@@ -237,6 +239,13 @@ func encodeColumns(token []byte, t *table, segMaps [2]map[uint64][]uint32) []byt
 			e.uint(id)
 			e.u32s(m[id])
 		}
+	}
+	for _, l := range locs {
+		if l == nil {
+			l = &locMap{}
+		}
+		e.u64s(l.ids)
+		e.u64s(l.loc)
 	}
 	e.b = binary.LittleEndian.AppendUint32(e.b, crc32.ChecksumIEEE(e.b))
 	return e.b
@@ -385,6 +394,14 @@ func (ix *Index) loadColumns(cf *colFile, err error) (bool, error) {
 			ix.segs.maps[segKey{idx, id}] = m
 		}
 	}
+	for i, idx := range []bleve.Index{ix.fx, ix.px} {
+		if cf.locs[i] != nil {
+			if ix.segs.locs == nil {
+				ix.segs.locs = map[bleve.Index]*locMap{}
+			}
+			ix.segs.locs[idx] = cf.locs[i]
+		}
+	}
 	ix.known = maps.Clone(cf.tab.docs)
 	ix.nextF, ix.nextP = uint32(cf.tab.f.n), uint32(cf.tab.p.n)
 	return true, nil
@@ -395,6 +412,7 @@ type colFile struct {
 	token []byte
 	tab   *table
 	maps  [2]map[uint64][]uint32 // findings, pages: serial maps by segment id
+	locs  [2]*locMap             // findings, pages: where the serials were
 	m     *colMap                // what the table's arrays lie in
 }
 
@@ -455,6 +473,17 @@ func decodeColumns(b []byte) (*colFile, error) {
 		for range k {
 			id := d.uint()
 			cf.maps[i][id] = d.u32s()
+		}
+	}
+	for i := range cf.locs {
+		l := &locMap{ids: d.u64s(), loc: d.u64s()}
+		for _, x := range l.loc {
+			if x>>40 >= uint64(len(l.ids)) {
+				return nil, errors.New("serial location out of range")
+			}
+		}
+		if len(l.ids) > 0 {
+			cf.locs[i] = l
 		}
 	}
 	if d.err != nil {
@@ -518,28 +547,21 @@ func readDocs(d *colDec, t *table) error {
 	return nil
 }
 
-// current returns the serial maps of the segments idx has now.
-func (c *segCache) current(idx bleve.Index) ([]uint64, [][]uint32, error) {
-	adv, err := idx.Advanced()
+// current returns the serial maps of the segments idx has now, and where
+// each serial is.
+func (c *segCache) current(idx bleve.Index) ([][]uint32, *locMap, error) {
+	snap, err := snapshot(idx)
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, nil, err
-	}
-	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, nil, fmt.Errorf("index reader is %T, not scorch", r)
-	}
+	defer snap.Close()
 	maps, _, err := c.serials(idx, snap)
 	if err != nil {
 		return nil, nil, err
 	}
-	ids := make([]uint64, len(maps))
-	for i, ss := range snap.Segments() {
-		ids[i] = ss.Id()
+	l, err := c.locations(idx, snap)
+	if err != nil {
+		return nil, nil, err
 	}
-	return ids, maps, nil
+	return maps, l, nil
 }

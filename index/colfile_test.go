@@ -240,5 +240,9 @@ func TestDecodeColumnsUnaligned(t *testing.T) {
 				t.Errorf("serial map %d of segment %d differs", i, id)
 			}
 		}
+		if x.locs[i] == nil || y.locs[i] == nil || len(x.locs[i].loc) == 0 ||
+			!slices.Equal(x.locs[i].ids, y.locs[i].ids) || !slices.Equal(x.locs[i].loc, y.locs[i].loc) {
+			t.Errorf("locations %d differ", i)
+		}
 	}
 }
