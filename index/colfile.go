@@ -425,9 +425,10 @@ func (cf *colFile) release() {
 	}
 }
 
-// decodeColumns decodes a column file. The columns and serial maps it
-// returns may lie in b, which must then stay unchanged while they are in
-// use; the documents' strings and page lists never do.
+// decodeColumns decodes a column file. The columns, serial maps and
+// locations it returns, and the documents' page and finding lists, may
+// lie in b, which must then stay unchanged while they are in use; the
+// documents' strings never do.
 func decodeColumns(b []byte) (*colFile, error) {
 	if len(b) < len(colsMagic)+8+4 || !bytes.HasPrefix(b, []byte(colsMagic)) {
 		if bytes.HasPrefix(b, []byte(colsMagicPrefix)) {
@@ -492,9 +493,9 @@ func decodeColumns(b []byte) (*colFile, error) {
 	return cf, nil
 }
 
-// readDocs reads the documents into t. Their strings and page lists are
-// copied out of d's bytes, in one piece each: they are read outside the
-// table's lock, and a document's strings go out in results.
+// readDocs reads the documents into t. Their strings are copied out of
+// d's bytes, in one piece, for they go out in results; their page and
+// finding lists may lie there.
 func readDocs(d *colDec, t *table) error {
 	n := d.uint()
 	if d.err != nil || n > uint64(len(d.b)) {
@@ -509,7 +510,7 @@ func readDocs(d *colDec, t *table) error {
 	d.b = d.b[size:]
 	pageCount, fSerial, pSerial := d.i32s(), d.u32s(), d.u32s()
 	nNums, nPages := d.u32s(), d.u32s()
-	nums, pages := slices.Clone(d.i32s()), slices.Clone(d.i32s())
+	nums, pages := d.i32s(), d.i32s()
 	if d.err != nil {
 		return d.err
 	}

@@ -16,9 +16,9 @@ import "runtime"
 // released when the table can no longer be reached. That is safe because
 // its arrays are read only through the table, under the table's lock
 // (which keeps the table reachable), or by methods of the Index that keep
-// the Index, which holds the table, reachable until they are done
-// (stored); the documents' strings and page lists, which go out of the
-// lock, are copied out of it. Where the file cannot be mapped, it is read
+// the Index, which holds the table, reachable until they are done: the
+// writers, which hold the Index's lock, stored and Document. The
+// documents' strings, which go out in results, are copied out of it. Where the file cannot be mapped, it is read
 // into memory, and the arrays lie in that copy.
 
 // colMap is the bytes of a column file, mapped or read.
