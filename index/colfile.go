@@ -430,11 +430,17 @@ func (cf *colFile) release() {
 // lie in b, which must then stay unchanged while they are in use; the
 // documents' strings never do.
 func decodeColumns(b []byte) (*colFile, error) {
-	if len(b) < len(colsMagic)+8+4 || !bytes.HasPrefix(b, []byte(colsMagic)) {
-		if bytes.HasPrefix(b, []byte(colsMagicPrefix)) {
+	if !bytes.HasPrefix(b, []byte(colsMagic)) {
+		// "cqcmine columns N\n" with another N.
+		rest, ok := bytes.CutPrefix(b, []byte(colsMagicPrefix))
+		v, _, line := bytes.Cut(rest, []byte("\n"))
+		if ok && line && len(v) > 0 && len(v) < 4 && len(bytes.Trim(v, "0123456789")) == 0 {
 			return nil, errColsVersion
 		}
 		return nil, errors.New("not a column file")
+	}
+	if len(b) < len(colsMagic)+8+4 {
+		return nil, errShort
 	}
 	if crc32.ChecksumIEEE(b[:len(b)-4]) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
 		return nil, errors.New("column file damaged")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -243,6 +244,28 @@ func TestDecodeColumnsUnaligned(t *testing.T) {
 		if x.locs[i] == nil || y.locs[i] == nil || len(x.locs[i].loc) == 0 ||
 			!slices.Equal(x.locs[i].ids, y.locs[i].ids) || !slices.Equal(x.locs[i].loc, y.locs[i].loc) {
 			t.Errorf("locations %d differ", i)
+		}
+	}
+}
+
+// TestColumnFileMagic: only a column file that says it has another
+// version is one; a short or garbled start is damage.
+func TestColumnFileMagic(t *testing.T) {
+	for _, tc := range []struct {
+		b     string
+		other bool
+	}{
+		{"cqcmine columns 1\n" + strings.Repeat("x", 40), true},
+		{"cqcmine columns 17\n" + strings.Repeat("x", 40), true},
+		{colsMagic + "abc", false},
+		{"cqcmine columns x\n" + strings.Repeat("x", 40), false},
+		{"cqcmine columns ", false},
+		{"", false},
+		{"cqcmine colunms 1\n" + strings.Repeat("x", 40), false},
+	} {
+		_, err := decodeColumns([]byte(tc.b))
+		if err == nil || errors.Is(err, errColsVersion) != tc.other {
+			t.Errorf("%q: %v, want another version %v", tc.b, err, tc.other)
 		}
 	}
 }
