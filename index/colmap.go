@@ -6,20 +6,20 @@ import "runtime"
 // come from the page cache without a copy, a write changes this process's
 // copy of a page only, and the file can be replaced (flushes rename a new
 // one over it) while it is mapped. The table's columns, the segments'
-// serial maps and the serials' locations then lie in the mapping
-// (decodeColumns), so that opening a large index neither copies nor
-// decodes them. As with bleve's segments,
-// which are mapped too, the file must not be cut short in place while it
-// is open.
+// serial maps, the serials' locations and the documents' page and finding
+// lists then lie in the mapping (decodeColumns), so that opening a large
+// index neither copies nor decodes them. As with bleve's segments, which
+// are mapped too, the file must not be cut short in place while it is
+// open. Where the file cannot be mapped, it is read into memory, and the
+// arrays lie in that copy.
 //
 // The mapping lasts as long as the table it was decoded into: it is
-// released when the table can no longer be reached. That is safe because
+// released once the table can no longer be reached. That is safe because
 // its arrays are read only through the table, under the table's lock
-// (which keeps the table reachable), or by methods of the Index that keep
-// the Index, which holds the table, reachable until they are done: the
-// writers, which hold the Index's lock, stored and Document. The
-// documents' strings, which go out in results, are copied out of it. Where the file cannot be mapped, it is read
-// into memory, and the arrays lie in that copy.
+// (which keeps the table reachable), or by methods that keep the Index,
+// which holds the table, reachable until they are done: the writers,
+// which hold the Index's lock, stored and Document. The documents'
+// strings, which go out in results, are copied out of it.
 
 // colMap is the bytes of a column file, mapped or read.
 type colMap struct {
