@@ -194,6 +194,10 @@ func (r *CheckReport) checkColumns(dir string, tokens [][]byte) {
 		return
 	}
 	cf, err := decodeColumns(b)
+	if errors.Is(err, errColsVersion) {
+		r.Notes = append(r.Notes, colsFile+": written by another version of cqcmine (Open rebuilds the table; the next index run rewrites it)")
+		return
+	}
 	if err != nil {
 		r.Damaged = append(r.Damaged, fmt.Sprintf("%s: %v", colsFile, err))
 		return

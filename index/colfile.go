@@ -11,9 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/cqcmine/cqcmine/corpus"
 )
@@ -25,20 +25,42 @@ import (
 // token. Open trusts the file only when its token is the one both indexes
 // hold: after a crash, or a commit not flushed, it rebuilds the table from
 // the summaries, and the next flush writes the file again.
+//
+// Every array of fixed-width numbers in the file is little-endian and
+// starts at a multiple of 8 bytes from the file's start, so that Open
+// maps the file and, on a little-endian host, uses the columns and serial
+// maps where they lie instead of decoding them number by number
+// (colmap.go). The documents' strings are kept in one run, copied once.
 const colsFile = "columns.bin"
 
 // colsKey is the internal key holding the token of the column file.
 var colsKey = []byte("cqcmine.cols")
 
-const colsMagic = "cqcmine columns 1\n"
+// colsMagic starts a column file; its last figure is the format's
+// version. Version 2 aligned the arrays and gathered the strings. A file
+// of another version is not read: Open rebuilds the table from the
+// summaries and the next flush writes the file again.
+const (
+	colsMagic       = "cqcmine columns 2\n"
+	colsMagicPrefix = "cqcmine columns "
+)
+
+// errColsVersion is the error of a column file of another version.
+var errColsVersion = errors.New("column file of another version")
 
 // newToken returns a token for the column file; never 0.
 func newToken() []byte {
 	return binary.LittleEndian.AppendUint64(nil, rand.Uint64()|1)
 }
 
+// align pads e to a multiple of 8 bytes from the start of the file.
+func (e *enc) align() {
+	e.b = append(e.b, make([]byte, -len(e.b)&7)...)
+}
+
 func (e *enc) u32s(s []uint32) {
 	e.uint(uint64(len(s)))
+	e.align()
 	for _, v := range s {
 		e.b = binary.LittleEndian.AppendUint32(e.b, v)
 	}
@@ -46,6 +68,7 @@ func (e *enc) u32s(s []uint32) {
 
 func (e *enc) i32s(s []int32) {
 	e.uint(uint64(len(s)))
+	e.align()
 	for _, v := range s {
 		e.b = binary.LittleEndian.AppendUint32(e.b, uint32(v))
 	}
@@ -53,50 +76,85 @@ func (e *enc) i32s(s []int32) {
 
 func (e *enc) u64s(s []uint64) {
 	e.uint(uint64(len(s)))
+	e.align()
 	for _, v := range s {
 		e.b = binary.LittleEndian.AppendUint64(e.b, v)
 	}
 }
 
-func (d *dec) u32s() []uint32 {
-	n := d.uint()
-	if n > uint64(len(d.b))/4 {
+// colDec decodes a column file: a dec that knows where it is in the file.
+type colDec struct {
+	dec
+	end int // where b ends in the file: b starts at end-len(b)
+}
+
+// fixed takes the next array of numbers w bytes wide: its length, the
+// padding that aligns it, and its n numbers as raw bytes.
+func (d *colDec) fixed(w int) (raw []byte, n int) {
+	k := d.uint()
+	pad := -(d.end - len(d.b)) & 7
+	if d.err != nil || pad > len(d.b) || k > uint64(len(d.b)-pad)/uint64(w) {
 		d.err, d.b = errShort, nil
-		return nil
+		return nil, 0
+	}
+	n = int(k)
+	raw = d.b[pad : pad+n*w]
+	d.b = d.b[pad+n*w:]
+	return raw, n
+}
+
+// littleEndian reports whether the host keeps numbers as the file does.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// alias returns the n numbers of raw as a []T over the same memory, when
+// the host is little-endian and raw is aligned for T; ok is false
+// otherwise, and the numbers must be decoded one by one. The slice's
+// capacity is its length, so that growing it copies.
+func alias[T uint32 | int32 | uint64](raw []byte, n int) (s []T, ok bool) {
+	if n == 0 {
+		return []T{}, true
+	}
+	p := unsafe.Pointer(unsafe.SliceData(raw))
+	var zero T
+	if !littleEndian || uintptr(p)%unsafe.Alignof(zero) != 0 {
+		return nil, false
+	}
+	return unsafe.Slice((*T)(p), n), true
+}
+
+func (d *colDec) u32s() []uint32 {
+	raw, n := d.fixed(4)
+	if s, ok := alias[uint32](raw, n); ok {
+		return s
 	}
 	out := make([]uint32, n)
 	for i := range out {
-		out[i] = binary.LittleEndian.Uint32(d.b[4*i:])
+		out[i] = binary.LittleEndian.Uint32(raw[4*i:])
 	}
-	d.b = d.b[4*n:]
 	return out
 }
 
-func (d *dec) i32s() []int32 {
-	n := d.uint()
-	if n > uint64(len(d.b))/4 {
-		d.err, d.b = errShort, nil
-		return nil
+func (d *colDec) i32s() []int32 {
+	raw, n := d.fixed(4)
+	if s, ok := alias[int32](raw, n); ok {
+		return s
 	}
 	out := make([]int32, n)
 	for i := range out {
-		out[i] = int32(binary.LittleEndian.Uint32(d.b[4*i:]))
+		out[i] = int32(binary.LittleEndian.Uint32(raw[4*i:]))
 	}
-	d.b = d.b[4*n:]
 	return out
 }
 
-func (d *dec) u64s() []uint64 {
-	n := d.uint()
-	if n > uint64(len(d.b))/8 {
-		d.err, d.b = errShort, nil
-		return nil
+func (d *colDec) u64s() []uint64 {
+	raw, n := d.fixed(8)
+	if s, ok := alias[uint64](raw, n); ok {
+		return s
 	}
 	out := make([]uint64, n)
 	for i := range out {
-		out[i] = binary.LittleEndian.Uint64(d.b[8*i:])
+		out[i] = binary.LittleEndian.Uint64(raw[8*i:])
 	}
-	d.b = d.b[8*n:]
 	return out
 }
 
@@ -104,25 +162,28 @@ func (d *dec) u64s() []uint64 {
 // no commit in flight.
 func (ix *Index) writeColumns(token []byte) error {
 	var maps [2]map[uint64][]uint32
+	var locs [2]*locMap
 	for i, idx := range []bleve.Index{ix.fx, ix.px} {
-		ids, m, err := ix.segs.current(idx)
+		m, l, err := ix.segs.current(idx)
 		if err != nil {
 			return err
 		}
 		maps[i] = map[uint64][]uint32{}
-		for j, id := range ids {
+		for j, id := range l.ids {
 			maps[i][id] = m[j]
 		}
+		locs[i] = l
 	}
 	ix.tab.mu.RLock()
-	b := encodeColumns(token, ix.tab, maps)
+	b := encodeColumns(token, ix.tab, maps, locs)
 	ix.tab.mu.RUnlock()
 	return corpus.WriteFileAtomic(filepath.Join(ix.dir, colsFile), b)
 }
 
-// encodeColumns encodes the column file of t and the serial maps of the
-// findings and pages segments, by segment id. t.mu must be held.
-func encodeColumns(token []byte, t *table, segMaps [2]map[uint64][]uint32) []byte {
+// encodeColumns encodes the column file of t, the serial maps of the
+// findings and pages segments, by segment id, and where each serial of
+// the current segments is (nil for none). t.mu must be held.
+func encodeColumns(token []byte, t *table, segMaps [2]map[uint64][]uint32, locs [2]*locMap) []byte {
 	e := &enc{b: []byte(colsMagic)}
 	e.b = append(e.b, token...)
 	for i := range t.dicts {
@@ -138,19 +199,37 @@ func encodeColumns(token []byte, t *table, segMaps [2]map[uint64][]uint32) []byt
 		}
 	}
 	e.uint(uint64(n))
+	// Each document's strings, lengths first, then its numbers, column
+	// by column.
+	lens := make([]uint32, 0, 6*n)
+	var strs []byte
+	pageCount := make([]int32, 0, n)
+	fSerial, pSerial := make([]uint32, 0, n), make([]uint32, 0, n)
+	nNums, nPages := make([]uint32, 0, n), make([]uint32, 0, n)
+	var nums, pages []int32
 	for o, d := range t.dlist {
 		if ords[o] == 0 {
 			continue
 		}
-		for _, s := range []string{d.id, d.path, d.title, d.provider, d.docType, d.published} {
-			e.str(s)
+		for _, s := range [...]string{d.id, d.path, d.title, d.provider, d.docType, d.published} {
+			lens = append(lens, uint32(len(s)))
+			strs = append(strs, s...)
 		}
-		e.uint(uint64(d.pageCount))
-		e.uint(uint64(d.fSerial))
-		e.i32s(d.nums)
-		e.uint(uint64(d.pSerial))
-		e.i32s(d.pages)
+		pageCount = append(pageCount, int32(d.pageCount))
+		fSerial, pSerial = append(fSerial, d.fSerial), append(pSerial, d.pSerial)
+		nNums, nPages = append(nNums, uint32(len(d.nums))), append(nPages, uint32(len(d.pages)))
+		nums, pages = append(nums, d.nums...), append(pages, d.pages...)
 	}
+	e.u32s(lens)
+	e.uint(uint64(len(strs)))
+	e.b = append(e.b, strs...)
+	e.i32s(pageCount)
+	e.u32s(fSerial)
+	e.u32s(pSerial)
+	e.u32s(nNums)
+	e.u32s(nPages)
+	e.i32s(nums)
+	e.i32s(pages)
 	writeCols(e, &t.f, ords)
 	writeCols(e, &t.p, ords)
 	for _, m := range segMaps {
@@ -160,6 +239,13 @@ func encodeColumns(token []byte, t *table, segMaps [2]map[uint64][]uint32) []byt
 			e.uint(id)
 			e.u32s(m[id])
 		}
+	}
+	for _, l := range locs {
+		if l == nil {
+			l = &locMap{}
+		}
+		e.u64s(l.ids)
+		e.u64s(l.loc)
 	}
 	e.b = binary.LittleEndian.AppendUint32(e.b, crc32.ChecksumIEEE(e.b))
 	return e.b
@@ -199,12 +285,14 @@ func writeCols(e *enc, c *cols, ords []uint32) {
 	}
 }
 
-func readCols(d *dec, c *cols, ndocs uint32) error {
+// readCols reads the columns of one table. On a little-endian host its
+// arrays lie in d's bytes.
+func readCols(d *colDec, c *cols, ndocs uint32) error {
 	n := d.uint()
 	if d.err != nil || n > uint64(len(d.b)) {
 		return errShort
 	}
-	c.ensure(int(n))
+	c.n = int(n)
 	c.doc = d.u32s()
 	c.live = d.u64s()
 	c.num = d.i32s()
@@ -250,27 +338,52 @@ func readCols(d *dec, c *cols, ndocs uint32) error {
 	return nil
 }
 
-// loadColumns fills the table from the column file. It reports false, with
-// the table untouched, when the file is absent, damaged or not the one
-// the indexes were last flushed with.
-func (ix *Index) loadColumns() (bool, error) {
-	b, err := os.ReadFile(filepath.Join(ix.dir, colsFile))
+// readColumns reads the column file in dir, mapped into memory where the
+// host allows (colmap.go). It returns nil, with no error, when there is
+// no file; an error that is not a read error means the file is damaged
+// or of another version, and Open rebuilds the table from the summaries.
+func readColumns(dir string) (*colFile, error) {
+	m, err := mapFile(filepath.Join(dir, colsFile))
 	if errors.Is(err, os.ErrNotExist) {
-		return false, nil
+		return nil, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("read %s: %w", colsFile, err)
+		return nil, &colsReadError{fmt.Errorf("read %s: %w", colsFile, err)}
 	}
-	cf, err := decodeColumns(b)
+	cf, err := decodeColumns(m.b)
 	if err != nil {
+		m.release()
+		return nil, err
+	}
+	cf.m = m.keep(cf.tab)
+	return cf, nil
+}
+
+// colsReadError is a column file that could not be read (not one that
+// does not decode).
+type colsReadError struct{ err error }
+
+func (e *colsReadError) Error() string { return e.err.Error() }
+func (e *colsReadError) Unwrap() error { return e.err }
+
+// loadColumns fills the table from cf and err, what readColumns returned.
+// It reports false, with the table untouched, when the file is absent,
+// damaged or not the one the indexes were last flushed with.
+func (ix *Index) loadColumns(cf *colFile, err error) (bool, error) {
+	if re := (*colsReadError)(nil); errors.As(err, &re) {
+		return false, err
+	}
+	if cf == nil || err != nil {
 		return false, nil // rebuilt from the summaries
 	}
 	for _, idx := range []bleve.Index{ix.fx, ix.px} {
 		v, err := idx.GetInternal(colsKey)
 		if err != nil {
+			cf.release()
 			return false, fmt.Errorf("read column token: %w", err)
 		}
 		if !bytes.Equal(v, cf.token) {
+			cf.release()
 			return false, nil
 		}
 	}
@@ -281,9 +394,15 @@ func (ix *Index) loadColumns() (bool, error) {
 			ix.segs.maps[segKey{idx, id}] = m
 		}
 	}
-	for id, de := range cf.tab.docs {
-		ix.known[id] = de
+	for i, idx := range []bleve.Index{ix.fx, ix.px} {
+		if cf.locs[i] != nil {
+			if ix.segs.locs == nil {
+				ix.segs.locs = map[bleve.Index]*locMap{}
+			}
+			ix.segs.locs[idx] = cf.locs[i]
+		}
 	}
+	ix.known = maps.Clone(cf.tab.docs)
 	ix.nextF, ix.nextP = uint32(cf.tab.f.n), uint32(cf.tab.p.n)
 	return true, nil
 }
@@ -293,19 +412,42 @@ type colFile struct {
 	token []byte
 	tab   *table
 	maps  [2]map[uint64][]uint32 // findings, pages: serial maps by segment id
+	locs  [2]*locMap             // findings, pages: where the serials were
+	m     *colMap                // what the table's arrays lie in
 }
 
-// decodeColumns decodes a column file.
+// release lets go of the mapping of a column file that is not used.
+// Nothing may hold the file's table or maps.
+func (cf *colFile) release() {
+	if cf.m != nil {
+		cf.m.release()
+		cf.m = nil
+	}
+}
+
+// decodeColumns decodes a column file. The columns, serial maps and
+// locations it returns, and the documents' page and finding lists, may
+// lie in b, which must then stay unchanged while they are in use; the
+// documents' strings never do.
 func decodeColumns(b []byte) (*colFile, error) {
-	if len(b) < len(colsMagic)+8+4 || !bytes.HasPrefix(b, []byte(colsMagic)) {
+	if !bytes.HasPrefix(b, []byte(colsMagic)) {
+		// "cqcmine columns N\n" with another N.
+		rest, ok := bytes.CutPrefix(b, []byte(colsMagicPrefix))
+		v, _, line := bytes.Cut(rest, []byte("\n"))
+		if ok && line && len(v) > 0 && len(v) < 4 && len(bytes.Trim(v, "0123456789")) == 0 {
+			return nil, errColsVersion
+		}
 		return nil, errors.New("not a column file")
+	}
+	if len(b) < len(colsMagic)+8+4 {
+		return nil, errShort
 	}
 	if crc32.ChecksumIEEE(b[:len(b)-4]) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
 		return nil, errors.New("column file damaged")
 	}
-	cf := &colFile{token: b[len(colsMagic) : len(colsMagic)+8], tab: newTable()}
+	cf := &colFile{token: slices.Clone(b[len(colsMagic) : len(colsMagic)+8]), tab: newTable()}
 	t := cf.tab
-	d := &dec{b: b[len(colsMagic)+8 : len(b)-4]}
+	d := &colDec{dec: dec{b: b[len(colsMagic)+8 : len(b)-4]}, end: len(b) - 4}
 	for i := range t.dicts {
 		vals := d.strs()
 		if len(vals) == 0 {
@@ -319,33 +461,14 @@ func decodeColumns(b []byte) (*colFile, error) {
 			}
 		}
 	}
-	n := d.uint()
-	if d.err != nil || n > uint64(len(d.b)) {
-		return nil, errShort
-	}
-	t.dlist = make([]*docEntry, 1, n+1)
-	entries := make([]docEntry, n)
-	for i := range entries {
-		de := &entries[i]
-		for _, p := range []*string{&de.id, &de.path, &de.title, &de.provider, &de.docType, &de.published} {
-			*p = d.str()
-		}
-		de.pageCount = int(d.uint())
-		de.fSerial = uint32(d.uint())
-		de.nums = d.i32s()
-		de.pSerial = uint32(d.uint())
-		de.pages = d.i32s()
-		de.ord = uint32(i + 1)
-		t.dlist = append(t.dlist, de)
-		t.docs[de.id] = de
-	}
-	if d.err != nil {
-		return nil, d.err
-	}
-	if err := readCols(d, &t.f, uint32(n)); err != nil {
+	if err := readDocs(d, t); err != nil {
 		return nil, err
 	}
-	if err := readCols(d, &t.p, uint32(n)); err != nil {
+	n := uint32(len(t.dlist) - 1)
+	if err := readCols(d, &t.f, n); err != nil {
+		return nil, err
+	}
+	if err := readCols(d, &t.p, n); err != nil {
 		return nil, err
 	}
 	for i := range cf.maps {
@@ -359,34 +482,93 @@ func decodeColumns(b []byte) (*colFile, error) {
 			cf.maps[i][id] = d.u32s()
 		}
 	}
+	for i := range cf.locs {
+		l := &locMap{ids: d.u64s(), loc: d.u64s()}
+		for _, x := range l.loc {
+			if x>>40 >= uint64(len(l.ids)) {
+				return nil, errors.New("serial location out of range")
+			}
+		}
+		if len(l.ids) > 0 {
+			cf.locs[i] = l
+		}
+	}
 	if d.err != nil {
 		return nil, d.err
 	}
 	return cf, nil
 }
 
-// current returns the serial maps of the segments idx has now.
-func (c *segCache) current(idx bleve.Index) ([]uint64, [][]uint32, error) {
-	adv, err := idx.Advanced()
+// readDocs reads the documents into t. Their strings are copied out of
+// d's bytes, in one piece, for they go out in results; their page and
+// finding lists may lie there.
+func readDocs(d *colDec, t *table) error {
+	n := d.uint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		return errShort
+	}
+	lens := d.u32s()
+	size := d.uint()
+	if d.err != nil || size > uint64(len(d.b)) {
+		return errShort
+	}
+	strs := string(d.b[:size])
+	d.b = d.b[size:]
+	pageCount, fSerial, pSerial := d.i32s(), d.u32s(), d.u32s()
+	nNums, nPages := d.u32s(), d.u32s()
+	nums, pages := d.i32s(), d.i32s()
+	if d.err != nil {
+		return d.err
+	}
+	if uint64(len(lens)) != 6*n || uint64(len(pageCount)) != n || uint64(len(fSerial)) != n ||
+		uint64(len(pSerial)) != n || uint64(len(nNums)) != n || uint64(len(nPages)) != n {
+		return errors.New("document lengths differ")
+	}
+	t.dlist = make([]*docEntry, 1, n+1)
+	t.docs = make(map[string]*docEntry, n)
+	entries := make([]docEntry, n)
+	var so, no, po uint64
+	short := errors.New("document data short")
+	for i := range entries {
+		de := &entries[i]
+		for j, p := range [...]*string{&de.id, &de.path, &de.title, &de.provider, &de.docType, &de.published} {
+			l := uint64(lens[6*i+j])
+			if l > uint64(len(strs))-so {
+				return short
+			}
+			*p = strs[so : so+l]
+			so += l
+		}
+		k, m := uint64(nNums[i]), uint64(nPages[i])
+		if k > uint64(len(nums))-no || m > uint64(len(pages))-po {
+			return short
+		}
+		de.nums, de.pages = nums[no:no+k:no+k], pages[po:po+m:po+m]
+		no, po = no+k, po+m
+		de.pageCount = int(pageCount[i])
+		de.fSerial, de.pSerial = fSerial[i], pSerial[i]
+		de.ord = uint32(i + 1)
+		t.dlist = append(t.dlist, de)
+		t.docs[de.id] = de
+	}
+	return nil
+}
+
+// current returns the serial maps of the segments idx has now, and where
+// each serial is.
+func (c *segCache) current(idx bleve.Index) ([][]uint32, *locMap, error) {
+	snap, err := snapshot(idx)
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, nil, err
-	}
-	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, nil, fmt.Errorf("index reader is %T, not scorch", r)
-	}
+	defer snap.Close()
 	maps, _, err := c.serials(idx, snap)
 	if err != nil {
 		return nil, nil, err
 	}
-	ids := make([]uint64, len(maps))
-	for i, ss := range snap.Segments() {
-		ids[i] = ss.Id()
+	l, err := c.locations(idx, snap)
+	if err != nil {
+		return nil, nil, err
 	}
-	return ids, maps, nil
+	return maps, l, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 
 	"github.com/cqcmine/cqcmine/extract"
@@ -33,6 +34,7 @@ type DocInfo struct {
 // Document returns the committed document id, or an error wrapping
 // ErrNotFound.
 func (ix *Index) Document(ctx context.Context, id string) (*DocInfo, error) {
+	defer runtime.KeepAlive(ix) // d's lists may lie in the column file's mapping (colmap.go)
 	ix.tab.mu.RLock()
 	d := ix.tab.docs[id]
 	ix.tab.mu.RUnlock()

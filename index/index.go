@@ -201,16 +201,26 @@ func open(dir string, readOnly bool, wait time.Duration) (*Index, error) {
 		if err := checkLayout(dir); err != nil {
 			return nil, err
 		}
-		// The two indexes open in parallel.
-		var perr error
-		opened := make(chan struct{})
+		// The two indexes open in parallel, and the column file is read
+		// meanwhile.
+		var perr, cerr error
+		var cf *colFile
+		opened, read := make(chan struct{}), make(chan struct{})
 		go func() {
 			defer close(opened)
 			ix.px, perr = openPart(dir, pagesDir, readOnly, wait)
 		}()
+		go func() {
+			defer close(read)
+			cf, cerr = readColumns(dir)
+		}()
 		ix.fx, err = openPart(dir, findingsDir, readOnly, wait)
 		<-opened
+		<-read
 		if err != nil || perr != nil {
+			if cf != nil {
+				cf.release()
+			}
 			for _, idx := range []bleve.Index{ix.fx, ix.px} {
 				if idx != nil {
 					idx.Close()
@@ -218,7 +228,7 @@ func open(dir string, readOnly bool, wait time.Duration) (*Index, error) {
 			}
 			return nil, cmp.Or(err, perr)
 		}
-		ok, err := ix.loadColumns()
+		ok, err := ix.loadColumns(cf, cerr)
 		if err == nil && !ok {
 			ix.colsStale = true
 			err = ix.load()

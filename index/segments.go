@@ -7,6 +7,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -260,6 +261,9 @@ func (ix *Index) stored(ctx context.Context, idx bleve.Index, serials []uint32, 
 	if len(serials) == 0 {
 		return nil
 	}
+	// The locations may lie in the column file's mapping, which lasts
+	// while the index's table is reachable.
+	defer runtime.KeepAlive(ix)
 	snap, err := snapshot(idx)
 	if err != nil {
 		return err
@@ -282,6 +286,9 @@ func (ix *Index) stored(ctx context.Context, idx bleve.Index, serials []uint32, 
 			continue
 		}
 		ss := segs[si]
+		if local >= ss.Segment().Count() {
+			continue
+		}
 		if del := ss.Deleted(); del != nil && del.Contains(uint32(local)) {
 			continue
 		}

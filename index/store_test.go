@@ -471,7 +471,7 @@ func TestColumnFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if ok, err := ix.loadColumns(); ok || err != nil {
+	if ok, err := ix.loadColumns(readColumns(ix.dir)); ok || err != nil {
 		t.Errorf("column file trusted after an unflushed commit: %v, %v", ok, err)
 	}
 	ix.Close()
@@ -508,7 +508,8 @@ func FuzzDecodeColumns(f *testing.F) {
 		fSerial += uint32(len(d.nums))
 		pSerial += uint32(len(d.pages))
 	}
-	b := encodeColumns(newToken(), t, [2]map[uint64][]uint32{{7: {0, 1, 2}}, {9: {3, noSerial}}})
+	b := encodeColumns(newToken(), t, [2]map[uint64][]uint32{{7: {0, 1, 2}}, {9: {3, noSerial}}},
+		[2]*locMap{{ids: []uint64{7}, loc: []uint64{1, 2, 3}}, nil})
 	if _, err := decodeColumns(b); err != nil {
 		f.Fatalf("decode an encoded table: %v", err)
 	}
