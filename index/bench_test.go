@@ -384,14 +384,18 @@ func benchQuery(r *rand.Rand, g *gen, kind string) Query {
 	return q
 }
 
-func BenchmarkSearch(b *testing.B) {
-	dir := *benchDir
-	if dir == "" {
-		dir = filepath.Join(b.TempDir(), "idx")
-	}
-	if _, err := os.Stat(filepath.Join(dir, findingsDir)); err != nil {
-		st := buildBenchIndex(b, dir)
-		b.Logf("built: %v", st)
+// benchText returns the bytes of page text of the generated corpus,
+// counted once and kept beside the index directory: at 100,000 documents
+// counting takes minutes.
+func benchText(dir string) int64 {
+	keep := filepath.Clean(dir) + ".text"
+	key := fmt.Sprintf("%d %d %d", *benchDocs, *benchPages, *benchFindings)
+	if b, err := os.ReadFile(keep); err == nil {
+		var k1, k2, k3 int
+		var n int64
+		if _, err := fmt.Sscan(string(b), &k1, &k2, &k3, &n); err == nil && fmt.Sprintf("%d %d %d", k1, k2, k3) == key {
+			return n
+		}
 	}
 	var text int64
 	g := newGen(1)
@@ -401,6 +405,20 @@ func BenchmarkSearch(b *testing.B) {
 			text += int64(len(p.Text))
 		}
 	}
+	_ = os.WriteFile(keep, fmt.Appendf(nil, "%s %d\n", key, text), 0o600)
+	return text
+}
+
+func BenchmarkSearch(b *testing.B) {
+	dir := *benchDir
+	if dir == "" {
+		dir = filepath.Join(b.TempDir(), "idx")
+	}
+	if _, err := os.Stat(filepath.Join(dir, findingsDir)); err != nil {
+		st := buildBenchIndex(b, dir)
+		b.Logf("built: %v", st)
+	}
+	text := benchText(dir)
 	size := dirSize(b, dir)
 	b.Logf("index %d bytes, %.3f x the %d bytes of page text", size, float64(size)/float64(text), text)
 	ctx := context.Background()

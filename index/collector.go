@@ -6,6 +6,7 @@ package index
 import (
 	"context"
 	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -278,16 +279,33 @@ func (c *collector) take(cols *cols, s uint32, pages bool, score float64) {
 	c.down(0)
 }
 
+// parallelCount is the number of rows from which facets are counted by
+// two goroutines.
+var parallelCount = 1 << 15
+
 // count adds the facets of the rows gathered from cols, and empties the
 // gathered lists.
 func (c *collector) count(cols *cols) {
 	if !c.facets {
 		return
 	}
-	for f := range nSingle {
+	// Each facet has its own counts: with many rows, two goroutines
+	// share the columns.
+	half := 0
+	var wg sync.WaitGroup
+	if len(c.sel) >= parallelCount && runtime.GOMAXPROCS(0) > 1 {
+		half = nSingle / 2
+		wg.Go(func() {
+			for f := range half {
+				countColumn(c.counts[f], cols.v[f], c.sel)
+			}
+		})
+	}
+	for f := half; f < nSingle; f++ {
 		countColumn(c.counts[f], cols.v[f], c.sel)
 	}
 	countThemes(c.counts[cTheme], cols, c.sel)
+	wg.Wait()
 	for b, rows := range c.own {
 		if len(rows) == 0 {
 			continue

@@ -491,6 +491,17 @@ func simplify(q query.Query) query.Query {
 	if len(c.Conjuncts) == 1 {
 		return c.Conjuncts[0]
 	}
+	// Words left out of the text (stop words) match nothing, and bleve
+	// skips them in the query string's conjunctions; dropping them here
+	// leaves the same conjunction, with the same hits and scores, of
+	// plain words the term matcher answers.
+	kept := slices.DeleteFunc(slices.Clone(c.Conjuncts), func(q query.Query) bool {
+		m, ok := q.(*query.MatchQuery)
+		return ok && onText(m.FieldVal) && m.Analyzer == "" && m.Fuzziness == 0 && m.Prefix == 0 && len(TextTerms(m.Match)) == 0
+	})
+	if len(kept) > 0 {
+		c.Conjuncts = kept
+	}
 	return c
 }
 

@@ -47,7 +47,7 @@ func plainTerms(q query.Query) (tq termsQuery, ok bool) {
 	}
 	switch x := q.(type) {
 	case *query.ConjunctionQuery:
-		if !unboosted(x.BoostVal) || len(x.Conjuncts) < 2 {
+		if !unboosted(x.BoostVal) || len(x.Conjuncts) == 0 {
 			return termsQuery{}, false
 		}
 		for _, cq := range x.Conjuncts {

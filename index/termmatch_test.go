@@ -2,8 +2,10 @@ package index
 
 import (
 	"context"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -90,6 +92,43 @@ func TestMatchTermsAsBleve(t *testing.T) {
 		slices.Reverse(run)
 		queries = append(queries, query.NewMatchPhraseQuery(strings.Join(run, " ")))
 	}
+	// Words with stop words among them, as the query string reads them:
+	// bleve skips the stop words, and so does the rewritten query.
+	stops := []string{"the", "of", "were", "not", "there", "should"}
+	for range 20 {
+		qs := stops[r.IntN(len(stops))] + " " + g.vocab[2+r.IntN(300)]
+		if r.IntN(2) == 0 {
+			qs += " " + stops[r.IntN(len(stops))] + " " + g.vocab[2+r.IntN(300)]
+		}
+		q, err := textQuery(qs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := plainTerms(q); !ok {
+			t.Fatalf("%q: not plain words once its stop words are dropped: %#v", qs, q)
+		}
+		parsed, err := bleve.NewQueryStringQuery(qs).Parse()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := parsed.(*query.BooleanQuery)
+		b.AddMust(b.Should.(*query.DisjunctionQuery).Disjuncts...)
+		ref := singleTerms(b.Must) // the stop words kept
+		for _, idx := range []bleve.Index{ix.fx, ix.px} {
+			want := map[uint32]float64{}
+			if err := ix.match(ctx, idx, ref, true, func(s uint32, score float64) { want[s] = score }); err != nil {
+				t.Fatal(err)
+			}
+			got := map[uint32]float64{}
+			if err := ix.match(ctx, idx, q, true, func(s uint32, score float64) { got[s] = score }); err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(got, want) {
+				t.Errorf("%q: without its stop words %d rows, with them %d, or other scores", qs, len(got), len(want))
+			}
+		}
+		queries = append(queries, q)
+	}
 	matched, phrases, phraseHits := 0, 0, 0
 	for _, q := range queries {
 		_, ok := plainTerms(q)
@@ -169,6 +208,44 @@ func TestPlainTerms(t *testing.T) {
 		tq, ok := plainTerms(tc.q)
 		if ok != (tc.want > 0) || len(tq.terms) != tc.want {
 			t.Errorf("plainTerms(%#v) = %v, %v; want %d terms", tc.q, tq.terms, ok, tc.want)
+		}
+	}
+}
+
+// TestParallelFacets checks that facets counted by two goroutines are
+// those counted by one.
+func TestParallelFacets(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	g := newGen(9)
+	for i := range 30 {
+		doc, finds := g.doc(i, 3, 12)
+		if err := ix.Add(ctx, doc, finds); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	saved := parallelCount
+	t.Cleanup(func() { parallelCount = saved })
+	for _, q := range []Query{{Facets: true}, {Text: "care", Facets: true}, {Text: "staff", Facets: true, Scope: ScopeFindings}} {
+		parallelCount = 1 << 30
+		one, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parallelCount = 1
+		two, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if one.Total == 0 || !reflect.DeepEqual(one.Facets, two.Facets) {
+			t.Errorf("%+v: %d hits; facets by one goroutine %v, by two %v", q, one.Total, one.Facets, two.Facets)
 		}
 	}
 }
