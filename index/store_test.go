@@ -309,22 +309,7 @@ func bleveCount(t *testing.T, ix *Index, q query.Query) uint64 {
 // TestMultiSelect checks that a multi-select facet counts the hits of the
 // same search without that facet's filter, in one search.
 func TestMultiSelect(t *testing.T) {
-	ix, err := Open(filepath.Join(t.TempDir(), "idx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	ctx := context.Background()
-	g := newGen(11)
-	for i := range 30 {
-		doc, finds := g.doc(i, 2, 12)
-		if err := ix.Add(ctx, doc, finds); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := ix.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ix := genIndex(t, 11, 30, 2)
 	queries := []Query{
 		{Kinds: []string{"rating"}, Ratings: []string{"good", "inadequate"}, Domains: []string{"safe"}},
 		{Text: "staff", Kinds: []string{"quote", "must-do"}, Themes: []string{"medicines", "staffing"}},

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -216,21 +217,7 @@ func TestPlainTerms(t *testing.T) {
 // those counted by one.
 func TestParallelFacets(t *testing.T) {
 	ctx := context.Background()
-	ix, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	g := newGen(9)
-	for i := range 30 {
-		doc, finds := g.doc(i, 3, 12)
-		if err := ix.Add(ctx, doc, finds); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := ix.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ix := genIndex(t, 9, 30, 3)
 	saved := parallelCount
 	t.Cleanup(func() { parallelCount = saved })
 	for _, q := range []Query{{Facets: true}, {Text: "care", Facets: true}, {Text: "staff", Facets: true, Scope: ScopeFindings}} {
@@ -248,4 +235,28 @@ func TestParallelFacets(t *testing.T) {
 			t.Errorf("%+v: %d hits; facets by one goroutine %v, by two %v", q, one.Total, one.Facets, two.Facets)
 		}
 	}
+}
+
+// genIndex opens an index in a new folder holding docs generated
+// documents of the given pages and 12 findings each, flushed; the test
+// closes it.
+func genIndex(t *testing.T, seed uint64, docs, pages int) *Index {
+	t.Helper()
+	ctx := context.Background()
+	ix, err := Open(filepath.Join(t.TempDir(), "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	g := newGen(seed)
+	for i := range docs {
+		doc, finds := g.doc(i, pages, 12)
+		if err := ix.Add(ctx, doc, finds); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return ix
 }
