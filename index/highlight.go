@@ -9,7 +9,7 @@ import (
 )
 
 // highlighter finds where a query matched a text by analysing the text
-// again, for the pages index, whose snippets are cut from the page text: a
+// again, as the index analysed it, for the snippets of pages and findings: a
 // token is marked when its stem is one the query looks for, a run of
 // tokens when it is one of the query's phrases, and a word when a fuzzy,
 // prefix, wildcard or regular expression part of the query matches it as

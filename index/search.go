@@ -186,7 +186,6 @@ func (ix *Index) collect(ctx context.Context, t *table, q *Query, textF query.Qu
 
 // fillHits makes the hits of refs: stored findings, page texts, snippets.
 func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs []*docEntry, textF query.Query, wantText bool) error {
-	var findingIDs []string
 	blobs := map[pageKey]bool{}
 	for i, h := range refs {
 		d := docs[i]
@@ -196,8 +195,6 @@ func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs
 			hit.Kind = KindPage
 			hit.Page = int(h.num)
 			blobs[pageKey{d.id, hit.Page}] = true
-		} else {
-			findingIDs = append(findingIDs, h.bleveID(d))
 		}
 		out.Hits = append(out.Hits, hit)
 	}
@@ -249,19 +246,8 @@ func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs
 		}
 	}
 
-	// Where the text matched, in the finding hits only.
-	locs := map[string][]span{}
-	if textF != nil && len(findingIDs) > 0 {
-		lr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(findingIDs), textF), len(findingIDs), 0, false)
-		lr.IncludeLocations = true
-		lres, err := ix.fx.SearchInContext(ctx, lr)
-		if err != nil {
-			return fmt.Errorf("search: locate matches: %w", err)
-		}
-		for _, h := range lres.Hits {
-			locs[h.ID] = textSpans(h.Locations)
-		}
-	}
+	// Where the text matched: the query's words found again by analysing
+	// each hit's text, as the index analysed it.
 	var hl *highlighter
 	if textF != nil {
 		hl = newHighlighter(textF)
@@ -280,8 +266,12 @@ func (ix *Index) fillHits(ctx context.Context, out *Results, refs []hitRef, docs
 			}
 			continue
 		}
+		var spans []span
+		if hl != nil {
+			spans = hl.spans(hit.Finding.Text)
+		}
 		text, ok := pageTexts[pageKey{hit.DocID, hit.Finding.Page}]
-		hit.Snippet = findingSnippet(hit.Finding, text, ok, locs[h.bleveID(docs[i])])
+		hit.Snippet = findingSnippet(hit.Finding, text, ok, spans)
 	}
 	return nil
 }

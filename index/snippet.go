@@ -4,44 +4,15 @@
 package index
 
 import (
-	"slices"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/search"
 
 	"github.com/cqcmine/cqcmine/extract"
 )
 
 // span is a byte range of a text.
 type span struct{ start, end int }
-
-// textSpans returns the matches in the text and words fields, sorted,
-// without overlaps.
-func textSpans(m search.FieldTermLocationMap) []span {
-	var spans []span
-	for _, f := range []string{fText, fWords} {
-		for _, locs := range m[f] {
-			for _, l := range locs {
-				spans = append(spans, span{int(l.Start), int(l.End)})
-			}
-		}
-	}
-	slices.SortFunc(spans, func(a, b span) int {
-		if a.start != b.start {
-			return a.start - b.start
-		}
-		return b.end - a.end
-	})
-	out := spans[:0]
-	for _, s := range spans {
-		if len(out) > 0 && s.start < out[len(out)-1].end {
-			continue
-		}
-		out = append(out, s)
-	}
-	return out
-}
 
 // Snippet sizes, in bytes.
 const (
