@@ -323,9 +323,49 @@ func hasPos(locs []segment.Location, pos uint64) bool {
 	return false
 }
 
-// termScore is bleve's TF-IDF field weight of one term in one document.
+// termScore is bleve's TF-IDF field weight of one term in one document:
+// sqrt(tf) × norm × idf, the square root and the norm read from tables
+// where they can be.
 func termScore(p segment.Posting, idf float64) float64 {
-	return math.Sqrt(float64(p.Frequency())) * p.Norm() * idf
+	return sqrtFreq(p.Frequency()) * postingNorm(p) * idf
+}
+
+// lengthNormer is a posting that gives the length of its field, of which
+// its norm is 1/sqrt: zap's postings do.
+type lengthNormer interface{ NormUint64() uint64 }
+
+// The tables of the square roots of small frequencies and of the norms of
+// field lengths, computed as the postings compute them.
+var (
+	sqrtTable = func() (t [256]float64) {
+		for f := range t {
+			t[f] = math.Sqrt(float64(f))
+		}
+		return t
+	}()
+	normTable = func() []float64 {
+		t := make([]float64, 1<<14)
+		for n := range t {
+			t[n] = float64(float32(1 / math.Sqrt(float64(n))))
+		}
+		return t
+	}()
+)
+
+func sqrtFreq(f uint64) float64 {
+	if f < uint64(len(sqrtTable)) {
+		return sqrtTable[f]
+	}
+	return math.Sqrt(float64(f))
+}
+
+func postingNorm(p segment.Posting) float64 {
+	if ln, ok := p.(lengthNormer); ok {
+		if n := ln.NormUint64(); n < uint64(len(normTable)) {
+			return normTable[n]
+		}
+	}
+	return p.Norm()
 }
 
 // intersect cuts the postings of every iterator to the documents all of

@@ -260,3 +260,52 @@ func genIndex(t *testing.T, seed uint64, docs, pages int) *Index {
 	}
 	return ix
 }
+
+// TestScoreTables checks that the tables of square roots and norms give,
+// bit for bit, what the postings of a real index give.
+func TestScoreTables(t *testing.T) {
+	ix := genIndex(t, 3, 12, 4)
+	snap, err := snapshot(ix.px)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	g := newGen(3)
+	checked, tabled := 0, 0
+	for _, ss := range snap.Segments() {
+		dict, err := ss.Segment().Dictionary(fText)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range g.vocab[2:60] {
+			for _, tok := range TextTerms(w) {
+				pl, err := dict.PostingsList([]byte(tok.Term), nil, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				it := pl.Iterator(true, true, false, nil)
+				for p, err := it.Next(); p != nil; p, err = it.Next() {
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got, want := postingNorm(p), p.Norm(); got != want {
+						t.Fatalf("%s in %d: norm %v from the table, %v from the posting", tok.Term, p.Number(), got, want)
+					}
+					if got, want := sqrtFreq(p.Frequency()), math.Sqrt(float64(p.Frequency())); got != want {
+						t.Fatalf("sqrt(%d): %v from the table, %v", p.Frequency(), got, want)
+					}
+					checked++
+					if _, ok := p.(lengthNormer); ok {
+						tabled++
+					}
+				}
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("checked only %d postings", checked)
+	}
+	if tabled == 0 {
+		t.Fatal("no posting gave its field's length: the norm table is never used")
+	}
+}
