@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -441,34 +442,53 @@ func BenchmarkSearch(b *testing.B) {
 			for i := range queries {
 				queries[i] = benchQuery(r, g, kind)
 			}
-			var lat []time.Duration
+			// Per timed query: its wall time, and the process's CPU time
+			// while it ran, every thread counted.
+			type timed struct {
+				wall, cpu time.Duration
+				text      string
+			}
+			var runs []timed
 			var hits uint64
 			var cpu time.Duration
 			for b.Loop() {
-				lat = lat[:0]
+				runs = runs[:0]
 				hits = 0
 				cpu = 0
 				for i, q := range queries {
 					if i == 50 {
 						cpu = -cpuTime()
 					}
-					t := time.Now()
+					t, c := time.Now(), cpuTime()
 					res, err := ix.Search(ctx, q)
 					if err != nil {
 						b.Fatal(err)
 					}
 					if i >= 50 { // after warm-up
-						lat = append(lat, time.Since(t))
+						runs = append(runs, timed{time.Since(t), cpuTime() - c, q.Text})
 						hits += res.Total
 					}
 				}
 			}
 			cpu += cpuTime()
+			lat := make([]time.Duration, len(runs))
+			cpus := make([]time.Duration, len(runs))
+			for i, t := range runs {
+				lat[i], cpus[i] = t.wall, t.cpu
+			}
 			slices.Sort(lat)
+			slices.Sort(cpus)
+			// The slowest queries: a wall time far above the CPU time is
+			// time spent waiting, for the disk or for the machine.
+			slices.SortFunc(runs, func(a, b timed) int { return cmp.Compare(b.wall, a.wall) })
+			for _, t := range runs[:min(5, len(runs))] {
+				b.Logf("slow: %q %.1f ms, CPU %.1f ms", t.text, float64(t.wall)/1e6, float64(t.cpu)/1e6)
+			}
 			ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
 			// CPU time a query, all threads: steadier than latency on a
 			// machine shared with other work.
 			b.ReportMetric(ms(cpu)/float64(len(lat)), "cpu-ms/query")
+			b.ReportMetric(ms(cpus[len(cpus)*99/100]), "cpu-p99-ms")
 			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
 			b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
 			b.ReportMetric(float64(hits)/float64(len(lat)), "hits/query")

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -507,7 +508,9 @@ func simplify(q query.Query) query.Query {
 
 // singleTerms rewrites a plain match of the text that analyses to one term
 // into a term query: the same hits and order, without the disjunction
-// bleve wraps around a match.
+// bleve wraps around a match. A word written as one that analyses to
+// several terms ("well-led", "A&E", "2019/20") becomes the phrase of
+// those terms, where bleve would match any one of them.
 func singleTerms(q query.Query) query.Query {
 	if rewriteChildren(q, singleTerms) {
 		return q
@@ -518,10 +521,17 @@ func singleTerms(q query.Query) query.Query {
 		if !onText(x.FieldVal) || x.Analyzer != "" || x.Fuzziness != 0 || x.Prefix != 0 || an == nil {
 			return q
 		}
-		if toks := an.Analyze([]byte(x.Match)); len(toks) == 1 {
+		toks := an.Analyze([]byte(x.Match))
+		switch {
+		case len(toks) == 1:
 			t := termQuery(fText, string(toks[0].Term))
 			t.BoostVal = x.BoostVal
 			return t
+		case len(toks) > 1 && !strings.ContainsFunc(x.Match, unicode.IsSpace):
+			p := bleve.NewMatchPhraseQuery(x.Match)
+			p.FieldVal = x.FieldVal
+			p.BoostVal = x.BoostVal
+			return p
 		}
 	}
 	return q

@@ -20,19 +20,63 @@ import (
 )
 
 // termsQuery is a query matchTerms answers: terms of one field that must
-// all occur, and for a phrase, at these offsets from where it starts.
+// all occur, some of them words of phrases, at their offsets from where
+// their phrase starts.
 type termsQuery struct {
 	field string
 	terms []string
-	offs  []int // nil unless a phrase of two words or more
+	// By term, when a phrase of two words or more is among them: the
+	// phrase it belongs to (-1 for a word on its own) and its offset
+	// from the phrase's first word. Both nil without such a phrase.
+	group, offs []int
 	// normed: the scores are weighted by idf × queryNorm, as bleve's
 	// conjunctions weight them, even of one word (a phrase of one word).
 	normed bool
 }
 
-// plainTerms returns the terms of q when q is a term query, a conjunction
-// of term queries on one field, or a phrase of two words or more on the
-// text, none boosted: the queries matchTerms answers.
+// addPhrase adds the words of a phrase on the text as bleve reads it:
+// each word at its offset from the first, the words left out (stop
+// words) leaving gaps. It reports false for a phrase of stop words only,
+// which matches nothing.
+func (tq *termsQuery) addPhrase(phrase string) bool {
+	toks := TextTerms(phrase)
+	if len(toks) == 0 {
+		return false
+	}
+	if len(toks) == 1 {
+		tq.addTerm(toks[0].Term)
+		return true
+	}
+	g := 0
+	for _, x := range tq.group {
+		g = max(g, x+1)
+	}
+	if tq.group == nil {
+		tq.group = make([]int, len(tq.terms))
+		tq.offs = make([]int, len(tq.terms))
+		for i := range tq.group {
+			tq.group[i] = -1
+		}
+	}
+	for _, t := range toks {
+		tq.terms = append(tq.terms, t.Term)
+		tq.group = append(tq.group, g)
+		tq.offs = append(tq.offs, t.Position-toks[0].Position)
+	}
+	return true
+}
+
+func (tq *termsQuery) addTerm(t string) {
+	tq.terms = append(tq.terms, t)
+	if tq.group != nil {
+		tq.group = append(tq.group, -1)
+		tq.offs = append(tq.offs, 0)
+	}
+}
+
+// plainTerms returns the terms of q when q is a term query, a phrase on
+// the text, or a conjunction of term queries on one field and phrases on
+// the text, none boosted: the queries matchTerms answers.
 func plainTerms(q query.Query) (tq termsQuery, ok bool) {
 	unboosted := func(b *query.Boost) bool { return b == nil || float64(*b) == 1 }
 	term := func(q query.Query) (string, string, bool) {
@@ -42,45 +86,42 @@ func plainTerms(q query.Query) (tq termsQuery, ok bool) {
 		}
 		return t.FieldVal, t.Term, true
 	}
+	phrase := func(q query.Query) (string, bool) {
+		x, ok := q.(*query.MatchPhraseQuery)
+		if !ok || !onText(x.FieldVal) || !unboosted(x.BoostVal) || x.Analyzer != "" || x.Fuzziness != 0 {
+			return "", false
+		}
+		return x.MatchPhrase, true
+	}
 	if f, t, ok := term(q); ok {
 		return termsQuery{field: f, terms: []string{t}}, true
 	}
-	switch x := q.(type) {
-	case *query.ConjunctionQuery:
-		if !unboosted(x.BoostVal) || len(x.Conjuncts) == 0 {
-			return termsQuery{}, false
-		}
-		for _, cq := range x.Conjuncts {
-			f, t, ok := term(cq)
-			if !ok || (tq.field != "" && f != tq.field) {
-				return termsQuery{}, false
-			}
-			tq.field = f
-			tq.terms = append(tq.terms, t)
-		}
-		tq.normed = true
-		return tq, true
-	case *query.MatchPhraseQuery:
-		if !onText(x.FieldVal) || !unboosted(x.BoostVal) || x.Analyzer != "" || x.Fuzziness != 0 {
-			return termsQuery{}, false
-		}
-		// As bleve reads a phrase: each word at its offset from the
-		// first, the words left out (stop words) leaving gaps.
-		toks := TextTerms(x.MatchPhrase)
-		if len(toks) == 0 {
-			return termsQuery{}, false
-		}
+	if p, ok := phrase(q); ok {
 		tq.field, tq.normed = fText, true
-		for _, t := range toks {
-			tq.terms = append(tq.terms, t.Term)
-			tq.offs = append(tq.offs, t.Position-toks[0].Position)
-		}
-		if len(toks) == 1 {
-			tq.offs = nil
-		}
-		return tq, true
+		return tq, tq.addPhrase(p)
 	}
-	return termsQuery{}, false
+	x, ok := q.(*query.ConjunctionQuery)
+	if !ok || !unboosted(x.BoostVal) || len(x.Conjuncts) == 0 {
+		return termsQuery{}, false
+	}
+	tq.normed = true
+	for _, cq := range x.Conjuncts {
+		f, t, isTerm := term(cq)
+		p, isPhrase := phrase(cq)
+		if isPhrase {
+			f = fText
+		}
+		if (!isTerm && !isPhrase) || (tq.field != "" && f != tq.field) {
+			return termsQuery{}, false
+		}
+		tq.field = f
+		if isTerm {
+			tq.addTerm(t)
+		} else if !tq.addPhrase(p) {
+			return termsQuery{}, false
+		}
+	}
+	return tq, true
 }
 
 // termList is one term of a query: its postings list in each segment and
@@ -89,6 +130,7 @@ type termList struct {
 	lists []segment.PostingsList // by segment; nil where absent
 	df    uint64
 	idf   float64
+	group int // the phrase it is a word of, -1 for none
 	off   int // in a phrase, its offset from the phrase's first word
 }
 
@@ -108,12 +150,12 @@ func (l termLists) Swap(i, j int)      { l[i], l[j] = l[j], l[i] }
 // Segments are matched in parallel, at most GOMAXPROCS at a time.
 func matchTerms(ctx context.Context, snap *scorch.IndexSnapshot, maps [][]uint32, tq termsQuery, scored bool, ms *matchSet) error {
 	segs := snap.Segments()
-	field, phrase := tq.field, tq.offs != nil
+	field, phrase := tq.field, tq.group != nil
 	tl := make(termLists, len(tq.terms))
 	for i, t := range tq.terms {
-		tl[i] = &termList{lists: make([]segment.PostingsList, len(segs))}
+		tl[i] = &termList{lists: make([]segment.PostingsList, len(segs)), group: -1}
 		if phrase {
-			tl[i].off = tq.offs[i]
+			tl[i].group, tl[i].off = tq.group[i], tq.offs[i]
 		}
 		for s, ss := range segs {
 			dict, err := ss.Segment().Dictionary(field)
@@ -212,7 +254,7 @@ func allPresent(tl termLists, s int) bool {
 func matchSegment(ctx context.Context, tl termLists, s int, serials []uint32, weight []float64, scored, phrase bool, ms *matchSet) error {
 	its := make([]segment.PostingsIterator, len(tl))
 	for i, t := range tl {
-		its[i] = t.lists[s].Iterator(scored || phrase, scored || phrase, phrase, nil)
+		its[i] = t.lists[s].Iterator(scored || phrase, scored || phrase, t.group >= 0, nil)
 	}
 	var locs [][]segment.Location
 	if phrase {
@@ -287,22 +329,27 @@ func matchSegment(ctx context.Context, tl termLists, s int, serials []uint32, we
 	}
 }
 
-// phraseIn reports whether the words of a phrase stand at their offsets
-// from one position, given each word's locations in a document (in the
-// order of the text).
+// phraseIn reports whether the words of every phrase stand at their
+// offsets from one position, given each word's locations in a document
+// (in the order of the text).
 func phraseIn(tl termLists, locs [][]segment.Location) bool {
-	first := 0
 	for i, t := range tl {
-		if t.off == 0 {
-			first = i
-			break
+		if t.group >= 0 && t.off == 0 && !phraseStands(tl, locs, i) {
+			return false
 		}
 	}
+	return true
+}
+
+// phraseStands reports whether the phrase whose first word is tl[first]
+// stands somewhere in the document.
+func phraseStands(tl termLists, locs [][]segment.Location, first int) bool {
+	g := tl[first].group
 	for _, l := range locs[first] {
 		start := l.Pos()
 		all := true
 		for i, t := range tl {
-			if i != first && !hasPos(locs[i], start+uint64(t.off)) {
+			if i != first && t.group == g && !hasPos(locs[i], start+uint64(t.off)) {
 				all = false
 				break
 			}

@@ -93,6 +93,25 @@ func TestMatchTermsAsBleve(t *testing.T) {
 		slices.Reverse(run)
 		queries = append(queries, query.NewMatchPhraseQuery(strings.Join(run, " ")))
 	}
+	// Phrases among words, and two phrases, as `"safe care" ward` and
+	// "well-led staff" make them.
+	phrase := func(i int) query.Query {
+		for {
+			words := strings.Fields(texts[i%len(texts)])
+			at := r.IntN(len(words) - 3)
+			if run := strings.Join(words[at:at+2+r.IntN(2)], " "); len(TextTerms(run)) > 1 {
+				return query.NewMatchPhraseQuery(run)
+			}
+		}
+	}
+	for i := range 30 {
+		qs := []query.Query{phrase(i), termQuery(fText, word())}
+		if i%3 == 0 {
+			qs = append(qs, phrase(i+7))
+		}
+		r.Shuffle(len(qs), func(a, b int) { qs[a], qs[b] = qs[b], qs[a] })
+		queries = append(queries, query.NewConjunctionQuery(qs))
+	}
 	// Words with stop words among them, as the query string reads them:
 	// bleve skips the stop words, and so does the rewritten query.
 	stops := []string{"the", "of", "were", "not", "there", "should"}
@@ -130,7 +149,7 @@ func TestMatchTermsAsBleve(t *testing.T) {
 		}
 		queries = append(queries, q)
 	}
-	matched, phrases, phraseHits := 0, 0, 0
+	matched, phrases, phraseHits, mixedHits := 0, 0, 0, 0
 	for _, q := range queries {
 		_, ok := plainTerms(q)
 		switch _, phrase := q.(*query.MatchPhraseQuery); {
@@ -178,12 +197,18 @@ func TestMatchTermsAsBleve(t *testing.T) {
 				if _, phrase := q.(*query.MatchPhraseQuery); phrase && got > 0 {
 					phraseHits++
 				}
+				if c, ok := q.(*query.ConjunctionQuery); ok && got > 0 && slices.ContainsFunc(c.Conjuncts, func(q query.Query) bool {
+					_, ok := q.(*query.MatchPhraseQuery)
+					return ok
+				}) {
+					mixedHits++
+				}
 				ms.release()
 			}
 		}
 	}
-	if matched == 0 || phrases < 40 || phraseHits < 20 {
-		t.Fatalf("%d rows matched, %d phrases compared, %d matching: too few to test", matched, phrases, phraseHits)
+	if matched == 0 || phrases < 40 || phraseHits < 20 || mixedHits < 10 {
+		t.Fatalf("%d rows matched, %d phrases compared, %d matching, %d phrases among words matching: too few to test", matched, phrases, phraseHits, mixedHits)
 	}
 }
 
@@ -205,6 +230,10 @@ func TestPlainTerms(t *testing.T) {
 		{query.NewMatchPhraseQuery("the"), 0},
 		{query.NewDisjunctionQuery([]query.Query{termQuery(fText, "a"), termQuery(fText, "b")}), 0},
 		{query.NewMatchQuery("staff"), 0},
+		{query.NewConjunctionQuery([]query.Query{query.NewMatchPhraseQuery("staffing levels"), termQuery(fText, "ward")}), 3},
+		{query.NewConjunctionQuery([]query.Query{query.NewMatchPhraseQuery("well-led"), query.NewMatchPhraseQuery("safe care")}), 4},
+		{query.NewConjunctionQuery([]query.Query{query.NewMatchPhraseQuery("the of"), termQuery(fText, "ward")}), 0},
+		{query.NewConjunctionQuery([]query.Query{query.NewMatchPhraseQuery("safe care"), termQuery(fWords, "ward")}), 0},
 	} {
 		tq, ok := plainTerms(tc.q)
 		if ok != (tc.want > 0) || len(tq.terms) != tc.want {
