@@ -249,8 +249,9 @@ func allPresent(tl termLists, s int) bool {
 
 // matchSegment marks the documents of segment s holding every term of
 // tl, at their offsets when a phrase. The rarest term's postings are
-// walked, the others advanced to each of its documents; where every
-// iterator can, their postings are first cut to the documents all hold.
+// walked, the others advanced to each of its documents; where it pays
+// and every iterator can, their postings are first cut to the documents
+// all hold.
 func matchSegment(ctx context.Context, tl termLists, s int, serials []uint32, weight []float64, scored, phrase bool, ms *matchSet) error {
 	its := make([]segment.PostingsIterator, len(tl))
 	for i, t := range tl {
@@ -260,7 +261,7 @@ func matchSegment(ctx context.Context, tl termLists, s int, serials []uint32, we
 	if phrase {
 		locs = make([][]segment.Location, len(tl))
 	}
-	intersect(its)
+	intersect(its, phrase || !scored)
 	// Where each other iterator stands: its document and score there.
 	type stand struct {
 		at    bool
@@ -415,9 +416,17 @@ func postingNorm(p segment.Posting) float64 {
 	return p.Norm()
 }
 
+// sparseCut: scored words' postings are cut when the documents all hold
+// are fewer than 1/sparseCut of the rarest word's.
+const sparseCut = 4
+
 // intersect cuts the postings of every iterator to the documents all of
-// them hold, when each keeps its postings as a bitmap.
-func intersect(its []segment.PostingsIterator) {
+// them hold, when each keeps its postings as a bitmap. Cut postings keep
+// their frequencies in step by walking the whole list beside the cut:
+// worth it for a phrase, whose words' locations it skips, or with no
+// frequencies to read (always), but for scored words only where the cut
+// leaves few of the rarest word's documents.
+func intersect(its []segment.PostingsIterator, always bool) {
 	if len(its) < 2 {
 		return
 	}
@@ -432,6 +441,9 @@ func intersect(its []segment.PostingsIterator) {
 		}
 	}
 	and := roaring.FastAnd(bms...)
+	if !always && and.GetCardinality()*sparseCut >= bms[0].GetCardinality() {
+		return
+	}
 	for _, it := range its {
 		it.(segment.OptimizablePostingsIterator).ReplaceActual(and)
 	}
